@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.29;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOrgRegistry} from "./interfaces/IOrgRegistry.sol";
+
+/// @title OrgRegistry
+/// @notice See {IOrgRegistry}. Governance is the owner: a timelock or multisig in production.
+contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
+    using Checkpoints for Checkpoints.Trace208;
+
+    uint32 private constant CONSORTIUM_ID = 1;
+
+    uint32 private _organizationCount;
+
+    mapping(uint32 orgId => Organization) private _organizations;
+
+    mapping(uint32 orgId => string) private _names;
+
+    /// @dev Current roles as a bitmask (bit = uint8(Role)), the cheap read for ledgers.
+    mapping(uint32 orgId => mapping(address account => uint256 roleBits)) private _roleBits;
+
+    /// @dev Key history: block number → 1 (held) / 0 (not held), per role.
+    mapping(uint32 orgId => mapping(address account => mapping(Role role => Checkpoints.Trace208))) private _roleHistory;
+
+    /// @param governance The consortium's governance (timelock or multisig in production).
+    /// @param consortiumName The consortium's public name.
+    constructor(address governance, string memory consortiumName) Ownable(governance) {
+        _addOrganization(0, 0, OrgKind.Consortium, consortiumName);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function registerCommittee(string calldata name, bool mayApprove) external onlyOwner returns (uint32 orgId) {
+        orgId = _addOrganization(CONSORTIUM_ID, 0, OrgKind.Committee, name);
+        if (mayApprove) {
+            _organizations[orgId].mayApprove = true;
+            emit ApprovalPowerChanged(orgId, true);
+        }
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function registerOrganization(uint32 parentId, OrgKind kind, string calldata name) external returns (uint32 orgId) {
+        Organization memory parent = _existing(parentId);
+        bool fits = (kind == OrgKind.GeneralBranch && parent.kind == OrgKind.Committee) ||
+            (kind == OrgKind.Branch && (parent.kind == OrgKind.Committee || parent.kind == OrgKind.GeneralBranch));
+        if (!fits) revert OrgRegistryInvalidParent(parentId, parent.kind, kind);
+        _requireAdmin(parentId);
+        orgId = _addOrganization(parentId, parent.committeeId, kind, name);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function setApprovalPower(uint32 orgId, bool mayApprove) external onlyOwner {
+        if (_existing(orgId).kind != OrgKind.Committee) revert OrgRegistryNotCommittee(orgId);
+        _organizations[orgId].mayApprove = mayApprove;
+        emit ApprovalPowerChanged(orgId, mayApprove);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function grantRole(uint32 orgId, address account, Role role) external {
+        _existing(orgId);
+        _requireAdmin(orgId);
+        if (account == address(0)) revert OrgRegistryZeroAccount();
+        uint256 bits = _roleBits[orgId][account];
+        uint256 bit = 1 << uint8(role);
+        if (bits & bit != 0) revert OrgRegistryRoleAlreadyGranted(orgId, account, role);
+        _roleBits[orgId][account] = bits | bit;
+        _roleHistory[orgId][account][role].push(SafeCast.toUint48(block.number), 1);
+        emit RoleGranted(orgId, account, role, msg.sender);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function revokeRole(uint32 orgId, address account, Role role) external {
+        _existing(orgId);
+        _requireAdmin(orgId);
+        uint256 bits = _roleBits[orgId][account];
+        uint256 bit = 1 << uint8(role);
+        if (bits & bit == 0) revert OrgRegistryRoleNotGranted(orgId, account, role);
+        _roleBits[orgId][account] = bits & ~bit;
+        _roleHistory[orgId][account][role].push(SafeCast.toUint48(block.number), 0);
+        emit RoleRevoked(orgId, account, role, msg.sender);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function consortiumId() external pure returns (uint32) {
+        return CONSORTIUM_ID;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function organizationCount() external view returns (uint32) {
+        return _organizationCount;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function organization(uint32 orgId) external view returns (Organization memory) {
+        return _existing(orgId);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function organizationName(uint32 orgId) external view returns (string memory) {
+        _existing(orgId);
+        return _names[orgId];
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function isSelfOrAncestor(uint32 ancestorId, uint32 orgId) public view returns (bool) {
+        for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
+            if (id == ancestorId) return true;
+        }
+        return false;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function approvingCommitteeOf(uint32 orgId) public view returns (uint32) {
+        uint32 committeeId = _organizations[orgId].committeeId;
+        return committeeId != 0 && _organizations[committeeId].mayApprove ? committeeId : 0;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function hasRole(uint32 orgId, address account, Role role) public view returns (bool) {
+        return _roleBits[orgId][account] & (1 << uint8(role)) != 0;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function hasRoleAt(uint32 orgId, address account, Role role, uint256 blockNumber) external view returns (bool) {
+        return _roleHistory[orgId][account][role].upperLookupRecent(SafeCast.toUint48(blockNumber)) == 1;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function attestScope(uint32 orgId, address account) external view returns (bool paused_, bool canAttest) {
+        paused_ = paused();
+        uint32 committeeId = _organizations[orgId].committeeId;
+        if (committeeId == 0) return (paused_, false);
+        // Walk from the organization up to its committee: an attester anywhere on that path may write.
+        for (uint32 id = orgId; ; id = _organizations[id].parentId) {
+            if (hasRole(id, account, Role.Attester)) return (paused_, true);
+            if (id == committeeId) return (paused_, false);
+        }
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function approveScope(
+        uint32 orgId,
+        address account
+    ) external view returns (bool paused_, uint32 approvingCommitteeId, bool canApprove) {
+        paused_ = paused();
+        approvingCommitteeId = approvingCommitteeOf(orgId);
+        canApprove = approvingCommitteeId != 0 && hasRole(approvingCommitteeId, account, Role.Attester);
+    }
+
+    function _addOrganization(
+        uint32 parentId,
+        uint32 committeeId,
+        OrgKind kind,
+        string memory name
+    ) private returns (uint32 orgId) {
+        if (bytes(name).length == 0) revert OrgRegistryEmptyName();
+        orgId = ++_organizationCount;
+        _organizations[orgId] = Organization({
+            parentId: parentId,
+            committeeId: kind == OrgKind.Committee ? orgId : committeeId,
+            kind: kind,
+            mayApprove: false
+        });
+        _names[orgId] = name;
+        emit OrganizationRegistered(orgId, parentId, kind, name);
+    }
+
+    function _existing(uint32 orgId) private view returns (Organization memory org) {
+        org = _organizations[orgId];
+        if (org.kind == OrgKind.None) revert OrgRegistryUnknownOrganization(orgId);
+    }
+
+    /// @dev Governance, or an org admin of the organization or one of its ancestors.
+    function _requireAdmin(uint32 orgId) private view {
+        if (msg.sender == owner()) return;
+        for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
+            if (hasRole(id, msg.sender, Role.OrgAdmin)) return;
+        }
+        revert OrgRegistryNotAdmin(orgId, msg.sender);
+    }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.29;
+
+/// @title IOrgRegistry
+/// @notice The consortium's organization tree (consortium → university committee → general branch → branch),
+/// the per-organization roles of each signing key with their full history, and the consortium's emergency pause.
+/// @dev Organization ids are assigned sequentially from 1; id 1 is the consortium itself and 0 means "none".
+interface IOrgRegistry {
+    /// @notice The level of an organization in the tree.
+    enum OrgKind {
+        None,
+        Consortium,
+        Committee,
+        GeneralBranch,
+        Branch
+    }
+
+    /// @notice A role an account holds in one organization.
+    enum Role {
+        OrgAdmin,
+        Attester
+    }
+
+    /// @notice A registered organization.
+    /// @param parentId The parent organization (0 for the consortium).
+    /// @param committeeId The university committee this organization belongs to (itself for a committee).
+    /// @param kind The level in the tree.
+    /// @param mayApprove Whether this committee has approval power (admissions, conversions, transfers).
+    struct Organization {
+        uint32 parentId;
+        uint32 committeeId;
+        OrgKind kind;
+        bool mayApprove;
+    }
+
+    /// @notice Emitted when an organization is added to the tree.
+    event OrganizationRegistered(uint32 indexed orgId, uint32 indexed parentId, OrgKind kind, string name);
+
+    /// @notice Emitted when governance grants or withdraws a committee's approval power.
+    event ApprovalPowerChanged(uint32 indexed orgId, bool mayApprove);
+
+    /// @notice Emitted when an account gains a role in an organization.
+    event RoleGranted(uint32 indexed orgId, address indexed account, Role indexed role, address sender);
+
+    /// @notice Emitted when an account loses a role in an organization.
+    event RoleRevoked(uint32 indexed orgId, address indexed account, Role indexed role, address sender);
+
+    /// @notice The organization does not exist.
+    error OrgRegistryUnknownOrganization(uint32 orgId);
+
+    /// @notice The caller is neither governance nor an org admin of the organization or one of its ancestors.
+    error OrgRegistryNotAdmin(uint32 orgId, address caller);
+
+    /// @notice A child of this kind cannot hang under a parent of that kind.
+    error OrgRegistryInvalidParent(uint32 parentId, OrgKind parentKind, OrgKind childKind);
+
+    /// @notice Only committees can carry approval power.
+    error OrgRegistryNotCommittee(uint32 orgId);
+
+    /// @notice The account already holds the role.
+    error OrgRegistryRoleAlreadyGranted(uint32 orgId, address account, Role role);
+
+    /// @notice The account does not hold the role.
+    error OrgRegistryRoleNotGranted(uint32 orgId, address account, Role role);
+
+    /// @notice The zero address cannot hold a role.
+    error OrgRegistryZeroAccount();
+
+    /// @notice The organization name is empty.
+    error OrgRegistryEmptyName();
+
+    /// @notice Registers a university committee directly under the consortium. Governance only.
+    /// @param name The committee's public name.
+    /// @param mayApprove Whether it has approval power from the start.
+    /// @return orgId The new organization's id.
+    function registerCommittee(string calldata name, bool mayApprove) external returns (uint32 orgId);
+
+    /// @notice Registers a general branch or a branch under an existing committee or general branch.
+    /// @dev Callable by governance or an org admin of the parent or one of its ancestors.
+    /// @param parentId The parent organization.
+    /// @param kind GeneralBranch (under a committee) or Branch (under a committee or a general branch).
+    /// @param name The organization's public name.
+    /// @return orgId The new organization's id.
+    function registerOrganization(uint32 parentId, OrgKind kind, string calldata name) external returns (uint32 orgId);
+
+    /// @notice Grants or withdraws a committee's approval power. Governance only.
+    function setApprovalPower(uint32 orgId, bool mayApprove) external;
+
+    /// @notice Gives an account a role in an organization.
+    /// @dev Callable by governance or an org admin of the organization or one of its ancestors.
+    function grantRole(uint32 orgId, address account, Role role) external;
+
+    /// @notice Takes a role from an account.
+    /// @dev Callable by governance or an org admin of the organization or one of its ancestors.
+    function revokeRole(uint32 orgId, address account, Role role) external;
+
+    /// @notice Stops every ledger write of the consortium. Governance only.
+    function pause() external;
+
+    /// @notice Resumes ledger writes. Governance only.
+    function unpause() external;
+
+    /// @notice The consortium's own organization id (always 1).
+    function consortiumId() external view returns (uint32);
+
+    /// @notice The number of organizations registered, which is also the highest id.
+    function organizationCount() external view returns (uint32);
+
+    /// @notice An organization's place in the tree.
+    function organization(uint32 orgId) external view returns (Organization memory);
+
+    /// @notice An organization's public name.
+    function organizationName(uint32 orgId) external view returns (string memory);
+
+    /// @notice Whether `ancestorId` is `orgId` itself or one of its ancestors.
+    function isSelfOrAncestor(uint32 ancestorId, uint32 orgId) external view returns (bool);
+
+    /// @notice The committee with approval power above (or at) an organization, or 0 if it has none.
+    function approvingCommitteeOf(uint32 orgId) external view returns (uint32);
+
+    /// @notice Whether an account holds a role now.
+    function hasRole(uint32 orgId, address account, Role role) external view returns (bool);
+
+    /// @notice Whether an account held a role at the end of a past or current block.
+    /// @dev Answers from the role's key history, so a verifier can check a signature made at that block.
+    function hasRoleAt(uint32 orgId, address account, Role role, uint256 blockNumber) external view returns (bool);
+
+    /// @notice Whether the consortium is paused and whether `account` may write records for `orgId`: it is an
+    /// attester of the organization or of an ancestor up to the organization's committee. One call per ledger write.
+    function attestScope(uint32 orgId, address account) external view returns (bool paused, bool canAttest);
+
+    /// @notice Whether the consortium is paused, the committee with approval power above (or at) `orgId`
+    /// (0 if none), and whether `account` is an attester of that committee. One call per approval.
+    function approveScope(
+        uint32 orgId,
+        address account
+    ) external view returns (bool paused, uint32 approvingCommitteeId, bool canApprove);
+}
