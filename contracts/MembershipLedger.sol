@@ -44,7 +44,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
             if (kind == IOrgRegistry.OrgKind.Consortium) revert MembershipLedgerInvalidOrganization(orgId);
             revert MembershipLedgerNotAttester(orgId, msg.sender);
         }
-        _requireDay(applicationDay, 0);
+        _requireDay(applicationDay, 0, today());
 
         m.orgId = orgId;
         m.stage = Stage.Applicant;
@@ -53,7 +53,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         m.head = recordHash;
 
         emit MemberRegistered(memberKey, orgId);
-        emit RecordAppended(memberKey, recordHash, applicationDay, 1);
+        emit RecordAppended(memberKey, recordHash);
         emit StageChanged(memberKey, Stage.Applicant, applicationDay);
     }
 
@@ -61,12 +61,13 @@ contract MembershipLedger is IMembershipLedger, Multicall {
     function append(bytes32 memberKey, bytes32 prevHead, bytes32 recordHash, uint32 effectiveDay) external {
         Member storage m = _existing(memberKey);
         _requireAttester(m.orgId);
-        _appendTo(m, memberKey, prevHead, recordHash, effectiveDay);
+        _appendTo(m, memberKey, prevHead, recordHash, effectiveDay, today());
     }
 
     /// @inheritdoc IMembershipLedger
     function appendBatch(Append[] calldata items) external {
         if (items.length == 0) revert MembershipLedgerEmptyBatch();
+        uint32 currentDay = today();
         // Consecutive items of one organization share one authorization check.
         uint32 authorizedOrgId;
         for (uint256 i = 0; i < items.length; ++i) {
@@ -78,7 +79,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
                 _requireAttester(orgId);
                 authorizedOrgId = orgId;
             }
-            _appendTo(m, item.memberKey, item.prevHead, item.recordHash, item.effectiveDay);
+            _appendTo(m, item.memberKey, item.prevHead, item.recordHash, item.effectiveDay, currentDay);
         }
     }
 
@@ -87,7 +88,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         Member storage m = _existing(memberKey);
         _requireStage(memberKey, m.stage, Stage.Applicant);
         _requireAttester(m.orgId);
-        _appendTo(m, memberKey, prevHead, recordHash, selectionDay);
+        _appendTo(m, memberKey, prevHead, recordHash, selectionDay, today());
 
         m.stage = Stage.Activist;
         m.activistDay = selectionDay;
@@ -101,7 +102,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         _requireAttester(m.orgId);
         uint32 earliestDay = CalendarDay.addMonths(m.activistDay, CANDIDACY_WAIT_MONTHS);
         if (selectionDay < earliestDay) revert MembershipLedgerCandidateTooEarly(selectionDay, earliestDay);
-        _appendTo(m, memberKey, prevHead, recordHash, selectionDay);
+        _appendTo(m, memberKey, prevHead, recordHash, selectionDay, today());
 
         m.stage = Stage.Candidate;
         m.candidateDay = selectionDay;
@@ -126,7 +127,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         if (approvalDay < branchMeetingDay || approvalDay > latestDay) {
             revert MembershipLedgerApprovalOutOfWindow(approvalDay, branchMeetingDay, latestDay);
         }
-        _appendTo(m, memberKey, prevHead, recordHash, approvalDay);
+        _appendTo(m, memberKey, prevHead, recordHash, approvalDay, today());
 
         m.stage = Stage.Probationary;
         m.branchMeetingDay = branchMeetingDay;
@@ -151,7 +152,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         if (newProbationEndDay < earliestDay || newProbationEndDay > latestDay) {
             revert MembershipLedgerExtensionOutOfRange(newProbationEndDay, earliestDay, latestDay);
         }
-        _appendTo(m, memberKey, prevHead, recordHash, approvalDay);
+        _appendTo(m, memberKey, prevHead, recordHash, approvalDay, today());
 
         m.probationExtended = true;
         m.probationEndDay = newProbationEndDay;
@@ -164,7 +165,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         _requireStage(memberKey, m.stage, Stage.Probationary);
         _requireApprover(m.orgId);
         if (approvalDay < m.probationEndDay) revert MembershipLedgerProbationNotOver(approvalDay, m.probationEndDay);
-        _appendTo(m, memberKey, prevHead, recordHash, approvalDay);
+        _appendTo(m, memberKey, prevHead, recordHash, approvalDay, today());
 
         m.stage = Stage.Full;
         emit StageChanged(memberKey, Stage.Full, approvalDay);
@@ -175,7 +176,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         Member storage m = _existing(memberKey);
         _requireStage(memberKey, m.stage, Stage.Probationary);
         _requireApprover(m.orgId);
-        _appendTo(m, memberKey, prevHead, recordHash, approvalDay);
+        _appendTo(m, memberKey, prevHead, recordHash, approvalDay, today());
 
         m.stage = Stage.Cancelled;
         emit StageChanged(memberKey, Stage.Cancelled, approvalDay);
@@ -222,18 +223,21 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         bytes32 memberKey,
         bytes32 prevHead,
         bytes32 recordHash,
-        uint32 effectiveDay
+        uint32 effectiveDay,
+        uint32 currentDay
     ) private {
         if (recordHash == bytes32(0)) revert MembershipLedgerZeroRecordHash(memberKey);
         bytes32 head = m.head;
         if (prevHead != head) revert MembershipLedgerStaleHead(memberKey, head, prevHead);
-        _requireDay(effectiveDay, m.lastEffectiveDay);
+        _requireDay(effectiveDay, m.lastEffectiveDay, currentDay);
 
-        uint32 sequence = m.recordCount + 1;
         m.head = recordHash;
         m.lastEffectiveDay = effectiveDay;
-        m.recordCount = sequence;
-        emit RecordAppended(memberKey, recordHash, effectiveDay, sequence);
+        unchecked {
+            // A member cannot accumulate 2^32 records: each costs a transaction.
+            m.recordCount += 1;
+        }
+        emit RecordAppended(memberKey, recordHash);
     }
 
     function _existing(bytes32 memberKey) private view returns (Member storage m) {
@@ -263,8 +267,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         if (current != required) revert MembershipLedgerWrongStage(memberKey, current, required);
     }
 
-    function _requireDay(uint32 effectiveDay, uint32 lastEffectiveDay) private view {
-        uint32 currentDay = today();
+    function _requireDay(uint32 effectiveDay, uint32 lastEffectiveDay, uint32 currentDay) private pure {
         if (effectiveDay > currentDay) revert MembershipLedgerFutureDate(effectiveDay, currentDay);
         if (effectiveDay < lastEffectiveDay) revert MembershipLedgerDateBackwards(effectiveDay, lastEffectiveDay);
     }

@@ -31,7 +31,7 @@ contract TransferLedger is ITransferLedger {
 
     /// @inheritdoc ITransferLedger
     function issue(IssueRequest calldata request) external {
-        _issue(request, bytes32(0));
+        _issue(request, bytes32(0), 0);
     }
 
     /// @inheritdoc ITransferLedger
@@ -49,16 +49,18 @@ contract TransferLedger is ITransferLedger {
         if (state == State.Issued) {
             // A lost letter: the old one stops being valid in the same transaction the new one is issued.
             replaced.state = State.Cancelled;
+            replaced.outcomeHash = bytes32(uint256(REASON_REISSUED));
             emit TransferCancelled(replacedId, replaced.memberKey, REASON_REISSUED);
         }
-        _issue(request, replacedId);
+        _issue(request, replacedId, replaced.fromOrgId);
     }
 
     /// @inheritdoc ITransferLedger
     function accept(bytes32 transferId, bytes32 expectedHead, bytes32 receiptHash) external {
         Transfer storage t = _openIncoming(transferId);
-        bytes32 head = _membershipLedger.headOf(t.memberKey);
-        if (head != expectedHead) revert TransferLedgerHeadMismatch(transferId, expectedHead, head);
+        IMembershipLedger.Member memory m = _membershipLedger.member(t.memberKey);
+        if (m.head != expectedHead) revert TransferLedgerHeadMismatch(transferId, expectedHead, m.head);
+        _requireKindFits(t.memberKey, t.kind, m.stage);
 
         t.state = State.Accepted;
         t.outcomeHash = receiptHash;
@@ -88,6 +90,7 @@ contract TransferLedger is ITransferLedger {
     function recordExportReceipt(bytes32 transferId, bytes32 receiptHash) external {
         Transfer storage t = _openOutgoing(transferId);
         if (t.toOrgId != 0) revert TransferLedgerExportMismatch(transferId, false);
+        _requireKindFits(t.memberKey, t.kind, _membershipLedger.member(t.memberKey).stage);
 
         t.state = State.Accepted;
         t.outcomeHash = receiptHash;
@@ -121,12 +124,16 @@ contract TransferLedger is ITransferLedger {
         return _stateOf(_transfers[transferId]) == State.Issued ? transferId : bytes32(0);
     }
 
-    function _issue(IssueRequest calldata request, bytes32 replaces) private {
+    /// @param replacedFromOrgId The organization that issued the replaced transfer (ignored when `replaces` is 0).
+    function _issue(IssueRequest calldata request, bytes32 replaces, uint32 replacedFromOrgId) private {
         if (request.transferId == bytes32(0)) revert TransferLedgerZeroTransferId();
         if (_transfers[request.transferId].state != State.None) revert TransferLedgerTransferExists(request.transferId);
         IMembershipLedger.Member memory m = _membershipLedger.member(request.memberKey);
         if (m.stage == IMembershipLedger.Stage.None) revert TransferLedgerUnknownMember(request.memberKey);
         if (m.orgId == 0) revert TransferLedgerMemberDeparted(request.memberKey);
+        if (replaces != bytes32(0) && replacedFromOrgId != m.orgId) {
+            revert TransferLedgerReissueSourceMismatch(replaces, replacedFromOrgId, m.orgId);
+        }
         _requireApprover(m.orgId, request.transferId, true);
         _requireKindFits(request.memberKey, request.kind, m.stage);
         bytes32 openId = openTransferOf(request.memberKey);

@@ -52,8 +52,10 @@ interface IMembershipLedger {
         uint32 effectiveDay;
     }
 
-    /// @notice Emitted for every record that becomes a member's chain head.
-    event RecordAppended(bytes32 indexed memberKey, bytes32 indexed recordHash, uint32 effectiveDay, uint32 sequence);
+    /// @notice Emitted for every record that becomes a member's chain head. The record's date and position are in
+    /// the record itself (its hash covers them) and in `member()`; the event stays small because it is paid for
+    /// on every record.
+    event RecordAppended(bytes32 indexed memberKey, bytes32 recordHash);
 
     /// @notice Emitted when a member enters the ledger as applicant.
     event MemberRegistered(bytes32 indexed memberKey, uint32 indexed orgId);

@@ -102,6 +102,9 @@ interface ITransferLedger {
     /// @notice The member left the consortium through an exported transfer.
     error TransferLedgerMemberDeparted(bytes32 memberKey);
 
+    /// @notice A reissue comes from the organization that issued the replaced transfer, while the member is still there.
+    error TransferLedgerReissueSourceMismatch(bytes32 replacedId, uint32 replacedFromOrgId, uint32 memberOrgId);
+
     /// @notice The replaced transfer was already reissued.
     error TransferLedgerAlreadyReissued(bytes32 replacedId, bytes32 replacedBy);
 
@@ -123,7 +126,8 @@ interface ITransferLedger {
     /// @notice The validity must end after now and at most 90 days after issue.
     error TransferLedgerInvalidValidity(uint64 validUntil, uint64 latestAllowed);
 
-    /// @notice The transfer kind does not fit the member's stage.
+    /// @notice The transfer kind does not fit the member's stage (checked at issue and again at acceptance, since
+    /// the source may record a stage change while the letter is open).
     error TransferLedgerKindMismatch(bytes32 memberKey, Kind kind, uint8 stage);
 
     /// @notice The transfer is not in the state the action needs.
