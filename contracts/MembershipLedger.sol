@@ -31,7 +31,9 @@ contract MembershipLedger is IMembershipLedger, Multicall {
     function setTransferLedger(address transferLedger_) external {
         if (msg.sender != Ownable(address(_registry)).owner()) revert MembershipLedgerNotGovernance(msg.sender);
         if (_transferLedger != address(0)) revert MembershipLedgerTransferLedgerAlreadySet(_transferLedger);
+        if (transferLedger_ == address(0)) revert MembershipLedgerZeroTransferLedger();
         _transferLedger = transferLedger_;
+        emit TransferLedgerSet(transferLedger_);
     }
 
     /// @inheritdoc IMembershipLedger

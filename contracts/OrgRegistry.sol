@@ -93,6 +93,11 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
         _unpause();
     }
 
+    /// @notice Disabled: without governance no committee could join and a pause could never be lifted.
+    function renounceOwnership() public view override onlyOwner {
+        revert OrgRegistryRenounceDisabled();
+    }
+
     /// @inheritdoc IOrgRegistry
     function consortiumId() external pure returns (uint32) {
         return CONSORTIUM_ID;
@@ -116,6 +121,7 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
 
     /// @inheritdoc IOrgRegistry
     function isSelfOrAncestor(uint32 ancestorId, uint32 orgId) public view returns (bool) {
+        if (_organizations[orgId].kind == OrgKind.None) return false;
         for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
             if (id == ancestorId) return true;
         }

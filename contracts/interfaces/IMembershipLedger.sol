@@ -66,6 +66,9 @@ interface IMembershipLedger {
     /// @notice Emitted when the one allowed probation extension is recorded.
     event ProbationExtended(bytes32 indexed memberKey, uint32 probationEndDay);
 
+    /// @notice Emitted when governance wires the TransferLedger.
+    event TransferLedgerSet(address indexed transferLedger);
+
     /// @notice Emitted when an accepted transfer moves a member to another organization.
     event MemberMoved(bytes32 indexed memberKey, uint32 indexed fromOrgId, uint32 indexed toOrgId, bytes32 transferId);
 
@@ -129,6 +132,9 @@ interface IMembershipLedger {
     /// @notice Only the wired TransferLedger may move members.
     error MembershipLedgerNotTransferLedger(address caller);
 
+    /// @notice The transfer ledger address is zero.
+    error MembershipLedgerZeroTransferLedger();
+
     /// @notice The transfer ledger is wired once, by governance.
     error MembershipLedgerTransferLedgerAlreadySet(address transferLedger);
 
@@ -152,7 +158,8 @@ interface IMembershipLedger {
     function append(bytes32 memberKey, bytes32 prevHead, bytes32 recordHash, uint32 effectiveDay) external;
 
     /// @notice Appends records for many members in one transaction.
-    /// @dev An item whose record is already the member's head is skipped, so a resent batch is harmless.
+    /// @dev An item whose record is already the member's head is skipped, so resending a batch that holds at most one
+    /// record per member is harmless. A sender recovering from a crash rebuilds its batch from the on-chain heads.
     function appendBatch(Append[] calldata items) external;
 
     /// @notice Applicant → activist (S3).

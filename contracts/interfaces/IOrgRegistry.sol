@@ -66,6 +66,9 @@ interface IOrgRegistry {
     /// @notice The zero address cannot hold a role.
     error OrgRegistryZeroAccount();
 
+    /// @notice Governance can be handed over (two-step) but never renounced: the consortium would freeze for good.
+    error OrgRegistryRenounceDisabled();
+
     /// @notice The organization name is empty.
     error OrgRegistryEmptyName();
 
