@@ -71,6 +71,7 @@ contract TransferLedger is ITransferLedger {
     /// @inheritdoc ITransferLedger
     function reject(bytes32 transferId, uint16 reasonCode) external {
         Transfer storage t = _openIncoming(transferId);
+        _requireReasonCode(transferId, reasonCode);
 
         t.state = State.Rejected;
         t.outcomeHash = bytes32(uint256(reasonCode));
@@ -80,6 +81,7 @@ contract TransferLedger is ITransferLedger {
     /// @inheritdoc ITransferLedger
     function cancel(bytes32 transferId, uint16 reasonCode) external {
         Transfer storage t = _openOutgoing(transferId);
+        _requireReasonCode(transferId, reasonCode);
 
         t.state = State.Cancelled;
         t.outcomeHash = bytes32(uint256(reasonCode));
@@ -203,6 +205,10 @@ contract TransferLedger is ITransferLedger {
             if (asSource) revert TransferLedgerNotSource(transferId, msg.sender);
             revert TransferLedgerNotDestination(transferId, msg.sender);
         }
+    }
+
+    function _requireReasonCode(bytes32 transferId, uint16 reasonCode) private pure {
+        if (reasonCode == REASON_REISSUED) revert TransferLedgerReservedReasonCode(transferId);
     }
 
     function _requireKindFits(bytes32 memberKey, Kind kind, IMembershipLedger.Stage stage) private pure {

@@ -3,7 +3,8 @@ pragma solidity 0.8.29;
 
 /// @title ICheckpointLog
 /// @notice Checkpoints `(treeSize, root)` of each institution's append-only record log (RFC 9162 Merkle tree).
-/// Each organization owns one log, identified by its organization id, written by the organization's attesters.
+/// Each organization owns one log, identified by its organization id, written by attesters of the organization or
+/// of an ancestor up to its committee.
 /// Tree sizes strictly grow, so a later checkpoint can be proven to extend an earlier one.
 /// @dev The latest checkpoint lives in storage; the full history lives in `CheckpointRecorded` events, each
 /// naming the block of the previous checkpoint, so a verifier walks the history back with plain JSON-RPC
@@ -35,7 +36,7 @@ interface ICheckpointLog {
     /// @notice The consortium is paused.
     error CheckpointLogPaused();
 
-    /// @notice The caller is not an attester of the log's organization.
+    /// @notice The caller is not an attester of the log's organization (or of an ancestor up to its committee).
     error CheckpointLogNotAttester(uint32 logId, address caller);
 
     /// @notice The tree size does not grow.

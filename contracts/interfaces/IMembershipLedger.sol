@@ -149,7 +149,8 @@ interface IMembershipLedger {
 
     /// @notice Enters a new member as applicant (S1) in an organization of a committee's subtree.
     /// @param memberKey A random 32-byte key the institution keeps mapped to the person.
-    /// @param orgId The branch (or general branch) receiving the application.
+    /// @param orgId The organization receiving the application: a branch, general branch or committee (not the
+    /// consortium). An unknown id reverts with the registry's `OrgRegistryUnknownOrganization`.
     /// @param recordHash The hash of the S1 record; it becomes the chain head.
     /// @param applicationDay The day of the application.
     function register(bytes32 memberKey, uint32 orgId, bytes32 recordHash, uint32 applicationDay) external;

@@ -142,6 +142,9 @@ interface ITransferLedger {
     /// @notice A reissue must concern the same member as the transfer it replaces.
     error TransferLedgerReissueMemberMismatch(bytes32 replacedId, bytes32 memberKey);
 
+    /// @notice Reason code 0 is reserved for the cancellation a lost-letter reissue performs.
+    error TransferLedgerReservedReasonCode(bytes32 transferId);
+
     /// @notice An exported transfer is closed with `recordExportReceipt`, an internal one by its destination.
     error TransferLedgerExportMismatch(bytes32 transferId, bool exported);
 

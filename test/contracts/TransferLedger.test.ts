@@ -484,6 +484,18 @@ describe("TransferLedger", () => {
   });
 
   describe("reject", () => {
+    it("should revert reason code 0, which marks a lost-letter reissue", async () => {
+      const c = await loadFixture(deployConsortium);
+      const { request } = await issuedFor(c, Stage.Full);
+
+      await expect(c.transfers.connect(c.signers.attesterB).reject(request.transferId, 0))
+        .to.be.revertedWithCustomError(c.transfers, "TransferLedgerReservedReasonCode")
+        .withArgs(request.transferId);
+      await expect(c.transfers.connect(c.signers.attesterA).cancel(request.transferId, 0))
+        .to.be.revertedWithCustomError(c.transfers, "TransferLedgerReservedReasonCode")
+        .withArgs(request.transferId);
+    });
+
     it("should record the reason code and leave the member at A", async () => {
       const c = await loadFixture(deployConsortium);
       const { member, request } = await issuedFor(c, Stage.Full);
