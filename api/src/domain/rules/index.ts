@@ -1,0 +1,22 @@
+// The rules engine: rule sets as data (rules/<version>/rules.json), evaluated per write.
+export { loadRuleSet, parseRuleSet, ruleSetHash, type RuleSet } from "./rule-set";
+export {
+  evaluateStep,
+  nextSteps,
+  type Evaluation,
+  type Finding,
+  type NextStep,
+  type StepInput,
+  type Violation,
+  type ChainDates,
+} from "./engine";
+export { replayHistory, type HistoryRecord, type MemberHistory } from "./history";
+export { RULE_KINDS, type Facts } from "./kinds";
+export type {
+  ChainAction,
+  MemberStatus,
+  StepDefinition,
+  FieldDefinition,
+  RuleDefinition,
+  RuleSetDefinition,
+} from "./schema";

@@ -1,0 +1,81 @@
+// Encryption at rest of personal data (names, ID numbers, birth dates, step texts) and the keyed blind
+// index that lets the service find a member by ID number without storing it in the clear.
+// Format of a sealed value: "v1:" + base64(nonce[12] ‖ ciphertext ‖ tag[16]), AES-256-GCM (docs/formats.md).
+import { gcm } from "@noble/ciphers/aes";
+import { hmac } from "@noble/hashes/hmac";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, bytesToUtf8, hexToBytes, randomBytes, utf8ToBytes } from "@noble/hashes/utils";
+
+const FORMAT_PREFIX = "v1:";
+const KEY_BYTES = 32;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const MIN_INDEX_KEY_BYTES = 32;
+
+export interface FieldCipher {
+  /** Seals a string. `context` (e.g. "member:<id>:name") is authenticated, so a value copied elsewhere fails. */
+  encrypt(plain: string, context?: string): string;
+  /** Opens a sealed string; throws if it was altered, sealed under another key or another context. */
+  decrypt(sealed: string, context?: string): string;
+  encryptJson(value: unknown, context?: string): string;
+  decryptJson<T = unknown>(sealed: string, context?: string): T;
+}
+
+function keyBytes(
+  keyHex: string,
+  what: string,
+  isValidLength: (length: number) => boolean,
+  expected: string
+): Uint8Array {
+  const hex = keyHex.startsWith("0x") ? keyHex.slice(2) : keyHex;
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) throw new Error(`${what} must be hex`);
+  // Never echo the key itself: only its length.
+  if (!isValidLength(hex.length / 2)) throw new Error(`${what} must be ${expected}, got ${hex.length / 2} bytes`);
+  return hexToBytes(hex);
+}
+
+/** A cipher for one 32-byte AES-256-GCM key given as 64 hex digits (0x prefix optional). */
+export function createFieldCipher(keyHex: string): FieldCipher {
+  const key = keyBytes(keyHex, "field encryption key", (n) => n === KEY_BYTES, "32 bytes (64 hex digits)");
+  const associatedData = (context?: string) => (context === undefined ? undefined : utf8ToBytes(context));
+
+  function encrypt(plain: string, context?: string): string {
+    // A fresh random nonce per value: GCM is broken if a nonce ever repeats under one key.
+    const nonce = randomBytes(NONCE_BYTES);
+    const sealed = gcm(key, nonce, associatedData(context)).encrypt(utf8ToBytes(plain));
+    const payload = new Uint8Array(NONCE_BYTES + sealed.length);
+    payload.set(nonce, 0);
+    payload.set(sealed, NONCE_BYTES);
+    return FORMAT_PREFIX + Buffer.from(payload).toString("base64");
+  }
+
+  function decrypt(sealed: string, context?: string): string {
+    if (!sealed.startsWith(FORMAT_PREFIX)) throw new Error("sealed value: unknown format (expected v1:)");
+    const payload = new Uint8Array(Buffer.from(sealed.slice(FORMAT_PREFIX.length), "base64"));
+    if (payload.length < NONCE_BYTES + TAG_BYTES) throw new Error("sealed value: too short");
+    const nonce = payload.subarray(0, NONCE_BYTES);
+    try {
+      return bytesToUtf8(gcm(key, nonce, associatedData(context)).decrypt(payload.subarray(NONCE_BYTES)));
+    } catch {
+      throw new Error("sealed value: authentication failed (altered, wrong key or wrong context)");
+    }
+  }
+
+  return {
+    encrypt,
+    decrypt,
+    encryptJson: (value, context) => encrypt(JSON.stringify(value), context),
+    decryptJson: <T>(sealed: string, context?: string) => JSON.parse(decrypt(sealed, context)) as T,
+  };
+}
+
+/** The form a value is indexed in: NFKC (full-width digits → ASCII), trimmed, upper case (a final "x" → "X"). */
+export function normalizeForIndex(value: string): string {
+  return value.normalize("NFKC").trim().toUpperCase();
+}
+
+/** HMAC-SHA256 of the normalized value under a secret key (≥ 32 bytes, hex), as 64 lowercase hex digits. */
+export function blindIndex(hmacKeyHex: string, value: string): string {
+  const key = keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes");
+  return bytesToHex(hmac(sha256, key, utf8ToBytes(normalizeForIndex(value))));
+}

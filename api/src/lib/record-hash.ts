@@ -1,0 +1,64 @@
+// The record body (what is hashed) and the one function that computes a record hash:
+// keccak256(utf8(RFC 8785 canonical JSON of the body)), hex "0x…". docs/formats.md specifies it for auditors.
+import { keccak_256 } from "@noble/hashes/sha3";
+import { bytesToHex, randomBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { z } from "zod";
+import { canonicalize } from "./canonical-json";
+import { isIsoDate } from "./calendar";
+
+export type Hex32 = `0x${string}`;
+
+// Lowercase only: "0xAB…" and "0xab…" would canonicalize to different bytes, hence different hashes.
+const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");
+const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
+
+export const evidenceSchema = z.strictObject({
+  sha256: bytes32,
+  contentType: z.string().min(1).max(255),
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
+
+export const supersedesSchema = z.strictObject({
+  recordHash: bytes32,
+  reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE reason code"),
+});
+
+/** Version 1 of the record body. Strict: an unknown key is refused, since it would silently change the hash. */
+export const recordBodySchema = z
+  .strictObject({
+    version: z.literal(1),
+    ruleVersion: z.string().regex(/^[0-9A-Za-z._-]{1,32}$/),
+    memberKey: bytes32,
+    orgId: z.number().int().min(1).max(0xffffffff),
+    step: z.string().regex(/^S[1-9][0-9]*$/),
+    sequence: z.number().int().min(1).max(0xffffffff),
+    prevHash: bytes32.nullable(),
+    effectiveDate: isoDate,
+    fields: z.record(z.string(), z.json()),
+    evidence: z.array(evidenceSchema),
+    supersedes: supersedesSchema.nullable(),
+    salt: bytes32,
+  })
+  .refine((body) => (body.sequence === 1) === (body.prevHash === null), {
+    message: "prevHash is null exactly for a member's first record (sequence 1)",
+    path: ["prevHash"],
+  });
+
+export type RecordBody = z.infer<typeof recordBodySchema>;
+
+/** keccak256 of the canonical JSON of any JSON value (record bodies, rule sets), as 0x-hex. */
+export function canonicalKeccak(value: unknown): Hex32 {
+  return `0x${bytesToHex(keccak_256(utf8ToBytes(canonicalize(value))))}`;
+}
+
+/** The hash of a record body. Throws if the body is not a valid version-1 body. */
+export function recordHash(body: RecordBody): Hex32 {
+  recordBodySchema.parse(body);
+  // Hash what the caller holds, not zod's copy: the parse only checks, it must not reshape what is hashed.
+  return canonicalKeccak(body);
+}
+
+/** A fresh 32-byte salt, so a record's hash cannot be guessed by trying likely field values. */
+export function newSalt(): Hex32 {
+  return `0x${bytesToHex(randomBytes(32))}`;
+}
