@@ -1,0 +1,148 @@
+// The one reader of process.env: every setting is validated here, once, at start.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const hexKey = (bytes: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `must be ${bytes} bytes as ${bytes * 2} hex digits`)
+    .transform((hex) => hex.toLowerCase());
+
+const SECRET_SCHEMAS = {
+  FIELD_ENCRYPTION_KEY: hexKey(32),
+  BLIND_INDEX_KEY: hexKey(32),
+  TOKEN_SECRET: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, "must be at least 32 bytes as an even number of hex digits")
+    .transform((hex) => hex.toLowerCase()),
+};
+type SecretName = keyof typeof SECRET_SCHEMAS;
+const SECRET_NAMES = Object.keys(SECRET_SCHEMAS) as SecretName[];
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  FIELD_ENCRYPTION_KEY: SECRET_SCHEMAS.FIELD_ENCRYPTION_KEY.optional(),
+  BLIND_INDEX_KEY: SECRET_SCHEMAS.BLIND_INDEX_KEY.optional(),
+  TOKEN_SECRET: SECRET_SCHEMAS.TOKEN_SECRET.optional(),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  CHAIN_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  CHAIN_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
+    .optional(),
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset: the embedded PGlite database under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Hex strings (no 0x). */
+  readonly fieldEncryptionKey: string;
+  readonly blindIndexKey: string;
+  readonly tokenSecret: string;
+  readonly tokenTtlSeconds: number;
+  /** Login attempts allowed per IP and username in each 15-minute window. */
+  readonly loginRateLimit: number;
+  readonly chainRpcUrl: string | undefined;
+  readonly chainPrivateKey: string | undefined;
+  readonly chainConfirmations: number;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export const SECRETS_FILE_NAME = "secrets.json";
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (FOO= in a .env or compose file) means "unset", not "invalid".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const vars = parsed.data;
+  const dataDir = path.resolve(vars.DATA_DIR);
+  const secrets = vars.DATABASE_URL === undefined ? embeddedSecrets(vars, dataDir) : requiredSecrets(vars);
+
+  return Object.freeze({
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL,
+    dataDir,
+    fieldEncryptionKey: secrets.FIELD_ENCRYPTION_KEY,
+    blindIndexKey: secrets.BLIND_INDEX_KEY,
+    tokenSecret: secrets.TOKEN_SECRET,
+    tokenTtlSeconds: vars.TOKEN_TTL_SECONDS,
+    loginRateLimit: vars.LOGIN_RATE_LIMIT,
+    chainRpcUrl: vars.CHAIN_RPC_URL,
+    chainPrivateKey: vars.CHAIN_PRIVATE_KEY,
+    chainConfirmations: vars.CHAIN_CONFIRMATIONS,
+    logLevel: vars.LOG_LEVEL,
+  });
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+type Secrets = Record<SecretName, string>;
+
+// A real deployment must bring its own keys: generating them silently would make encrypted
+// data unreadable on the next host that starts without the same file.
+function requiredSecrets(vars: ParsedEnv): Secrets {
+  const missing = SECRET_NAMES.filter((name) => vars[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `${name}: required when DATABASE_URL is set`));
+  }
+  return Object.fromEntries(SECRET_NAMES.map((name) => [name, vars[name]])) as Secrets;
+}
+
+// The embedded default works with nothing configured: secrets are generated on first start and
+// kept beside the embedded database, so a restart can still decrypt what it stored.
+function embeddedSecrets(vars: ParsedEnv, dataDir: string): Secrets {
+  const file = path.join(dataDir, SECRETS_FILE_NAME);
+  const stored = existsSync(file) ? readSecretsFile(file) : writeSecretsFile(file, dataDir);
+  return Object.fromEntries(SECRET_NAMES.map((name) => [name, vars[name] ?? stored[name]])) as Secrets;
+}
+
+function readSecretsFile(file: string): Secrets {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError([`${file}: not readable JSON (${(error as Error).message})`]);
+  }
+  const parsed = z.object(SECRET_SCHEMAS).safeParse(content);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${file} ${issue.path.join(".")}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+function writeSecretsFile(file: string, dataDir: string): Secrets {
+  const secrets: Secrets = {
+    FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    BLIND_INDEX_KEY: randomBytes(32).toString("hex"),
+    TOKEN_SECRET: randomBytes(32).toString("hex"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  // "wx": never overwrite keys another process has just written.
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  return secrets;
+}
