@@ -1,0 +1,111 @@
+import "reflect-metadata";
+import { PGlite } from "@electric-sql/pglite";
+import { Client } from "pg";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import { ENTITIES } from "./entities";
+import { MIGRATIONS } from "./migrations";
+
+export interface DataSourceConfig {
+  /** PostgreSQL connection string. Without it the service uses embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory. Without it (and without databaseUrl) the database lives in memory. */
+  dataDir?: string;
+  /** PostgreSQL only: the schema to work in, created if missing (tests isolate themselves with a schema each). */
+  schema?: string;
+}
+
+/**
+ * PGlite's node-postgres adapter: pg Pool options whose `connection` speaks the wire protocol to a PGlite instance.
+ * Loaded with require because tsconfig's "node" module resolution cannot see package subpath exports.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createPgConfig }: { createPgConfig(pglite: PGlite): object } = require("@electric-sql/pglite/node-postgres");
+
+/**
+ * PGlite has a single session. A caller waiting for it longer than this is almost surely a query issued
+ * outside the transaction that holds it (a repository built on the wrong EntityManager): fail loudly instead of
+ * hanging forever.
+ */
+const PGLITE_SESSION_WAIT_MS = 30_000;
+
+/** A DataSource that also closes the PGlite instance it runs on. */
+class PGliteDataSource extends DataSource {
+  constructor(options: DataSourceOptions, private readonly pglite: PGlite) {
+    super(options);
+  }
+
+  override async destroy(): Promise<void> {
+    await super.destroy();
+    await this.closePGlite();
+  }
+
+  async closePGlite(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+/**
+ * Creates, connects and migrates the service's DataSource: PostgreSQL when `databaseUrl` is given, embedded PGlite
+ * otherwise. Both run the same hand-written migrations; the schema is never synchronized from the entities.
+ *
+ * PGlite is reached through the real `pg` driver over PGlite's own node-postgres connection adapter, with a pool
+ * of one: a query runner holds PGlite's only session from `connect` to `release`, so transactions are isolated by
+ * being serialized. The `typeorm-pglite` package was not used because it shares that one session between all
+ * query runners at once: a rollback in one transaction silently discarded another's committed insert, and its
+ * instance is a process-wide singleton, so two DataSources would share one database.
+ */
+export async function createDataSource(config: DataSourceConfig = {}): Promise<DataSource> {
+  const common = {
+    type: "postgres",
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    installExtensions: false,
+  } as const;
+
+  let dataSource: DataSource;
+  if (config.databaseUrl) {
+    if (config.schema) await createSchemaIfMissing(config.databaseUrl, checkedSchemaName(config.schema));
+    dataSource = new DataSource({
+      ...common,
+      url: config.databaseUrl,
+      extra: config.schema ? { options: `-c search_path=${checkedSchemaName(config.schema)}` } : {},
+    });
+  } else {
+    const pglite = await PGlite.create(config.dataDir ? { dataDir: config.dataDir } : {});
+    dataSource = new PGliteDataSource(
+      {
+        ...common,
+        poolSize: 1,
+        connectTimeoutMS: PGLITE_SESSION_WAIT_MS,
+        // The pool keeps its one client: closing it when idle would only reconnect to the same session.
+        extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
+      },
+      pglite
+    );
+  }
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    if (dataSource instanceof PGliteDataSource) await dataSource.closePGlite();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function createSchemaIfMissing(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The name goes into a connection option string, where quoting rules differ from SQL's: accept plain names only. */
+function checkedSchemaName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid schema name ${JSON.stringify(name)}`);
+  return name;
+}

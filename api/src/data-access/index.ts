@@ -1,0 +1,19 @@
+export { createDataSource, type DataSourceConfig } from "./data-source";
+export {
+  DuplicateError,
+  InvalidCursorError,
+  OpenTransferExistsError,
+  RecordSequenceConflictError,
+  TransferStateConflictError,
+  UnknownMemberError,
+} from "./errors";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "./pagination";
+export { createRepositories, withTransaction, type Repositories } from "./repositories";
+export type { NewAccount } from "./repositories/accounts";
+export type { NewAuditEntry } from "./repositories/audit-log";
+export type { NewEvidence } from "./repositories/evidence";
+export type { NewFinding } from "./repositories/findings";
+export type { MemberChanges, NewMember } from "./repositories/members";
+export type { NewRecord } from "./repositories/records";
+export type { NewTransfer, StateChange } from "./repositories/transfers";
+export * from "./types";

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { MemberEntity } from "../entities";
+import { DuplicateError } from "../errors";
+import { decodeCursor, pageSize, toPage, UUID_PATTERN, type PageRequest } from "../pagination";
+import type { Member, MemberStage, MemberStatus, Page } from "../types";
+import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
+
+export interface NewMember {
+  memberKey: string;
+  orgId: number;
+  stage: MemberStage;
+  /** Already encrypted. */
+  personalData: Uint8Array;
+  idNumberIndex: string | null;
+}
+
+export interface MemberChanges {
+  stage?: MemberStage;
+  orgId?: number;
+  status?: MemberStatus;
+}
+
+export class MembersRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** @throws DuplicateError when the member key exists. */
+  async create(member: NewMember): Promise<Member> {
+    const id = randomUUID();
+    try {
+      await this.manager.insert(MemberEntity, {
+        id,
+        memberKey: member.memberKey,
+        orgId: member.orgId,
+        stage: member.stage,
+        personalData: Buffer.from(member.personalData),
+        idNumberIndex: member.idNumberIndex,
+      });
+    } catch (error) {
+      const constraint = violatedUniqueConstraint(error);
+      if (constraint) throw new DuplicateError(constraint);
+      throw error;
+    }
+    return (await this.get(id))!;
+  }
+
+  async get(id: string): Promise<Member | null> {
+    const entity = await this.manager.findOneBy(MemberEntity, { id });
+    return entity && toPlain(entity);
+  }
+
+  async getByKey(memberKey: string): Promise<Member | null> {
+    const entity = await this.manager.findOneBy(MemberEntity, { memberKey });
+    return entity && toPlain(entity);
+  }
+
+  /** Members whose ID number has this blind index (normally one; more if a person's file was created twice). */
+  async findByIdNumberIndex(idNumberIndex: string): Promise<Member[]> {
+    const entities = await this.manager.find(MemberEntity, { where: { idNumberIndex }, order: { createdAt: "ASC" } });
+    return entities.map(toPlain);
+  }
+
+  /** Members of an organization and its descendants, newest first. */
+  async listByOrgSubtree(rootOrgId: number, request: PageRequest = {}): Promise<Page<Member>> {
+    const size = pageSize(request.limit);
+    const query = this.manager
+      .createQueryBuilder(MemberEntity, "member")
+      .where(`member.orgId IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId })
+      .orderBy("member.createdAt", "DESC")
+      .addOrderBy("member.id", "DESC")
+      .limit(size + 1);
+    if (request.cursor) {
+      const after = decodeCursor(request.cursor, UUID_PATTERN);
+      query.andWhere("(member.createdAt, member.id) < (:afterCreatedAt, :afterId)", {
+        afterCreatedAt: after.createdAt,
+        afterId: after.id,
+      });
+    }
+    return toPage((await query.getMany()).map(toPlain), size);
+  }
+
+  /** Applies stage, organization or status changes; null when the member does not exist. */
+  async update(id: string, changes: MemberChanges): Promise<Member | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(MemberEntity)
+      .set({ ...changes, updatedAt: () => "now()" })
+      .where("id = :id", { id })
+      .execute();
+    return result.affected ? this.get(id) : null;
+  }
+}

@@ -1,0 +1,112 @@
+import type { EntityManager } from "typeorm";
+import { TransferEntity } from "../entities";
+import { DuplicateError, OpenTransferExistsError, TransferStateConflictError } from "../errors";
+import { decodeCursor, HEX32_PATTERN, pageSize, toPage, type PageRequest } from "../pagination";
+import type { Page, Transfer, TransferKind, TransferState } from "../types";
+import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
+
+export interface NewTransfer {
+  id: string;
+  memberKey: string;
+  memberId: string | null;
+  kind: TransferKind;
+  fromOrgId: number;
+  toOrgId: number | null;
+  destinationHash: string | null;
+  /** Already encrypted; only for an exported transfer. */
+  destination: Uint8Array | null;
+  validUntil: Date;
+  letterHash: string;
+  replaces: string | null;
+  createdBy: string;
+}
+
+export interface StateChange {
+  /** The state the caller saw: the change applies only if the transfer is still in it. */
+  from: TransferState;
+  to: TransferState;
+  reasonCode?: string | null;
+  receiptHash?: string | null;
+}
+
+export class TransfersRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Stores a new ISSUED transfer.
+   * @throws OpenTransferExistsError when the member already has an ISSUED transfer, DuplicateError when the id exists.
+   */
+  async create(transfer: NewTransfer): Promise<Transfer> {
+    try {
+      await this.manager.insert(TransferEntity, {
+        ...transfer,
+        destination: transfer.destination && Buffer.from(transfer.destination),
+        state: "ISSUED",
+      });
+    } catch (error) {
+      const constraint = violatedUniqueConstraint(error);
+      if (constraint === "transfers_one_open_per_member") throw new OpenTransferExistsError(transfer.memberKey);
+      if (constraint) throw new DuplicateError(constraint);
+      throw error;
+    }
+    return (await this.get(transfer.id))!;
+  }
+
+  async get(id: string): Promise<Transfer | null> {
+    const entity = await this.manager.findOneBy(TransferEntity, { id });
+    return entity && toPlain(entity);
+  }
+
+  /** Transfers whose destination is the organization or one of its descendants, newest first. */
+  async listIncoming(rootOrgId: number, request: PageRequest = {}): Promise<Page<Transfer>> {
+    return this.listBySubtree("toOrgId", rootOrgId, request);
+  }
+
+  /** Transfers issued from the organization or one of its descendants, newest first. */
+  async listOutgoing(rootOrgId: number, request: PageRequest = {}): Promise<Page<Transfer>> {
+    return this.listBySubtree("fromOrgId", rootOrgId, request);
+  }
+
+  /**
+   * Moves the transfer from `change.from` to `change.to` (compare-and-set). Null when the transfer does not exist.
+   * @throws TransferStateConflictError when it is no longer in `change.from`.
+   */
+  async updateState(id: string, change: StateChange): Promise<Transfer | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(TransferEntity)
+      .set({
+        state: change.to,
+        ...(change.reasonCode !== undefined && { reasonCode: change.reasonCode }),
+        ...(change.receiptHash !== undefined && { receiptHash: change.receiptHash }),
+        updatedAt: () => "now()",
+      })
+      .where("id = :id AND state = :from", { id, from: change.from })
+      .execute();
+    const transfer = await this.get(id);
+    if (!result.affected && transfer) throw new TransferStateConflictError(id, change.from, transfer.state);
+    return transfer;
+  }
+
+  private async listBySubtree(
+    orgColumn: "toOrgId" | "fromOrgId",
+    rootOrgId: number,
+    request: PageRequest
+  ): Promise<Page<Transfer>> {
+    const size = pageSize(request.limit);
+    const query = this.manager
+      .createQueryBuilder(TransferEntity, "transfer")
+      .where(`transfer.${orgColumn} IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId })
+      .orderBy("transfer.createdAt", "DESC")
+      .addOrderBy("transfer.id", "DESC")
+      .limit(size + 1);
+    if (request.cursor) {
+      const after = decodeCursor(request.cursor, HEX32_PATTERN);
+      query.andWhere("(transfer.createdAt, transfer.id) < (:afterCreatedAt, :afterId)", {
+        afterCreatedAt: after.createdAt,
+        afterId: after.id,
+      });
+    }
+    return toPage((await query.getMany()).map(toPlain), size);
+  }
+}
