@@ -39,6 +39,7 @@ const envSchema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
     .optional(),
   CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
+  EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
@@ -60,6 +61,8 @@ export interface Config {
   readonly chainRpcUrl: string | undefined;
   readonly chainPrivateKey: string | undefined;
   readonly chainConfirmations: number;
+  /** Loopback port of the embedded chain node, used when chainRpcUrl is unset. */
+  readonly embeddedChainPort: number;
   readonly logLevel: LogLevel;
 }
 
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRpcUrl: vars.CHAIN_RPC_URL,
     chainPrivateKey: vars.CHAIN_PRIVATE_KEY,
     chainConfirmations: vars.CHAIN_CONFIRMATIONS,
+    embeddedChainPort: vars.EMBEDDED_CHAIN_PORT,
     logLevel: vars.LOG_LEVEL,
   });
 }

@@ -57,6 +57,18 @@ export class TransfersRepository {
     return entity && toPlain(entity);
   }
 
+  /** The member's ISSUED transfer (at most one), whether or not its validity has passed. */
+  async findIssuedForMember(memberKey: string): Promise<Transfer | null> {
+    const entity = await this.manager.findOneBy(TransferEntity, { memberKey, state: "ISSUED" });
+    return entity && toPlain(entity);
+  }
+
+  /** The transfer that reissues `replacedId`, if any. */
+  async findReplacing(replacedId: string): Promise<Transfer | null> {
+    const entity = await this.manager.findOneBy(TransferEntity, { replaces: replacedId });
+    return entity && toPlain(entity);
+  }
+
   /** Transfers whose destination is the organization or one of its descendants, newest first. */
   async listIncoming(rootOrgId: number, request: PageRequest = {}): Promise<Page<Transfer>> {
     return this.listBySubtree("toOrgId", rootOrgId, request);

@@ -1,0 +1,352 @@
+// Organizational-relationship transfers (组织关系转接) inside this instance: issue, accept, reject, cancel,
+// reissue and export, with the states and limits of DESIGN §2. The chain handshake comes with anchoring.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import {
+  OpenTransferExistsError,
+  TransferStateConflictError,
+  type Member,
+  type Repositories,
+  type Transfer,
+  type TransferKind,
+} from "../data-access";
+import { canonicalKeccak } from "../lib/record-hash";
+import { requireApprover, requireInScope, requireRole } from "./access";
+import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
+import type { Actor, Institution } from "./institution";
+import { pageOrRefuse } from "./members";
+
+export const MAX_VALIDITY_DAYS = 90;
+const DAY_MS = 86_400_000;
+const reasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE reason code");
+
+export const issueTransferSchema = z
+  .strictObject({
+    memberId: z.uuid(),
+    /** A destination inside the consortium… */
+    toOrgId: z.number().int().positive().optional(),
+    /** …or one outside it: the transfer is exported. */
+    exportTo: z.strictObject({ name: z.string().trim().min(1).max(128), contact: z.string().max(128).optional() }).optional(),
+    validDays: z.number().int().min(1).max(MAX_VALIDITY_DAYS).default(30),
+  })
+  .refine((request) => (request.toOrgId === undefined) !== (request.exportTo === undefined), {
+    message: "give exactly one of toOrgId and exportTo",
+    path: ["toOrgId"],
+  });
+export type IssueTransferRequest = z.infer<typeof issueTransferSchema>;
+
+export const reissueTransferSchema = z.strictObject({
+  validDays: z.number().int().min(1).max(MAX_VALIDITY_DAYS).default(30),
+  toOrgId: z.number().int().positive().optional(),
+});
+export const closeTransferSchema = z.strictObject({ reasonCode });
+export const exportReceiptSchema = z.strictObject({ reference: z.string().trim().min(1).max(128) });
+
+export interface TransferView {
+  id: string;
+  memberKey: string;
+  memberId: string | null;
+  kind: TransferKind;
+  fromOrgId: number;
+  toOrgId: number | null;
+  exported: boolean;
+  destinationHash: string | null;
+  state: Transfer["state"];
+  validUntil: string;
+  letterHash: string;
+  replaces: string | null;
+  reasonCode: string | null;
+  receiptHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The letter's skeleton (no personal data): its hash is the letterHash, recomputable from the transfer alone. */
+export function letterOf(transfer: Pick<Transfer, "id" | "memberKey" | "kind" | "fromOrgId" | "toOrgId" | "destinationHash" | "validUntil">) {
+  return {
+    version: 1,
+    transferId: transfer.id,
+    memberKey: transfer.memberKey,
+    kind: transfer.kind,
+    fromOrgId: transfer.fromOrgId,
+    toOrgId: transfer.toOrgId,
+    destinationHash: transfer.destinationHash,
+    validUntil: transfer.validUntil.toISOString(),
+  };
+}
+
+export function transferView(transfer: Transfer): TransferView {
+  return {
+    id: transfer.id,
+    memberKey: transfer.memberKey,
+    memberId: transfer.memberId,
+    kind: transfer.kind,
+    fromOrgId: transfer.fromOrgId,
+    toOrgId: transfer.toOrgId,
+    exported: transfer.toOrgId === null,
+    destinationHash: transfer.destinationHash,
+    state: transfer.state,
+    validUntil: transfer.validUntil.toISOString(),
+    letterHash: transfer.letterHash,
+    replaces: transfer.replaces,
+    reasonCode: transfer.reasonCode,
+    receiptHash: transfer.receiptHash,
+    createdAt: transfer.createdAt.toISOString(),
+    updatedAt: transfer.updatedAt.toISOString(),
+  };
+}
+
+function kindFor(member: Member): TransferKind {
+  if (member.stage === "PROBATIONARY" || member.stage === "FULL") return "MEMBERSHIP";
+  if (member.stage === "CANCELLED") {
+    throw new RuleViolation({ rule: "transfer.kindFitsStage", field: "memberId", message: "a cancelled probationary member has nothing to transfer" });
+  }
+  return "MATERIALS";
+}
+
+export async function issueTransfer(institution: Institution, actor: Actor, request: IssueTransferRequest): Promise<TransferView> {
+  const member = await institution.repositories.members.get(request.memberId);
+  if (!member) throw new NotFound(`member ${request.memberId} not found`);
+  return issue(institution, actor, member, request.validDays, request.toOrgId ?? null, request.exportTo ?? null, null);
+}
+
+export async function reissueTransfer(
+  institution: Institution,
+  actor: Actor,
+  transferId: string,
+  request: z.infer<typeof reissueTransferSchema>,
+): Promise<TransferView> {
+  const replaced = await existing(institution.repositories, transferId);
+  if (replaced.state === "ACCEPTED") {
+    throw new Conflict(`transfer ${transferId} was accepted; there is nothing to reissue`, { rule: "transfer.reissueAccepted" });
+  }
+  const replacing = await institution.repositories.transfers.findReplacing(transferId);
+  if (replacing) {
+    throw new Conflict(`transfer ${transferId} was already reissued as ${replacing.id}`, { rule: "transfer.reissueOnce" });
+  }
+  const member = replaced.memberId ? await institution.repositories.members.get(replaced.memberId) : null;
+  if (!member || member.orgId !== replaced.fromOrgId) {
+    throw new Conflict("only the organization still holding the member reissues its transfer", { rule: "transfer.reissueSource" });
+  }
+  const exportTo = replaced.destination
+    ? institution.cipher.decryptJson<{ name: string; contact?: string }>(Buffer.from(replaced.destination).toString("utf8"), `transfer:${replaced.id}`)
+    : null;
+  const toOrgId = request.toOrgId ?? replaced.toOrgId;
+  return issue(institution, actor, member, request.validDays, exportTo ? null : toOrgId, exportTo, replaced);
+}
+
+async function issue(
+  institution: Institution,
+  actor: Actor,
+  member: Member,
+  validDays: number,
+  toOrgId: number | null,
+  exportTo: { name: string; contact?: string } | null,
+  replaced: Transfer | null,
+): Promise<TransferView> {
+  const { repositories } = institution;
+  await requireApprover(repositories, actor, member.orgId);
+  if (member.status !== "ACTIVE") {
+    throw new Conflict(`member ${member.id} was transferred out`, { rule: "member.transferredOut" });
+  }
+  const kind = kindFor(member);
+  if (toOrgId !== null) await requireDestination(repositories, member, toOrgId);
+  await expireIfStale(institution, await repositories.transfers.findIssuedForMember(member.memberKey));
+
+  const id = `0x${randomBytes(32).toString("hex")}`;
+  const destinationSalt = `0x${randomBytes(32).toString("hex")}`;
+  const validUntil = new Date(institution.now().getTime() + validDays * DAY_MS);
+  const destinationHash = exportTo ? canonicalKeccak({ name: exportTo.name, salt: destinationSalt }) : null;
+  const letter = letterOf({ id, memberKey: member.memberKey, kind, fromOrgId: member.orgId, toOrgId, destinationHash, validUntil });
+
+  try {
+    return await institution.transaction(async (tx) => {
+      if (replaced?.state === "ISSUED") {
+        // A lost letter: the old one stops being valid in the same transaction the new one is issued.
+        await tx.transfers.updateState(replaced.id, { from: "ISSUED", to: "CANCELLED", reasonCode: "REISSUED" });
+      }
+      const transfer = await tx.transfers.create({
+        id,
+        memberKey: member.memberKey,
+        memberId: member.id,
+        kind,
+        fromOrgId: member.orgId,
+        toOrgId,
+        destinationHash,
+        destination: exportTo
+          ? Buffer.from(institution.cipher.encryptJson({ ...exportTo, salt: destinationSalt }, `transfer:${id}`))
+          : null,
+        validUntil,
+        letterHash: canonicalKeccak(letter),
+        replaces: replaced?.id ?? null,
+        createdBy: actor.accountId,
+      });
+      await audit(tx, actor, replaced ? "transfer.reissue" : "transfer.issue", transfer, { replaces: replaced?.id ?? null });
+      return transferView(transfer);
+    });
+  } catch (error) {
+    if (error instanceof OpenTransferExistsError) {
+      throw new Conflict("the member already has an open transfer", { rule: "transfer.oneOpen", field: "memberId" });
+    }
+    throw error;
+  }
+}
+
+export async function acceptTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferView> {
+  const transfer = await openIncoming(institution, actor, transferId);
+  const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, receivedByOrgId: transfer.toOrgId });
+  return close(institution, actor, transfer, "transfer.accept", { to: "ACCEPTED", receiptHash }, async (tx) => {
+    if (transfer.memberId) await tx.members.update(transfer.memberId, { orgId: transfer.toOrgId! });
+  });
+}
+
+export async function rejectTransfer(institution: Institution, actor: Actor, transferId: string, code: string): Promise<TransferView> {
+  const transfer = await openIncoming(institution, actor, transferId);
+  return close(institution, actor, transfer, "transfer.reject", { to: "REJECTED", reasonCode: code });
+}
+
+export async function cancelTransfer(institution: Institution, actor: Actor, transferId: string, code: string): Promise<TransferView> {
+  const transfer = await openOutgoing(institution, actor, transferId);
+  return close(institution, actor, transfer, "transfer.cancel", { to: "CANCELLED", reasonCode: code });
+}
+
+/** Closes an exported transfer when the outside organization's receipt (回执) comes back: the member leaves. */
+export async function recordExportReceipt(
+  institution: Institution,
+  actor: Actor,
+  transferId: string,
+  reference: string,
+): Promise<TransferView> {
+  const transfer = await openOutgoing(institution, actor, transferId);
+  if (transfer.toOrgId !== null) {
+    throw new Conflict("only an exported transfer is closed with an outside receipt", { rule: "transfer.exportOnly" });
+  }
+  const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, reference });
+  return close(institution, actor, transfer, "transfer.exportReceipt", { to: "ACCEPTED", receiptHash }, async (tx) => {
+    if (transfer.memberId) await tx.members.update(transfer.memberId, { status: "TRANSFERRED_OUT" });
+  });
+}
+
+export async function getTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferView> {
+  requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "reading a transfer");
+  const transfer = await existing(institution.repositories, transferId);
+  const { organizations } = institution.repositories;
+  const concerns =
+    (await organizations.isInSubtree(actor.orgId, transfer.fromOrgId)) ||
+    (transfer.toOrgId !== null && (await organizations.isInSubtree(actor.orgId, transfer.toOrgId)));
+  if (!concerns) await requireInScope(institution.repositories, actor, transfer.fromOrgId);
+  return transferView(await expireIfStale(institution, transfer));
+}
+
+export async function listTransfers(
+  institution: Institution,
+  actor: Actor,
+  direction: "incoming" | "outgoing",
+  request: { cursor?: string; limit?: number },
+) {
+  requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "listing transfers");
+  const { transfers } = institution.repositories;
+  const page = await pageOrRefuse(
+    direction === "incoming" ? transfers.listIncoming(actor.orgId, request) : transfers.listOutgoing(actor.orgId, request),
+  );
+  const items = [];
+  for (const transfer of page.items) items.push(transferView(await expireIfStale(institution, transfer)));
+  return { items, nextCursor: page.nextCursor };
+}
+
+async function requireDestination(repositories: Repositories, member: Member, toOrgId: number): Promise<void> {
+  const destination = await repositories.organizations.get(toOrgId);
+  const committee = destination && (await committeeAbove(repositories, toOrgId));
+  if (!destination || destination.kind === "CONSORTIUM" || toOrgId === member.orgId || !committee?.mayApprove) {
+    throw new ValidationError({
+      field: "toOrgId",
+      message: `organization ${toOrgId} cannot receive a transfer (unknown, the member's own, or without an approving committee)`,
+    });
+  }
+}
+
+async function committeeAbove(repositories: Repositories, orgId: number) {
+  for (let org = await repositories.organizations.get(orgId); org; org = org.parentId ? await repositories.organizations.get(org.parentId) : null) {
+    if (org.kind === "COMMITTEE") return org;
+  }
+  return null;
+}
+
+async function existing(repositories: Repositories, transferId: string): Promise<Transfer> {
+  const transfer = await repositories.transfers.get(transferId);
+  if (!transfer) throw new NotFound(`transfer ${transferId} not found`);
+  return transfer;
+}
+
+/** An ISSUED transfer past its validity becomes EXPIRED the first time anyone looks at it. */
+async function expireIfStale(institution: Institution, transfer: Transfer): Promise<Transfer>;
+async function expireIfStale(institution: Institution, transfer: Transfer | null): Promise<Transfer | null>;
+async function expireIfStale(institution: Institution, transfer: Transfer | null): Promise<Transfer | null> {
+  if (!transfer || transfer.state !== "ISSUED" || transfer.validUntil > institution.now()) return transfer;
+  try {
+    return await institution.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "EXPIRED" });
+  } catch (error) {
+    if (error instanceof TransferStateConflictError) return institution.repositories.transfers.get(transfer.id);
+    throw error;
+  }
+}
+
+async function openIncoming(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
+  const transfer = await requireOpen(institution, await existing(institution.repositories, transferId));
+  if (transfer.toOrgId === null) {
+    throw new Conflict("an exported transfer is closed by its source with the outside receipt", { rule: "transfer.exportOnly" });
+  }
+  await requireApprover(institution.repositories, actor, transfer.toOrgId);
+  return transfer;
+}
+
+async function openOutgoing(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
+  const transfer = await requireOpen(institution, await existing(institution.repositories, transferId));
+  await requireApprover(institution.repositories, actor, transfer.fromOrgId);
+  return transfer;
+}
+
+async function requireOpen(institution: Institution, transfer: Transfer): Promise<Transfer> {
+  const current = await expireIfStale(institution, transfer);
+  if (current.state === "EXPIRED") {
+    throw new Conflict(`transfer ${transfer.id} expired on ${transfer.validUntil.toISOString()}`, { rule: "transfer.expired" });
+  }
+  if (current.state !== "ISSUED") {
+    throw new Conflict(`transfer ${transfer.id} is ${current.state}`, { rule: "transfer.notOpen" });
+  }
+  return current;
+}
+
+async function close(
+  institution: Institution,
+  actor: Actor,
+  transfer: Transfer,
+  action: string,
+  change: { to: Transfer["state"]; reasonCode?: string; receiptHash?: string },
+  alsoWrite?: (tx: Repositories) => Promise<void>,
+): Promise<TransferView> {
+  try {
+    return await institution.transaction(async (tx) => {
+      const updated = (await tx.transfers.updateState(transfer.id, { from: "ISSUED", ...change }))!;
+      await alsoWrite?.(tx);
+      await audit(tx, actor, action, updated, { reasonCode: change.reasonCode ?? null });
+      return transferView(updated);
+    });
+  } catch (error) {
+    if (error instanceof TransferStateConflictError) {
+      throw new Conflict(`transfer ${transfer.id} changed meanwhile; reload it`, { rule: "transfer.notOpen" });
+    }
+    throw error;
+  }
+}
+
+async function audit(tx: Repositories, actor: Actor, action: string, transfer: Transfer, details: Record<string, unknown>) {
+  await tx.auditLog.append({
+    accountId: actor.accountId,
+    orgId: actor.orgId,
+    action,
+    targetType: "transfer",
+    targetId: transfer.id,
+    details: { memberKey: transfer.memberKey, state: transfer.state, ...details },
+  });
+}

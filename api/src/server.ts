@@ -1,0 +1,61 @@
+// Composes one institution's instance from its parts: the database, the domain services over it, and the
+// HTTP app. The entry point (main.ts) adds the chain and the demo seed around it.
+import type { Express } from "express";
+import type { JsonRpcApiProvider } from "ethers";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config";
+import { chainHealth } from "./chain";
+import { createRepositories, withTransaction } from "./data-access";
+import type { Institution } from "./domain/institution";
+import { loadRuleSet } from "./domain/rules";
+import { createApp } from "./http/app";
+import { evidenceRoutes } from "./http/routes/evidence";
+import { memberRoutes } from "./http/routes/members";
+import { ruleRoutes } from "./http/routes/rules";
+import { transferRoutes } from "./http/routes/transfers";
+import { todayInChina } from "./lib/calendar";
+import { createFieldCipher } from "./lib/field-encryption";
+import type { Logger } from "./lib/logger";
+
+/** The rule set new records are checked against. */
+export const CURRENT_RULE_VERSION = "2014";
+
+export function createInstitution(dataSource: DataSource, config: Pick<Config, "fieldEncryptionKey" | "blindIndexKey">): Institution {
+  return {
+    repositories: createRepositories(dataSource.manager),
+    transaction: (work) => withTransaction(dataSource, (repositories) => work(repositories)),
+    cipher: createFieldCipher(config.fieldEncryptionKey),
+    blindIndexKey: config.blindIndexKey,
+    ruleSet: loadRuleSet(CURRENT_RULE_VERSION),
+    today: () => todayInChina(),
+    now: () => new Date(),
+  };
+}
+
+export function createServer(options: {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  institution: Institution;
+  provider?: JsonRpcApiProvider;
+}): Express {
+  const { config, logger, dataSource, institution, provider } = options;
+  const { repositories } = institution;
+  return createApp({
+    config,
+    logger,
+    accounts: { findByUsername: (username) => repositories.accounts.findByUsername(username) },
+    audit: { record: async (entry) => void (await repositories.auditLog.append(entry)) },
+    orgs: { isInSubtree: (root, orgId) => repositories.organizations.isInSubtree(root, orgId) },
+    health: {
+      database: async () => void (await dataSource.query("SELECT 1")),
+      chain: async () => {
+        if (!provider) throw new Error("no chain node configured");
+        const health = await chainHealth(provider);
+        if (!health.ok) throw new Error(health.error ?? "chain unavailable");
+        return { blockNumber: health.blockNumber! };
+      },
+    },
+    routes: [memberRoutes(institution), transferRoutes(institution), evidenceRoutes(institution), ruleRoutes(institution)],
+  });
+}
