@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { InvalidCursorError } from "./errors";
 import type { Page } from "./types";
 
@@ -60,4 +61,26 @@ export function toPage<T extends Keyset>(rows: T[], size: number): Page<T> {
   const items = rows.slice(0, size);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > size ? encodeCursor(last) : null };
+}
+
+/**
+ * One page of `query` (already filtered, selecting `alias` rows that have createdAt and id), newest first.
+ * @param idPattern what a row id looks like, so a tampered cursor fails here rather than in SQL.
+ */
+export async function keysetPage<Entity extends ObjectLiteral & Keyset>(
+  query: SelectQueryBuilder<Entity>,
+  alias: string,
+  request: PageRequest,
+  idPattern: RegExp,
+): Promise<Page<Entity>> {
+  const size = pageSize(request.limit);
+  query.orderBy(`${alias}.createdAt`, "DESC").addOrderBy(`${alias}.id`, "DESC").limit(size + 1);
+  if (request.cursor) {
+    const after = decodeCursor(request.cursor, idPattern);
+    query.andWhere(`(${alias}.createdAt, ${alias}.id) < (:afterCreatedAt, :afterId)`, {
+      afterCreatedAt: after.createdAt,
+      afterId: after.id,
+    });
+  }
+  return toPage(await query.getMany(), size);
 }

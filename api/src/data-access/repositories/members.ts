@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { MemberEntity } from "../entities";
 import { DuplicateError } from "../errors";
-import { decodeCursor, pageSize, toPage, UUID_PATTERN, type PageRequest } from "../pagination";
+import { keysetPage, UUID_PATTERN, type PageRequest } from "../pagination";
 import type { Member, MemberStage, MemberStatus, Page } from "../types";
 import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
 
@@ -62,21 +62,11 @@ export class MembersRepository {
 
   /** Members of an organization and its descendants, newest first. */
   async listByOrgSubtree(rootOrgId: number, request: PageRequest = {}): Promise<Page<Member>> {
-    const size = pageSize(request.limit);
     const query = this.manager
       .createQueryBuilder(MemberEntity, "member")
-      .where(`member.orgId IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId })
-      .orderBy("member.createdAt", "DESC")
-      .addOrderBy("member.id", "DESC")
-      .limit(size + 1);
-    if (request.cursor) {
-      const after = decodeCursor(request.cursor, UUID_PATTERN);
-      query.andWhere("(member.createdAt, member.id) < (:afterCreatedAt, :afterId)", {
-        afterCreatedAt: after.createdAt,
-        afterId: after.id,
-      });
-    }
-    return toPage((await query.getMany()).map(toPlain), size);
+      .where(`member.orgId IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId });
+    const page = await keysetPage(query, "member", request, UUID_PATTERN);
+    return { items: page.items.map(toPlain), nextCursor: page.nextCursor };
   }
 
   /** Applies stage, organization or status changes; null when the member does not exist. */

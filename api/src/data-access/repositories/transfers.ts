@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { TransferEntity } from "../entities";
 import { DuplicateError, OpenTransferExistsError, TransferStateConflictError } from "../errors";
-import { decodeCursor, HEX32_PATTERN, pageSize, toPage, type PageRequest } from "../pagination";
+import { HEX32_PATTERN, keysetPage, type PageRequest } from "../pagination";
 import type { Page, Transfer, TransferKind, TransferState } from "../types";
 import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
 
@@ -105,20 +105,10 @@ export class TransfersRepository {
     rootOrgId: number,
     request: PageRequest
   ): Promise<Page<Transfer>> {
-    const size = pageSize(request.limit);
     const query = this.manager
       .createQueryBuilder(TransferEntity, "transfer")
-      .where(`transfer.${orgColumn} IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId })
-      .orderBy("transfer.createdAt", "DESC")
-      .addOrderBy("transfer.id", "DESC")
-      .limit(size + 1);
-    if (request.cursor) {
-      const after = decodeCursor(request.cursor, HEX32_PATTERN);
-      query.andWhere("(transfer.createdAt, transfer.id) < (:afterCreatedAt, :afterId)", {
-        afterCreatedAt: after.createdAt,
-        afterId: after.id,
-      });
-    }
-    return toPage((await query.getMany()).map(toPlain), size);
+      .where(`transfer.${orgColumn} IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId });
+    const page = await keysetPage(query, "transfer", request, HEX32_PATTERN);
+    return { items: page.items.map(toPlain), nextCursor: page.nextCursor };
   }
 }
