@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import request from "supertest";
 import { recordHash } from "../../../api/src/lib/record-hash";
@@ -156,6 +157,37 @@ describe("Members and records through the HTTP API", function () {
     const entry = page.items.find((e) => e.action === "record.create" && e.details.memberKey === member.memberKey);
     expect(entry?.details).to.include({ step: "S1" });
     expect(JSON.stringify(page.items)).to.not.include("审计检查").and.not.include("110108200005100009");
+  });
+
+  it("should store an evidence file under its SHA-256 and let a record reference it", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n% 入党申请书扫描件\n%%EOF\n");
+    const sha256 = `0x${createHash("sha256").update(pdf).digest("hex")}`;
+    const uploaded = await request(instance.app).post("/api/evidence").set(await as("aClerk")).set("content-type", "application/pdf").send(pdf);
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    expect(uploaded.body).to.include({ sha256, contentType: "application/pdf", size: pdf.length });
+
+    const memberId = await enroll({ ...PERSON, idNumber: "110108200005100010" });
+    const talk = await request(instance.app)
+      .post(`/api/members/${memberId}/records`)
+      .set(await as("aClerk"))
+      .send({ step: "S2", effectiveDate: JOURNEY[1].effectiveDate, fields: JOURNEY[1].fields, evidence: [sha256] })
+      .expect(201);
+    expect(talk.body.record.body.evidence).to.deep.equal([{ sha256, contentType: "application/pdf", size: pdf.length }]);
+    const download = await request(instance.app).get(`/api/evidence/${sha256}`).set(await as("aClerk")).expect(200);
+    expect(Buffer.compare(download.body, pdf)).to.equal(0);
+  });
+
+  it("should refuse evidence of another type or whose bytes do not match its type", async () => {
+    const wrongType = await request(instance.app).post("/api/evidence").set(await as("aClerk")).set("content-type", "text/html").send("<html>");
+    expect(wrongType.status).to.equal(400);
+    expect(wrongType.body.error.field).to.equal("content-type");
+    const notAPdf = await request(instance.app)
+      .post("/api/evidence")
+      .set(await as("aClerk"))
+      .set("content-type", "application/pdf")
+      .send(Buffer.from("MZ this is an executable"));
+    expect(notAPdf.status).to.equal(400);
+    expect(notAPdf.body.error.field).to.equal("body");
   });
 
   it("should refuse a malformed request with 400 naming the field", async () => {
