@@ -16,7 +16,7 @@ import { approvesFor, requireApprover, requireInScope, requireRole } from "./acc
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
 import { loadHistory, openRecordBody, sealRecordBody, supersededIds } from "./history";
 import type { Actor, Institution } from "./institution";
-import { newMemberKey, personalDataSchema, readableMember, sealPersonalData } from "./members";
+import { newMemberKey, openPersonalData, personalDataSchema, readableMember, sealPersonalData } from "./members";
 import { evaluateStep, replayHistory, type HistoryRecord, type StepDefinition } from "./rules";
 
 const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
@@ -128,10 +128,7 @@ export async function recordStep(
   const corrected = request.supersedes && correctedRecord(records, request.supersedes.recordId);
   const history = await loadHistory(institution, member, corrected?.id);
   const fields = await enrichFields(repositories, actor, step, request.fields);
-  const birthDate = institution.cipher.decryptJson<{ birthDate: string }>(
-    Buffer.from(member.personalData).toString("utf8"),
-    `member:${member.memberKey}`,
-  ).birthDate;
+  const { birthDate } = openPersonalData(institution, member);
   const facts = { approvingOrgMayApprove: await approvesFor(repositories, actor, member.orgId) };
   const evaluation = evaluateOrRefuse(institution, step, { ...request, fields }, history, birthDate, facts);
   const evidence = await evidenceOf(repositories, request.evidence);
