@@ -1,3 +1,4 @@
+export * from "./chain-reader";
 export * from "./contracts";
 export * from "./deployment";
 export * from "./embedded-node";
