@@ -15,5 +15,8 @@ export type { NewEvidence } from "./repositories/evidence";
 export type { NewFinding } from "./repositories/findings";
 export type { MemberChanges, NewMember } from "./repositories/members";
 export type { NewRecord } from "./repositories/records";
+export type { ChainCall, NewOutboxItem, OutboxContract, OutboxError, OutboxItem, OutboxKind, OutboxState, RecordAnchor } from "./repositories/outbox";
+export type { ChainTransaction, ChainTransactionState } from "./repositories/chain-transactions";
+export type { StoredCheckpoint } from "./repositories/checkpoints";
 export type { NewTransfer, StateChange } from "./repositories/transfers";
 export * from "./types";

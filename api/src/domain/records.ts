@@ -13,11 +13,13 @@ import { canonicalize } from "../lib/canonical-json";
 import { isIsoDate } from "../lib/calendar";
 import { newSalt, recordHash, type RecordBody } from "../lib/record-hash";
 import { approvesFor, requireApprover, requireInScope, requireRole } from "./access";
+import { anchoringView, anchoringViews, type AnchoringView } from "./anchoring-state";
+import { recordChainCall, recordOutboxItem } from "./chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
 import { loadHistory, openRecordBody, sealRecordBody, supersededIds } from "./history";
 import type { Actor, Institution } from "./institution";
 import { newMemberKey, openPersonalData, personalDataSchema, readableMember, sealPersonalData } from "./members";
-import { evaluateStep, replayHistory, type HistoryRecord, type StepDefinition } from "./rules";
+import { evaluateStep, replayHistory, type Evaluation, type HistoryRecord, type StepDefinition } from "./rules";
 
 const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
 const sha256Hex = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");
@@ -62,6 +64,7 @@ export interface RecordView {
   reasonCode: string | null;
   superseded: boolean;
   createdAt: string;
+  anchoring: AnchoringView;
   /** The full record body (it may hold personal data): only for callers granted personal data. */
   body?: RecordBody;
 }
@@ -104,7 +107,7 @@ export async function enrollMember(institution: Institution, actor: Actor, reque
   return institution.transaction(async (tx) => {
     const member = await tx.members.create({ memberKey, orgId: request.orgId, stage: "APPLICANT", ...sealed });
     const body = bodyOf(institution, member, step.code, 1, null, request.application, evidence, null);
-    return appendRecord(institution, tx, actor, member, body, evaluation.findings, null, "APPLICANT");
+    return appendRecord(institution, tx, actor, member, body, evaluation, null, "APPLICANT");
   });
 }
 
@@ -149,7 +152,7 @@ export async function recordStep(
   );
 
   return institution.transaction((tx) =>
-    appendRecord(institution, tx, actor, member, body, evaluation.findings, corrected ?? null, stage ?? member.stage),
+    appendRecord(institution, tx, actor, member, body, evaluation, corrected ?? null, stage ?? member.stage),
   );
 }
 
@@ -158,10 +161,17 @@ export async function listRecords(institution: Institution, actor: Actor, member
   const member = await readableMember(institution, actor, memberId);
   const records = await institution.repositories.records.listByMember(member.id);
   const superseded = supersededIds(records);
-  return records.map((record) => recordView(institution, actor, record, superseded.has(record.id)));
+  const anchoring = await anchoringViews(institution.repositories, records.map((record) => record.id));
+  return records.map((record) => recordView(institution, actor, record, superseded.has(record.id), anchoring.get(record.id)!));
 }
 
-function recordView(institution: Institution, actor: Actor, record: StoredRecord, superseded: boolean): RecordView {
+function recordView(
+  institution: Institution,
+  actor: Actor,
+  record: StoredRecord,
+  superseded: boolean,
+  anchoring: AnchoringView,
+): RecordView {
   return {
     id: record.id,
     sequence: record.sequence,
@@ -174,6 +184,7 @@ function recordView(institution: Institution, actor: Actor, record: StoredRecord
     reasonCode: record.reasonCode,
     superseded,
     createdAt: record.createdAt.toISOString(),
+    anchoring,
     ...(actor.canReadPersonalData && { body: openRecordBody(institution, record) }),
   };
 }
@@ -308,10 +319,11 @@ async function appendRecord(
   actor: Actor,
   member: Member,
   body: RecordBody,
-  findings: { rule: string; message: string }[],
+  evaluation: Evaluation,
   corrected: StoredRecord | null,
   stage: MemberStage,
 ): Promise<RecordedStep> {
+  const { findings } = evaluation;
   const hash = recordHash(body);
   let stored: StoredRecord;
   try {
@@ -336,6 +348,8 @@ async function appendRecord(
     }
     throw error;
   }
+  const call = recordChainCall(body, hash, corrected ? { correctionDay: institution.today() } : evaluation);
+  await tx.outbox.enqueue(recordOutboxItem(stored.id, body, call));
   await tx.findings.add(stored.id, findings);
   if (stage !== member.stage) await tx.members.update(member.id, { stage });
   await tx.auditLog.append({
@@ -349,7 +363,7 @@ async function appendRecord(
   return {
     memberId: member.id,
     stage,
-    record: recordView(institution, actor, stored, false),
+    record: recordView(institution, actor, stored, false, anchoringView(stored.id, undefined, 0)),
     findings,
   };
 }
@@ -359,5 +373,6 @@ export async function getRecord(institution: Institution, actor: Actor, recordId
   if (!record) throw new NotFound(`record ${recordId} not found`);
   const member = await readableMember(institution, actor, record.memberId);
   const records = await institution.repositories.records.listByMember(member.id);
-  return recordView(institution, actor, record, supersededIds(records).has(record.id));
+  const anchoring = await anchoringViews(institution.repositories, [record.id]);
+  return recordView(institution, actor, record, supersededIds(records).has(record.id), anchoring.get(record.id)!);
 }

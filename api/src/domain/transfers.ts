@@ -12,6 +12,7 @@ import {
 } from "../data-access";
 import { canonicalKeccak } from "../lib/record-hash";
 import { requireApprover, requireInScope, requireRole } from "./access";
+import { closeCall, issueCall, transferOutboxItem } from "./chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
 import type { Actor, Institution } from "./institution";
 import { pageOrRefuse } from "./members";
@@ -181,6 +182,7 @@ async function issue(
         replaces: replaced?.id ?? null,
         createdBy: actor.accountId,
       });
+      await tx.outbox.enqueue(transferOutboxItem(transfer, issueCall(transfer)));
       await audit(tx, actor, replaced ? "transfer.reissue" : "transfer.issue", transfer, { replaces: replaced?.id ?? null });
       return transferView(transfer);
     });
@@ -328,6 +330,8 @@ async function close(
   try {
     return await institution.transaction(async (tx) => {
       const updated = (await tx.transfers.updateState(transfer.id, { from: "ISSUED", ...change }))!;
+      const head = transfer.memberId ? await tx.records.latestOfMember(transfer.memberId) : null;
+      await tx.outbox.enqueue(transferOutboxItem(transfer, closeCall(transfer, change, head?.recordHash ?? null)));
       await alsoWrite?.(tx);
       await audit(tx, actor, action, updated, { reasonCode: change.reasonCode ?? null });
       return transferView(updated);

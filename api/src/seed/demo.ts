@@ -2,13 +2,11 @@
 // database, accounts with printed passwords, and members at different stages recorded through the real rules.
 import { randomBytes } from "node:crypto";
 import type { OrgRegistry } from "../../../typechain-types";
-import { readOrganizationTree, registerCommittee, registerOrganization } from "../chain";
+import { grantRole, readOrganizationTree, registerCommittee, registerOrganization } from "../chain";
 import type { AccountRole, Repositories } from "../data-access";
 import type { Actor, Institution } from "../domain/institution";
-import { enrollMember, recordStep } from "../domain/records";
 import { hashPassword } from "../http/auth/password";
-import { addMonths } from "../lib/calendar";
-import { JOURNEY } from "./journey";
+import { walkMember } from "./walk";
 
 export interface DemoAccount {
   username: string;
@@ -29,13 +27,17 @@ const DEMO_MEMBERS = [
   { name: "陈静", idNumber: "110108199907075678", birthDate: "1999-07-07", gender: "F", upTo: "S25" },
 ] as const;
 
-/** Registers the two universities on chain and mirrors the whole tree into the database. */
-async function seedOrganizations(registry: OrgRegistry, repositories: Repositories) {
+/**
+ * Registers the two universities on chain, makes the instance's key an Attester of both committees (this demo
+ * instance serves both universities), and mirrors the whole tree into the database.
+ */
+async function seedOrganizations(registry: OrgRegistry, repositories: Repositories, instanceAccount: string) {
   const committeeA = await registerCommittee(registry, "甲大学党委", true);
   const generalBranchA = await registerOrganization(registry, committeeA, "GENERAL_BRANCH", "计算机学院党总支");
   const branchA = await registerOrganization(registry, generalBranchA, "BRANCH", "计算机学院本科生第一党支部");
   const committeeB = await registerCommittee(registry, "乙大学党委", true);
   const branchB = await registerOrganization(registry, committeeB, "BRANCH", "数学学院党支部");
+  for (const committee of [committeeA, committeeB]) await grantRole(registry, committee, instanceAccount, "ATTESTER");
   for (const { id, parentId, kind, name, mayApprove } of await readOrganizationTree(registry)) {
     await repositories.organizations.upsertFromChain({ id, parentId, kind, name, mayApprove });
   }
@@ -71,32 +73,14 @@ async function seedAccounts(repositories: Repositories, orgs: Awaited<ReturnType
 
 /** Enters each demo member and records the journey's steps up to its stage, as the clerk and approver would. */
 async function seedMembers(institution: Institution, branchId: number, clerk: Actor, approver: Actor) {
-  for (const person of DEMO_MEMBERS) {
-    const steps = JOURNEY.slice(0, JOURNEY.findIndex((record) => record.step === person.upTo) + 1).map((record) => ({
-      ...record,
-      effectiveDate: addMonths(record.effectiveDate, 12 * YEARS_LATER),
-    }));
-    const [application, ...rest] = steps;
-    const { name, idNumber, birthDate, gender } = person;
-    const enrolled = await enrollMember(institution, clerk, {
-      orgId: branchId,
-      personal: { name, idNumber, birthDate, gender },
-      application: { effectiveDate: application.effectiveDate, fields: application.fields as Record<string, never>, evidence: [] },
-    });
-    for (const record of rest) {
-      const actor = institution.ruleSet.step(record.step)!.recordedBy === "APPROVER" ? approver : clerk;
-      await recordStep(institution, actor, enrolled.memberId, {
-        step: record.step,
-        effectiveDate: record.effectiveDate,
-        fields: record.fields as Record<string, never>,
-        evidence: [],
-      });
-    }
+  for (const { upTo, ...personal } of DEMO_MEMBERS) {
+    await walkMember(institution, clerk, approver, { orgId: branchId, personal, upTo, yearsLater: YEARS_LATER });
   }
 }
 
-export async function seedDemo(registry: OrgRegistry, institution: Institution): Promise<DemoAccount[]> {
-  const orgs = await seedOrganizations(registry, institution.repositories);
+/** Seeds the demo; `instanceAccount` is the address the instance signs its chain writes with. */
+export async function seedDemo(registry: OrgRegistry, institution: Institution, instanceAccount: string): Promise<DemoAccount[]> {
+  const orgs = await seedOrganizations(registry, institution.repositories, instanceAccount);
   const accounts = await seedAccounts(institution.repositories, orgs);
   const actorOf = (username: string): Actor => {
     const { id, orgId, role, canReadPersonalData } = accounts.find((account) => account.username === username)!;

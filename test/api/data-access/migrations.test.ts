@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { createDataSource, createRepositories } from "../../../api/src/data-access";
 import { openScratchDatabase, seedConsortium, type ScratchDatabase } from "../../../api/src/data-access/testing";
 
-const TABLES = ["accounts", "audit_log", "evidence", "findings", "members", "organizations", "records", "transfers"];
+const FIRST_TABLES = ["accounts", "audit_log", "evidence", "findings", "members", "organizations", "records", "transfers"];
+const ANCHORING_TABLES = ["chain_transactions", "checkpoints", "outbox"];
+const TABLES = [...FIRST_TABLES, ...ANCHORING_TABLES].sort();
 
 async function tablesOf(database: ScratchDatabase): Promise<string[]> {
   const rows: { table_name: string }[] = await database.dataSource.query(
@@ -30,7 +32,9 @@ describe("data-access migrations", function () {
       expect(await database.dataSource.showMigrations()).to.equal(false);
     });
 
-    it("should drop every table when the migration is undone, and recreate them when run again", async function () {
+    it("should drop every table when the migrations are undone, and recreate them when run again", async function () {
+      await database.dataSource.undoLastMigration();
+      expect(await tablesOf(database)).to.deep.equal(FIRST_TABLES);
       await database.dataSource.undoLastMigration();
       expect(await tablesOf(database)).to.deep.equal([]);
       await database.dataSource.runMigrations();

@@ -1,4 +1,5 @@
 import { InitialSchema1764547200000 } from "./1764547200000-InitialSchema";
+import { Anchoring1764633600000 } from "./1764633600000-Anchoring";
 
 /** Every migration, oldest first. Listed explicitly so they load the same under ts-node and compiled JS. */
-export const MIGRATIONS = [InitialSchema1764547200000];
+export const MIGRATIONS = [InitialSchema1764547200000, Anchoring1764633600000];

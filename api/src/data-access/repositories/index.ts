@@ -1,10 +1,13 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { AccountsRepository } from "./accounts";
 import { AuditLogRepository } from "./audit-log";
+import { ChainTransactionsRepository } from "./chain-transactions";
+import { CheckpointsRepository } from "./checkpoints";
 import { EvidenceRepository } from "./evidence";
 import { FindingsRepository } from "./findings";
 import { MembersRepository } from "./members";
 import { OrganizationsRepository } from "./organizations";
+import { OutboxRepository } from "./outbox";
 import { RecordsRepository } from "./records";
 import { TransfersRepository } from "./transfers";
 
@@ -17,6 +20,9 @@ export interface Repositories {
   findings: FindingsRepository;
   transfers: TransfersRepository;
   auditLog: AuditLogRepository;
+  outbox: OutboxRepository;
+  chainTransactions: ChainTransactionsRepository;
+  checkpoints: CheckpointsRepository;
 }
 
 /**
@@ -33,6 +39,9 @@ export function createRepositories(manager: EntityManager): Repositories {
     findings: new FindingsRepository(manager),
     transfers: new TransfersRepository(manager),
     auditLog: new AuditLogRepository(manager),
+    outbox: new OutboxRepository(manager),
+    chainTransactions: new ChainTransactionsRepository(manager),
+    checkpoints: new CheckpointsRepository(manager),
   };
 }
 

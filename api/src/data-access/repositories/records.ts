@@ -104,4 +104,13 @@ export class RecordsRepository {
     const rows: { size: string }[] = await this.manager.query("SELECT coalesce(max(id), 0) AS size FROM records");
     return Number(rows[0].size);
   }
+
+  /** Positions and hashes of the log after `afterId`: all a Merkle tree of the log needs. */
+  async listLogHashes(afterId: number, limit: number): Promise<{ id: number; recordHash: string }[]> {
+    const rows: { id: string; record_hash: string }[] = await this.manager.query(
+      "SELECT id, record_hash FROM records WHERE id > $1 ORDER BY id LIMIT $2",
+      [afterId, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), recordHash: row.record_hash }));
+  }
 }
