@@ -39,6 +39,15 @@ const envSchema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
     .optional(),
   CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
+  DEPLOYMENT_FILE: z.string().min(1).optional(),
+  LOG_ID: z.coerce.number().int().min(1).max(0xffffffff).optional(),
+  ANCHOR_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+  ANCHOR_POLL_MS: z.coerce.number().int().min(10).default(500),
+  ANCHOR_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
+  ANCHOR_DEADLINE_SECONDS: z.coerce.number().int().min(0).default(3600),
+  CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(100),
+  CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
+  RUN_WORKER: z.enum(["true", "false"]).default("true"),
   EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
@@ -61,6 +70,21 @@ export interface Config {
   readonly chainRpcUrl: string | undefined;
   readonly chainPrivateKey: string | undefined;
   readonly chainConfirmations: number;
+  /** Where the consortium's contract addresses are recorded (written by the embedded default, given by an operator otherwise). */
+  readonly deploymentFile: string;
+  /** The CheckpointLog log id: the instance's home committee. Unset in the embedded default (the demo's first committee). */
+  readonly logId: number | undefined;
+  readonly anchoring: {
+    readonly batchSize: number;
+    readonly pollIntervalMs: number;
+    readonly maxBackoffMs: number;
+    /** A record not final this long after it was written is reported by the audit sweep. */
+    readonly deadlineSeconds: number;
+    readonly checkpointEveryRecords: number;
+    readonly checkpointEverySeconds: number;
+    /** Whether `npm start` runs the anchoring worker in the API process (false: run `npm run worker` beside it). */
+    readonly inProcess: boolean;
+  };
   /** Loopback port of the embedded chain node, used when chainRpcUrl is unset. */
   readonly embeddedChainPort: number;
   readonly logLevel: LogLevel;
@@ -99,6 +123,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRpcUrl: vars.CHAIN_RPC_URL,
     chainPrivateKey: vars.CHAIN_PRIVATE_KEY,
     chainConfirmations: vars.CHAIN_CONFIRMATIONS,
+    deploymentFile: path.resolve(vars.DEPLOYMENT_FILE ?? path.join(dataDir, "chain", "deployment.json")),
+    logId: vars.LOG_ID,
+    anchoring: Object.freeze({
+      batchSize: vars.ANCHOR_BATCH_SIZE,
+      pollIntervalMs: vars.ANCHOR_POLL_MS,
+      maxBackoffMs: vars.ANCHOR_MAX_BACKOFF_MS,
+      deadlineSeconds: vars.ANCHOR_DEADLINE_SECONDS,
+      checkpointEveryRecords: vars.CHECKPOINT_EVERY_RECORDS,
+      checkpointEverySeconds: vars.CHECKPOINT_EVERY_SECONDS,
+      inProcess: vars.RUN_WORKER === "true",
+    }),
     embeddedChainPort: vars.EMBEDDED_CHAIN_PORT,
     logLevel: vars.LOG_LEVEL,
   });

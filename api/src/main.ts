@@ -1,22 +1,26 @@
 // `npm start`: one institution's instance. With nothing configured it runs the embedded default — a local
-// chain (Anvil, state under DATA_DIR/chain) with the contracts deployed, PGlite under DATA_DIR/pglite, and the
-// demo consortium seeded on first start. With CHAIN_RPC_URL / DATABASE_URL it uses those instead.
+// chain (Anvil, state under DATA_DIR/chain) with the contracts deployed, PGlite under DATA_DIR/pglite, the demo
+// consortium seeded on first start, and the anchoring worker sending every write to the chain. With
+// CHAIN_RPC_URL / DATABASE_URL it uses those instead.
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import type { JsonRpcApiProvider } from "ethers";
+import { LogTree } from "./anchoring";
 import { loadConfig, type Config } from "./config";
-import { connectConsortium, connectProvider, devSigner, loadOrDeploy, providerFor, startEmbeddedNode, type EmbeddedNode } from "./chain";
+import { connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedNode, type EmbeddedNode } from "./chain";
 import { createDataSource } from "./data-access";
+import type { Institution } from "./domain/institution";
+import { connectExternalChain, createWorker, proofSourcesFor, type ConnectedChain } from "./instance";
 import { createLogger, type Logger } from "./lib/logger";
 import { seedDemo, type DemoAccount } from "./seed/demo";
 import { createInstitution, createServer } from "./server";
 
 const CONSORTIUM_NAME = "高校党建联盟（演示）";
+/** Dev-mnemonic accounts of the embedded chain: 0 governs the consortium, 1 is this instance's attester key. */
+const INSTANCE_SIGNER_INDEX = 1;
 
-interface EmbeddedChain {
+interface EmbeddedChain extends ConnectedChain {
   node: EmbeddedNode;
-  provider: JsonRpcApiProvider;
   registry: ReturnType<typeof connectConsortium>["registry"];
 }
 
@@ -28,7 +32,7 @@ async function startEmbeddedChain(config: Config, logger: Logger, pgliteDir: str
   const { deployment, created } = await loadOrDeploy({
     provider,
     signer: governance,
-    deploymentFile: path.join(config.dataDir, "chain", "deployment.json"),
+    deploymentFile: config.deploymentFile,
     consortiumName: CONSORTIUM_NAME,
   });
   if (created && existsSync(pgliteDir)) {
@@ -37,7 +41,8 @@ async function startEmbeddedChain(config: Config, logger: Logger, pgliteDir: str
     rmSync(pgliteDir, { recursive: true, force: true });
   }
   logger.info({ rpcUrl: node.rpcUrl, registry: deployment.contracts.registry, created }, "embedded chain ready");
-  return { node, provider, registry: connectConsortium(deployment, governance).registry };
+  const signer = devSigner(provider, INSTANCE_SIGNER_INDEX);
+  return { node, provider, deployment, signer, registry: connectConsortium(deployment, governance).registry };
 }
 
 function printDemoAccounts(accounts: DemoAccount[], file: string): void {
@@ -52,24 +57,40 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const pgliteDir = path.join(config.dataDir, "pglite");
   const embedded = config.chainRpcUrl === undefined ? await startEmbeddedChain(config, logger, pgliteDir) : undefined;
-  const provider = embedded?.provider ?? (config.chainRpcUrl ? await connectProvider(config.chainRpcUrl) : undefined);
+  const chain: ConnectedChain = embedded ?? (await connectExternalChain(config));
 
   const dataSource = await createDataSource(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: pgliteDir });
-  const institution = createInstitution(dataSource, config);
-  if (embedded && (await institution.repositories.organizations.list()).length === 0) {
+  const base = createInstitution(dataSource, config);
+  if (embedded && (await base.repositories.organizations.list()).length === 0) {
     logger.info("first start: seeding the demo consortium");
-    printDemoAccounts(await seedDemo(embedded.registry, institution), path.join(config.dataDir, "demo-accounts.txt"));
+    const accounts = await seedDemo(embedded.registry, base, await embedded.signer.getAddress());
+    printDemoAccounts(accounts, path.join(config.dataDir, "demo-accounts.txt"));
   }
+  const logId = config.logId ?? (await base.repositories.organizations.list()).find((org) => org.kind === "COMMITTEE")!.id;
+  const tree = new LogTree(base.repositories);
+  const worker = config.anchoring.inProcess ? createWorker({ config, logger, dataSource, institution: base, chain, logId, tree }) : undefined;
+  const institution: Institution = {
+    ...base,
+    proofs: proofSourcesFor(chain, logId, tree),
+    // A committed write may have queued chain work: wake the worker instead of waiting for its next poll.
+    transaction: async (work) => {
+      const result = await base.transaction(work);
+      worker?.poke();
+      return result;
+    },
+  };
+  worker?.start();
 
-  const app = createServer({ config, logger, dataSource, institution, provider });
+  const app = createServer({ config, logger, dataSource, institution, provider: chain.provider });
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
-    const base = `http://${config.host}:${port}`;
-    logger.info({ api: `${base}/api`, docs: `${base}/docs`, openapi: `${base}/openapi.json`, health: `${base}/health` }, "cunzheng is listening");
+    const url = `http://${config.host}:${port}`;
+    logger.info({ api: `${url}/api`, docs: `${url}/docs`, openapi: `${url}/openapi.json`, health: `${url}/health` }, "cunzheng is listening");
   });
 
   const shutdown = async () => {
     server.close();
+    await worker?.stop();
     await dataSource.destroy();
     await embedded?.node.stop();
     process.exit(0);

@@ -11,6 +11,7 @@ import { loadRuleSet } from "./domain/rules";
 import { createApp } from "./http/app";
 import { evidenceRoutes } from "./http/routes/evidence";
 import { memberRoutes } from "./http/routes/members";
+import { proofRoutes } from "./http/routes/proofs";
 import { ruleRoutes } from "./http/routes/rules";
 import { transferRoutes } from "./http/routes/transfers";
 import { todayInChina } from "./lib/calendar";
@@ -56,6 +57,12 @@ export function createServer(options: {
         return { blockNumber: health.blockNumber! };
       },
     },
-    routes: [memberRoutes(institution), transferRoutes(institution), evidenceRoutes(institution), ruleRoutes(institution)],
+    routes: [
+      memberRoutes(institution),
+      transferRoutes(institution),
+      evidenceRoutes(institution),
+      ruleRoutes(institution),
+      proofRoutes(institution, { confirmations: config.chainConfirmations }),
+    ],
   });
 }

@@ -3,6 +3,7 @@
 import type { Repositories } from "../data-access";
 import type { FieldCipher } from "../lib/field-encryption";
 import type { IsoDate } from "../lib/calendar";
+import type { ProofSources } from "./proofs";
 import type { RuleSet } from "./rules";
 
 export type Role = "ORG_ADMIN" | "CLERK" | "APPROVER" | "AUDITOR";
@@ -27,4 +28,6 @@ export interface Institution {
   /** Today in China Standard Time. */
   today(): IsoDate;
   now(): Date;
+  /** Present when the instance has a chain: what proof bundles and their verification read. */
+  proofs?: ProofSources;
 }

@@ -28,14 +28,21 @@ export function handle<P extends Schema = undefined, Q extends Schema = undefine
   schemas: { params?: P; query?: Q; body?: B; status?: number },
   run: (input: Input<P, Q, B>) => Promise<unknown>,
 ): RequestHandler {
+  return handlePublic(schemas, (input) => run({ ...input, actor: authOf(input.req) }));
+}
+
+/** The same for an operation anyone may call (no `authenticate` before it): there is no actor. */
+export function handlePublic<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined>(
+  schemas: { params?: P; query?: Q; body?: B; status?: number },
+  run: (input: Omit<Input<P, Q, B>, "actor">) => Promise<unknown>,
+): RequestHandler {
   return async (req, res) => {
     const input = {
       params: parse(schemas.params, req.params, "params"),
       query: parse(schemas.query, req.query, "query"),
       body: parse(schemas.body, req.body, "body"),
-      actor: authOf(req),
       req,
-    } as Input<P, Q, B>;
+    } as Omit<Input<P, Q, B>, "actor">;
     res.status(schemas.status ?? 200).json(await run(input));
   };
 }

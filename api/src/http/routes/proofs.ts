@@ -1,0 +1,24 @@
+// Proof bundles out, verdicts back: thin handlers over the domain's proof builder and verifier.
+import { z } from "zod";
+import type { Institution } from "../../domain/institution";
+import { memberProof, recordProof } from "../../domain/proofs";
+import { verifyProof, verifyRequestSchema } from "../../domain/verification/verify-request";
+import type { RouteModule } from "../deps";
+import { describe } from "./describe";
+import { handle, handlePublic } from "./handle";
+
+const memberParams = z.object({ memberId: z.uuid() });
+const recordParams = z.object({ recordId: z.coerce.number().int().positive() });
+
+export function proofRoutes(institution: Institution, options: { confirmations: number }): RouteModule {
+  return ({ router, openapi, authenticate }) => {
+    describe(openapi, { method: "get", path: "/api/records/{recordId}/proof", summary: "A final record's self-contained proof bundle", tag: "proofs", params: recordParams, errors: [400, 403, 404, 409] });
+    router.get("/records/:recordId/proof", authenticate, handle({ params: recordParams }, ({ actor, params }) => recordProof(institution, actor, params.recordId)));
+
+    describe(openapi, { method: "get", path: "/api/members/{memberId}/proof", summary: "The member's whole file as a proof bundle, up to the on-chain head", tag: "proofs", params: memberParams, errors: [400, 403, 404, 409] });
+    router.get("/members/:memberId/proof", authenticate, handle({ params: memberParams }, ({ actor, params }) => memberProof(institution, actor, params.memberId)));
+
+    describe(openapi, { method: "post", path: "/api/verify", summary: "Check a proof bundle against the chain, step by step (no login)", tag: "proofs", body: verifyRequestSchema, errors: [400, 503] });
+    router.post("/verify", handlePublic({ body: verifyRequestSchema }, ({ body }) => verifyProof(institution, body, options.confirmations)));
+  };
+}

@@ -1,0 +1,80 @@
+// The parts of a running instance that both entry points share: the API process (main.ts, `npm start`) and a
+// standalone anchoring worker (worker-main.ts, `npm run worker`).
+import { Wallet, type JsonRpcApiProvider, type Signer } from "ethers";
+import type { DataSource } from "typeorm";
+import { AnchoringWorker, LogTree } from "./anchoring";
+import type { Config } from "./config";
+import { cachedChainReader, connectProvider, createChainReader, readDeploymentFile, type ConsortiumDeployment } from "./chain";
+import { withTransaction } from "./data-access";
+import type { Institution } from "./domain/institution";
+import type { ProofSources } from "./domain/proofs";
+import type { Logger } from "./lib/logger";
+
+export interface ConnectedChain {
+  provider: JsonRpcApiProvider;
+  deployment: ConsortiumDeployment;
+  /** The instance's own key: Attester of the committees it serves. */
+  signer: Signer;
+}
+
+const READER_CACHE_ENTRIES = 10_000;
+
+/** An external chain (CHAIN_RPC_URL): its node, the deployment file naming the contracts, and the instance's key. */
+export async function connectExternalChain(config: Config): Promise<ConnectedChain> {
+  const problems = [
+    config.chainPrivateKey === undefined && "CHAIN_PRIVATE_KEY: required with CHAIN_RPC_URL (the instance's attester key)",
+    config.logId === undefined && "LOG_ID: required with CHAIN_RPC_URL (the instance's committee id)",
+  ].filter(Boolean);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  const deployment = readDeploymentFile(config.deploymentFile);
+  if (!deployment) throw new Error(`${config.deploymentFile}: no deployment file (set DEPLOYMENT_FILE to the consortium's)`);
+  const provider = await connectProvider(config.chainRpcUrl!);
+  const chainId = Number((await provider.getNetwork()).chainId);
+  if (chainId !== deployment.chainId) throw new Error(`${config.chainRpcUrl} is chain ${chainId}, the deployment file names ${deployment.chainId}`);
+  return { provider, deployment, signer: new Wallet(config.chainPrivateKey!, provider) };
+}
+
+export function proofSourcesFor(chain: ConnectedChain, logId: number, tree: LogTree): ProofSources {
+  const { contracts, chainId } = chain.deployment;
+  return {
+    logId,
+    chain: { chainId, registry: contracts.registry, membershipLedger: contracts.membership, checkpointLog: contracts.checkpoints },
+    tree,
+    reader: cachedChainReader(createChainReader(chain.provider), { maxEntries: READER_CACHE_ENTRIES }),
+  };
+}
+
+export function createWorker(options: {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  institution: Institution;
+  chain: ConnectedChain;
+  logId: number;
+  tree: LogTree;
+}): AnchoringWorker {
+  const { config, chain, institution } = options;
+  const { anchoring } = config;
+  return new AnchoringWorker(
+    {
+      repositories: institution.repositories,
+      transaction: (work) => withTransaction(options.dataSource, work),
+      provider: chain.provider,
+      signer: chain.signer,
+      addresses: chain.deployment.contracts,
+      chainId: chain.deployment.chainId,
+      logger: options.logger.child({ component: "anchoring" }),
+      now: () => institution.now(),
+      tree: options.tree,
+    },
+    {
+      logId: options.logId,
+      confirmations: config.chainConfirmations,
+      batchSize: anchoring.batchSize,
+      pollIntervalMs: anchoring.pollIntervalMs,
+      maxBackoffMs: anchoring.maxBackoffMs,
+      everyRecords: anchoring.checkpointEveryRecords,
+      everySeconds: anchoring.checkpointEverySeconds,
+    },
+  );
+}
