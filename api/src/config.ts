@@ -46,7 +46,7 @@ const envSchema = z.object({
   ANCHOR_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
   ANCHOR_DEADLINE_SECONDS: z.coerce.number().int().min(0).default(3600),
   CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(100),
-  CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
+  CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(0).default(60),
   RUN_WORKER: z.enum(["true", "false"]).default("true"),
   EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

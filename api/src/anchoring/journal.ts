@@ -22,7 +22,12 @@ export interface JournalContext {
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
   repositories: Repositories;
   logger: Logger;
+  /** When this process last broadcast each transaction: a pending one is broadcast again only after a while. */
+  lastBroadcast: Map<string, number>;
 }
+
+/** A transaction still unmined this long after its last broadcast is broadcast again (the node may have lost it). */
+const REBROADCAST_AFTER_MS = 5_000;
 
 export class ChainUnavailableError extends Error {
   constructor(message: string) {
@@ -75,6 +80,7 @@ async function feeFields(provider: ChainProvider) {
 }
 
 async function broadcast(context: JournalContext, transaction: ChainTransaction): Promise<void> {
+  context.lastBroadcast.set(transaction.hash, Date.now());
   try {
     await context.provider.send("eth_sendRawTransaction", [transaction.raw]);
   } catch (error) {
@@ -104,7 +110,12 @@ async function followSigned(context: JournalContext, transaction: ChainTransacti
   const receipt = await provider.getTransactionReceipt(transaction.hash);
   if (receipt) return noteMined(context, transaction, receipt);
   const chainNonce = await provider.getTransactionCount(transaction.sender, "latest");
-  if (chainNonce <= transaction.nonce) return broadcast(context, transaction);
+  if (chainNonce <= transaction.nonce) {
+    // Broadcast at once what this process never sent (a crashed predecessor's), later what it sent a while ago.
+    const last = context.lastBroadcast.get(transaction.hash);
+    if (last === undefined || Date.now() - last > REBROADCAST_AFTER_MS) await broadcast(context, transaction);
+    return;
+  }
   // The nonce is used. Read the receipt once more: it may have been mined between the two reads.
   const late = await provider.getTransactionReceipt(transaction.hash);
   if (late) return noteMined(context, transaction, late);
@@ -143,6 +154,7 @@ async function noteMined(
     // Preflight passed, so the state changed in between: the items go through preflight again, which names the error.
     context.logger.warn({ hash: transaction.hash }, "transaction reverted on chain: its items go out again");
   }
+  context.lastBroadcast.delete(transaction.hash);
   await context.transaction(async (tx) => {
     await tx.chainTransactions.markMined(transaction.id, { number: receipt.blockNumber, hash: receipt.blockHash }, reverted);
     await tx.outbox.setStateOfTransaction(transaction.id, reverted ? "PENDING" : "MINED");

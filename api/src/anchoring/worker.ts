@@ -36,6 +36,7 @@ export class AnchoringWorker {
   private wake: (() => void) | undefined;
   private readonly tree: LogTree;
   private chainDown = false;
+  private readonly lastBroadcast = new Map<string, number>();
 
   constructor(private readonly deps: WorkerDependencies, private readonly options: AnchoringOptions) {
     this.tree = deps.tree ?? new LogTree(deps.repositories);
@@ -137,6 +138,7 @@ export class AnchoringWorker {
       transaction: this.deps.transaction,
       repositories: this.deps.repositories,
       logger: this.deps.logger,
+      lastBroadcast: this.lastBroadcast,
     };
   }
 }

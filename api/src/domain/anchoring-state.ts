@@ -44,3 +44,32 @@ export async function anchoringViews(repositories: Repositories, recordIds: numb
   const finalSize = finalCheckpoint?.treeSize ?? 0;
   return new Map(recordIds.map((id) => [id, anchoringView(id, anchors.get(id), finalSize)]));
 }
+
+export interface AnchoringStatus {
+  outbox: Record<"PENDING" | "SENT" | "MINED" | "FINAL" | "FAILED", number>;
+  /** Seconds since the oldest write not yet final was queued: how far the chain lags behind the database. */
+  lagSeconds: number;
+  latestCheckpoint: { treeSize: number; root: string; state: string } | null;
+  finalCheckpoint: { treeSize: number; root: string; transactionHash: string | null; blockNumber: number | null } | null;
+}
+
+/** The instance's anchoring at a glance, for the dashboard and for operators. */
+export async function anchoringStatus(repositories: Repositories, now: Date): Promise<AnchoringStatus> {
+  const [outbox, oldest, latest, final] = await Promise.all([
+    repositories.outbox.countByState(),
+    repositories.outbox.oldestUnfinished(),
+    repositories.checkpoints.latest(),
+    repositories.checkpoints.finalCovering(),
+  ]);
+  return {
+    outbox,
+    lagSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.createdAt.getTime()) / 1000)) : 0,
+    latestCheckpoint: latest && { treeSize: latest.treeSize, root: latest.root, state: latest.state },
+    finalCheckpoint: final && {
+      treeSize: final.treeSize,
+      root: final.root,
+      transactionHash: final.transactionHash,
+      blockNumber: final.blockNumber,
+    },
+  };
+}

@@ -1,5 +1,6 @@
 // Proof bundles out, verdicts back: thin handlers over the domain's proof builder and verifier.
 import { z } from "zod";
+import { anchoringStatus } from "../../domain/anchoring-state";
 import type { Institution } from "../../domain/institution";
 import { memberProof, recordProof } from "../../domain/proofs";
 import { verifyProof, verifyRequestSchema } from "../../domain/verification/verify-request";
@@ -17,6 +18,9 @@ export function proofRoutes(institution: Institution, options: { confirmations: 
 
     describe(openapi, { method: "get", path: "/api/members/{memberId}/proof", summary: "The member's whole file as a proof bundle, up to the on-chain head", tag: "proofs", params: memberParams, errors: [400, 403, 404, 409] });
     router.get("/members/:memberId/proof", authenticate, handle({ params: memberParams }, ({ actor, params }) => memberProof(institution, actor, params.memberId)));
+
+    describe(openapi, { method: "get", path: "/api/anchoring", summary: "Anchoring at a glance: outbox states, lag, checkpoints", tag: "proofs", errors: [401] });
+    router.get("/anchoring", authenticate, handle({}, () => anchoringStatus(institution.repositories, institution.now())));
 
     describe(openapi, { method: "post", path: "/api/verify", summary: "Check a proof bundle against the chain, step by step (no login)", tag: "proofs", body: verifyRequestSchema, errors: [400, 503] });
     router.post("/verify", handlePublic({ body: verifyRequestSchema }, ({ body }) => verifyProof(institution, body, options.confirmations)));
