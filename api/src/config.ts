@@ -43,7 +43,7 @@ const envSchema = z.object({
   LOG_ID: z.coerce.number().int().min(1).max(0xffffffff).optional(),
   ANCHOR_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   ANCHOR_POLL_MS: z.coerce.number().int().min(10).default(500),
-  ANCHOR_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
+  ANCHOR_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(5_000),
   ANCHOR_DEADLINE_SECONDS: z.coerce.number().int().min(0).default(3600),
   CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(100),
   CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(0).default(60),
