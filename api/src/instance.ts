@@ -4,8 +4,16 @@ import { Wallet, type JsonRpcApiProvider, type Signer } from "ethers";
 import type { DataSource } from "typeorm";
 import { AnchoringWorker, LogTree } from "./anchoring";
 import type { Config } from "./config";
-import { cachedChainReader, connectProvider, createChainReader, readDeploymentFile, type ConsortiumDeployment } from "./chain";
+import {
+  cachedChainReader,
+  connectProvider,
+  createAuditChainReader,
+  createChainReader,
+  readDeploymentFile,
+  type ConsortiumDeployment,
+} from "./chain";
 import { withTransaction } from "./data-access";
+import type { AuditSources } from "./domain/audit/jobs";
 import type { Institution } from "./domain/institution";
 import type { ProofSources } from "./domain/proofs";
 import type { Logger } from "./lib/logger";
@@ -18,6 +26,8 @@ export interface ConnectedChain {
 }
 
 const READER_CACHE_ENTRIES = 10_000;
+/** Live chain answers (a member's head, the latest block) are reused this long by the API's verifier: about a block. */
+const LIVE_ANSWERS_FOR_MS = 1_000;
 
 /** An external chain (CHAIN_RPC_URL): its node, the deployment file naming the contracts, and the instance's key. */
 export async function connectExternalChain(config: Config): Promise<ConnectedChain> {
@@ -40,7 +50,16 @@ export function proofSourcesFor(chain: ConnectedChain, logId: number, tree: LogT
     logId,
     chain: { chainId, registry: contracts.registry, membershipLedger: contracts.membership, checkpointLog: contracts.checkpoints },
     tree,
-    reader: cachedChainReader(createChainReader(chain.provider), { maxEntries: READER_CACHE_ENTRIES }),
+    reader: cachedChainReader(createChainReader(chain.provider), { maxEntries: READER_CACHE_ENTRIES, liveForMs: LIVE_ANSWERS_FOR_MS }),
+  };
+}
+
+export function auditSourcesFor(chain: ConnectedChain, logId: number, config: Pick<Config, "anchoring">): AuditSources {
+  return {
+    chain: createAuditChainReader(chain.provider, chain.deployment.contracts),
+    logId,
+    fromBlock: chain.deployment.deploymentBlock,
+    deadlineSeconds: config.anchoring.deadlineSeconds,
   };
 }
 

@@ -10,7 +10,8 @@ import { loadConfig, type Config } from "./config";
 import { connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedNode, type EmbeddedNode } from "./chain";
 import { createDataSource } from "./data-access";
 import type { Institution } from "./domain/institution";
-import { connectExternalChain, createWorker, proofSourcesFor, type ConnectedChain } from "./instance";
+import { AuditJobs } from "./domain/audit/jobs";
+import { auditSourcesFor, connectExternalChain, createWorker, proofSourcesFor, type ConnectedChain } from "./instance";
 import { createLogger, type Logger } from "./lib/logger";
 import { seedDemo, type DemoAccount } from "./seed/demo";
 import { createInstitution, createServer } from "./server";
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
   };
   worker?.start();
 
-  const app = createServer({ config, logger, dataSource, institution, provider: chain.provider });
+  const audits = new AuditJobs(institution, auditSourcesFor(chain, logId, config));
+  const app = createServer({ config, logger, dataSource, institution, provider: chain.provider, audits });
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;

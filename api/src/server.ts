@@ -10,6 +10,8 @@ import type { Institution } from "./domain/institution";
 import { loadRuleSet } from "./domain/rules";
 import { createApp } from "./http/app";
 import { evidenceRoutes } from "./http/routes/evidence";
+import type { AuditJobs } from "./domain/audit/jobs";
+import { auditRoutes } from "./http/routes/audits";
 import { memberRoutes } from "./http/routes/members";
 import { proofRoutes } from "./http/routes/proofs";
 import { ruleRoutes } from "./http/routes/rules";
@@ -39,8 +41,10 @@ export function createServer(options: {
   dataSource: DataSource;
   institution: Institution;
   provider?: JsonRpcApiProvider;
+  /** Audit sweeps by API; absent without a chain to audit against. */
+  audits?: AuditJobs;
 }): Express {
-  const { config, logger, dataSource, institution, provider } = options;
+  const { config, logger, dataSource, institution, provider, audits } = options;
   const { repositories } = institution;
   return createApp({
     config,
@@ -63,6 +67,7 @@ export function createServer(options: {
       evidenceRoutes(institution),
       ruleRoutes(institution),
       proofRoutes(institution, { confirmations: config.chainConfirmations }),
+      ...(audits ? [auditRoutes(audits)] : []),
     ],
   });
 }

@@ -1,3 +1,4 @@
+export * from "./audit-reader";
 export * from "./chain-reader";
 export * from "./contracts";
 export * from "./deployment";

@@ -42,7 +42,7 @@ export interface AuditEnvironment {
   now(): Date;
 }
 
-export const processEnvironment: AuditEnvironment = {
+const processEnvironment: AuditEnvironment = {
   async connect() {
     let config;
     try {
@@ -96,11 +96,11 @@ export const auditCommand: CliCommand = {
   run: (args, io) => runAudit(args, io, processEnvironment),
 };
 
-export function summaryOf(report: AuditReport): string[] {
+function summaryOf(report: AuditReport): string[] {
   const { totals } = report;
   const lines = [
     `Audit of log ${report.logId} on chain ${report.chainId} at block ${report.blockNumber}: ` +
-      `${totals.records} records, ${totals.members} members, ${totals.checkpoints} checkpoints.`,
+      `${totals.records} record(s), ${totals.members} member(s), ${totals.checkpoints} checkpoint(s).`,
   ];
   if (report.clean) return [...lines, "Clean: no findings."];
   const counts = new Map<FindingKind, number>();

@@ -17,7 +17,7 @@ import {
   type EmbeddedNode,
 } from "../chain";
 import { createDataSource, createRepositories } from "../data-access";
-import type { AuditDependencies } from "../domain/audit";
+import { bodyCheckerInWorkers, defaultCheckerThreads, type AuditDependencies } from "../domain/audit";
 import { createFieldCipher } from "../lib/field-encryption";
 import { CliError } from "./command";
 
@@ -43,13 +43,21 @@ export async function connectForAudit(config: Config): Promise<AuditConnection> 
     throw error;
   }
   const repositories = createRepositories(dataSource.manager);
+  const threads = defaultCheckerThreads();
+  const bodies = threads > 0 ? bodyCheckerInWorkers(config.fieldEncryptionKey, threads) : undefined;
   const close = async () => {
+    await bodies?.close();
     await dataSource.destroy();
     await chain.close();
   };
   try {
     return {
-      deps: { repositories, chain: createAuditChainReader(chain.provider, deployment.contracts), cipher: createFieldCipher(config.fieldEncryptionKey) },
+      deps: {
+        repositories,
+        chain: createAuditChainReader(chain.provider, deployment.contracts),
+        cipher: createFieldCipher(config.fieldEncryptionKey),
+        bodies,
+      },
       logId: config.logId ?? (await homeCommittee(repositories)),
       fromBlock: deployment.deploymentBlock,
       close,

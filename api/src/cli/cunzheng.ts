@@ -1,10 +1,12 @@
 // The cunzheng command line: checks the project's public artefacts with nothing but a JSON-RPC node of the chain.
 // bin/cunzheng.js loads it; each command lives in a module of its own and is listed in COMMANDS.
 import { CliError, EXIT, type CliCommand, type CliIo } from "./command";
+import { auditCommand } from "./audit-command";
 import { verifyCommand } from "./verify";
 
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   verify: verifyCommand,
+  audit: auditCommand,
 };
 
 const processIo: CliIo = {

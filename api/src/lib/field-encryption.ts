@@ -1,16 +1,18 @@
 // Encryption at rest of personal data (names, ID numbers, birth dates, step texts) and the keyed blind
 // index that lets the service find a member by ID number without storing it in the clear.
 // Format of a sealed value: "v1:" + base64(nonce[12] ‖ ciphertext ‖ tag[16]), AES-256-GCM (docs/formats.md).
-import { gcm } from "@noble/ciphers/aes";
+// AES-GCM runs in node:crypto (OpenSSL, hardware AES): the audit sweep opens every record body of the log.
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
-import { bytesToHex, bytesToUtf8, hexToBytes, randomBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 
 const FORMAT_PREFIX = "v1:";
 const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const MIN_INDEX_KEY_BYTES = 32;
+const ALGORITHM = "aes-256-gcm";
 
 export interface FieldCipher {
   /** Seals a string. `context` (e.g. "member:<id>:name") is authenticated, so a value copied elsewhere fails. */
@@ -37,25 +39,26 @@ function keyBytes(
 /** A cipher for one 32-byte AES-256-GCM key given as 64 hex digits (0x prefix optional). */
 export function createFieldCipher(keyHex: string): FieldCipher {
   const key = keyBytes(keyHex, "field encryption key", (n) => n === KEY_BYTES, "32 bytes (64 hex digits)");
-  const associatedData = (context?: string) => (context === undefined ? undefined : utf8ToBytes(context));
 
   function encrypt(plain: string, context?: string): string {
     // A fresh random nonce per value: GCM is broken if a nonce ever repeats under one key.
     const nonce = randomBytes(NONCE_BYTES);
-    const sealed = gcm(key, nonce, associatedData(context)).encrypt(utf8ToBytes(plain));
-    const payload = new Uint8Array(NONCE_BYTES + sealed.length);
-    payload.set(nonce, 0);
-    payload.set(sealed, NONCE_BYTES);
-    return FORMAT_PREFIX + Buffer.from(payload).toString("base64");
+    const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
+    if (context !== undefined) cipher.setAAD(Buffer.from(context, "utf8"));
+    const payload = Buffer.concat([nonce, cipher.update(plain, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    return FORMAT_PREFIX + payload.toString("base64");
   }
 
   function decrypt(sealed: string, context?: string): string {
     if (!sealed.startsWith(FORMAT_PREFIX)) throw new Error("sealed value: unknown format (expected v1:)");
-    const payload = new Uint8Array(Buffer.from(sealed.slice(FORMAT_PREFIX.length), "base64"));
+    const payload = Buffer.from(sealed.slice(FORMAT_PREFIX.length), "base64");
     if (payload.length < NONCE_BYTES + TAG_BYTES) throw new Error("sealed value: too short");
-    const nonce = payload.subarray(0, NONCE_BYTES);
     try {
-      return bytesToUtf8(gcm(key, nonce, associatedData(context)).decrypt(payload.subarray(NONCE_BYTES)));
+      const decipher = createDecipheriv(ALGORITHM, key, payload.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+      if (context !== undefined) decipher.setAAD(Buffer.from(context, "utf8"));
+      decipher.setAuthTag(payload.subarray(payload.length - TAG_BYTES));
+      const plain = decipher.update(payload.subarray(NONCE_BYTES, payload.length - TAG_BYTES));
+      return Buffer.concat([plain, decipher.final()]).toString("utf8");
     } catch {
       throw new Error("sealed value: authentication failed (altered, wrong key or wrong context)");
     }

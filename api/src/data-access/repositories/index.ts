@@ -5,6 +5,7 @@ import { ChainTransactionsRepository } from "./chain-transactions";
 import { CheckpointsRepository } from "./checkpoints";
 import { EvidenceRepository } from "./evidence";
 import { FindingsRepository } from "./findings";
+import { LogScanRepository } from "./log-scan";
 import { MembersRepository } from "./members";
 import { OrganizationsRepository } from "./organizations";
 import { OutboxRepository } from "./outbox";
@@ -23,6 +24,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   chainTransactions: ChainTransactionsRepository;
   checkpoints: CheckpointsRepository;
+  logScan: LogScanRepository;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createRepositories(manager: EntityManager): Repositories {
     outbox: new OutboxRepository(manager),
     chainTransactions: new ChainTransactionsRepository(manager),
     checkpoints: new CheckpointsRepository(manager),
+    logScan: new LogScanRepository(manager),
   };
 }
 

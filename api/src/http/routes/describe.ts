@@ -13,7 +13,7 @@ export interface Operation {
   body?: z.ZodType;
   /** Response body schema; a JSON object when omitted. */
   response?: z.ZodType;
-  status?: 200 | 201;
+  status?: 200 | 201 | 202;
   errors: number[];
 }
 

@@ -1,0 +1,42 @@
+// One row's own check: its sealed body opens under its own hash, hashes to that hash, and says what its columns say.
+import type { LogRow } from "../../data-access/repositories/log-scan";
+import type { FieldCipher } from "../../lib/field-encryption";
+import { recordHash, type RecordBody } from "../../lib/record-hash";
+import { recordContext } from "../history";
+
+export interface BodyCheck {
+  /** Why the row cannot be trusted, or null. */
+  problem: string | null;
+  /** The previous record's hash as the body says (as the column says when the body cannot be read). */
+  prevHash: string | null;
+}
+
+const COMPARED_COLUMNS = ["memberKey", "sequence", "step", "prevHash", "effectiveDate"] as const;
+
+/** What checking a row's body reads of it. */
+export type CheckedRow = Pick<LogRow, "body" | "recordHash" | (typeof COMPARED_COLUMNS)[number]>;
+
+export function checkBody(row: CheckedRow, cipher: Pick<FieldCipher, "decrypt">): BodyCheck {
+  const unreadable = (problem: string): BodyCheck => ({ problem, prevHash: row.prevHash });
+  let body: RecordBody;
+  try {
+    body = JSON.parse(cipher.decrypt(Buffer.from(row.body).toString("utf8"), recordContext(row.recordHash))) as RecordBody;
+  } catch {
+    return unreadable(`Its body does not open under its record hash ${row.recordHash}: altered, or sealed for another record.`);
+  }
+  let hash: string;
+  try {
+    hash = recordHash(body);
+  } catch (error) {
+    return unreadable(`Its body is not a valid record body: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  if (hash !== row.recordHash) {
+    return { problem: `Its body hashes to ${hash}, but the row's record hash is ${row.recordHash}.`, prevHash: body.prevHash };
+  }
+  const differing = COMPARED_COLUMNS.filter((column) => body[column] !== row[column]);
+  if (differing.length > 0) {
+    const named = differing.map((column) => `${column} is ${String(row[column])} in the row but ${String(body[column])} in the body`);
+    return { problem: `Its columns disagree with its body: ${named.join("; ")}.`, prevHash: body.prevHash };
+  }
+  return { problem: null, prevHash: body.prevHash };
+}

@@ -1,0 +1,294 @@
+// The issue's tamper suite: an insider with SQL access changes the records table behind the API's back (append-only
+// triggers and foreign keys switched off, as a database owner can), and the audit sweep names what happened.
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { EntityManager } from "typeorm";
+import { createAuditChainReader } from "../../../api/src/chain";
+import { ORG_IDS } from "../../../api/src/data-access/testing";
+import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
+import { recordContext, sealRecordBody } from "../../../api/src/domain/history";
+import { canonicalize } from "../../../api/src/lib/canonical-json";
+import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";
+import { startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";
+
+interface Journey {
+  memberKey: string;
+  /** Record ids in sequence order. */
+  ids: number[];
+}
+
+/** Three members in branch A, each anchored and checkpointed before the next: checkpoints of 26, 38 and 43 records. */
+async function threeJourneys(instance: AnchoredInstance): Promise<Journey[]> {
+  const journeys: Journey[] = [];
+  for (const upTo of ["S25", "S11", "S5"]) {
+    const memberId = await instance.walk(upTo);
+    await instance.anchorAll();
+    const member = (await instance.database.repositories.members.get(memberId))!;
+    const records = await instance.database.repositories.records.listByMember(memberId);
+    journeys.push({ memberKey: member.memberKey, ids: records.map((record) => record.id) });
+  }
+  return journeys;
+}
+
+function sweep(instance: AnchoredInstance, deadlineSeconds = 3600): Promise<AuditReport> {
+  return runAuditSweep(
+    {
+      repositories: instance.database.repositories,
+      chain: createAuditChainReader(ethers.provider, instance.addresses),
+      cipher: instance.institution.cipher,
+    },
+    { logId: ORG_IDS.committeeA, deadlineSeconds, fromBlock: 0, now: () => new Date() },
+  );
+}
+
+/** Each finding as "KIND id", the way the assertions name them. */
+function named(report: AuditReport): string[] {
+  return report.findings.map((finding) => `${finding.kind} ${finding.recordId ?? "-"}`);
+}
+
+/** Runs `work` as a database owner would: in one transaction, with triggers and foreign keys not enforced. */
+async function asInsider(instance: AnchoredInstance, work: (sql: EntityManager["query"]) => Promise<unknown>): Promise<void> {
+  await instance.database.dataSource.transaction(async (manager) => {
+    await manager.query("SET LOCAL session_replication_role = replica");
+    await work((query, parameters) => manager.query(query, parameters));
+  });
+}
+
+async function bodyOf(instance: AnchoredInstance, id: number): Promise<RecordBody> {
+  const record = (await instance.database.repositories.records.get(id))!;
+  return JSON.parse(instance.institution.cipher.decrypt(Buffer.from(record.body).toString("utf8"), recordContext(record.recordHash)));
+}
+
+function sealed(instance: AnchoredInstance, hash: string, body: RecordBody): Buffer {
+  return Buffer.from(sealRecordBody(instance.institution, hash, canonicalize(body)));
+}
+
+/** Moves a record to another log position, with the rows that point at it. */
+async function moveRecord(sql: EntityManager["query"], from: number, to: number): Promise<void> {
+  await sql("UPDATE records SET id = $2 WHERE id = $1", [from, to]);
+  await sql("UPDATE findings SET record_id = $2 WHERE record_id = $1", [from, to]);
+  await sql("UPDATE outbox SET record_id = $2 WHERE record_id = $1", [from, to]);
+}
+
+async function swapRecords(sql: EntityManager["query"], a: number, b: number): Promise<void> {
+  await moveRecord(sql, a, -a);
+  await moveRecord(sql, b, a);
+  await moveRecord(sql, -a, b);
+}
+
+/** A well-formed record a member never had: the next in its chain, sealed like any other. */
+async function forgedRecord(instance: AnchoredInstance, journey: Journey, step: string) {
+  const head = (await instance.database.repositories.records.get(journey.ids.at(-1)!))!;
+  const body: RecordBody = {
+    ...(await bodyOf(instance, head.id)),
+    step,
+    sequence: head.sequence + 1,
+    prevHash: head.recordHash,
+    fields: { assessment: "表现良好" },
+    supersedes: null,
+    salt: newSalt(),
+  };
+  return { body, hash: recordHash(body), head };
+}
+
+async function insertForged(sql: EntityManager["query"], id: number, forged: Awaited<ReturnType<typeof forgedRecord>>, sealedBody: Buffer) {
+  const { body, hash, head } = forged;
+  await sql(
+    `INSERT INTO records (id, member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, body, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [id, head.memberId, body.sequence, body.step, body.ruleVersion, hash, body.prevHash, body.effectiveDate, sealedBody, head.createdBy],
+  );
+}
+
+describe("runAuditSweep", function () {
+  let instance: AnchoredInstance;
+  let journeys: Journey[];
+
+  beforeEach(async function () {
+    instance = await startAnchoredInstance();
+  });
+  afterEach(async () => instance?.close());
+
+  describe("an untouched institution", function () {
+    it("should report a clean log with every record, member and checkpoint counted", async function () {
+      journeys = await threeJourneys(instance);
+
+      const report = await sweep(instance);
+
+      expect(report).to.include({ format: "cunzheng.audit-report/1", logId: ORG_IDS.committeeA, chainId: 31337, clean: true });
+      expect(report.totals).to.deep.equal({ records: 43, members: 3, checkpoints: 3, findings: 0 });
+      expect(report.findings).to.deep.equal([]);
+      expect(report.blockNumber).to.equal(await ethers.provider.getBlockNumber());
+    });
+  });
+
+  describe("a changed body", function () {
+    it("should name a record whose body was altered and sealed again under its old hash", async function () {
+      journeys = await threeJourneys(instance);
+      const [first] = journeys;
+      const id = first.ids[4];
+      const record = (await instance.database.repositories.records.get(id))!;
+      const body = await bodyOf(instance, id);
+      body.fields = { ...body.fields, contacts: [] };
+
+      await asInsider(instance, (sql) => sql("UPDATE records SET body = $2 WHERE id = $1", [id, sealed(instance, record.recordHash, body)]));
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`TAMPERED ${id}`]);
+      expect(report.findings[0].detail).to.contain(`but the row's record hash is ${record.recordHash}`);
+      expect(report.clean).to.equal(false);
+    });
+
+    it("should name a record whose body and hash were both replaced, by its member's chain on the ledger", async function () {
+      journeys = await threeJourneys(instance);
+      const [, second] = journeys;
+      const id = second.ids[3];
+      const body = await bodyOf(instance, id);
+      body.fields = { ...body.fields, filedWith: "乙大学党委组织部" };
+      const hash = recordHash(body);
+
+      await asInsider(instance, (sql) =>
+        sql("UPDATE records SET body = $2, record_hash = $3 WHERE id = $1", [id, sealed(instance, hash, body), hash]),
+      );
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`TAMPERED ${id}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[0]).to.include({ memberKey: second.memberKey, sequence: 4 });
+      expect(report.findings[1].detail).to.contain("positions 27–38");
+    });
+
+    it("should name a record whose date was moved in both its column and its body", async function () {
+      journeys = await threeJourneys(instance);
+      const [first] = journeys;
+      const id = first.ids[9];
+      const record = (await instance.database.repositories.records.get(id))!;
+      const body = { ...(await bodyOf(instance, id)), effectiveDate: "2021-02-01" };
+
+      await asInsider(instance, (sql) =>
+        sql("UPDATE records SET body = $2, effective_date = $3 WHERE id = $1", [id, sealed(instance, record.recordHash, body), body.effectiveDate]),
+      );
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`TAMPERED ${id}`]);
+    });
+  });
+
+  describe("a deleted record", function () {
+    it("should name the position of a record deleted from the middle of the log, with its member and sequence", async function () {
+      journeys = await threeJourneys(instance);
+      const [first] = journeys;
+      const id = first.ids[19];
+
+      await asInsider(instance, async (sql) => {
+        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
+        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
+        await sql("DELETE FROM records WHERE id = $1", [id]);
+      });
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`DELETED ${id}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[0]).to.include({ memberKey: first.memberKey, sequence: 20 });
+    });
+
+    it("should name a record deleted from the end of the log", async function () {
+      journeys = await threeJourneys(instance);
+      const [, , third] = journeys;
+      const id = third.ids.at(-1)!;
+
+      await asInsider(instance, async (sql) => {
+        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
+        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
+        await sql("DELETE FROM records WHERE id = $1", [id]);
+      });
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`DELETED ${id}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[0]).to.include({ memberKey: third.memberKey, sequence: 5 });
+    });
+  });
+
+  describe("reordered records", function () {
+    it("should name both records of two members whose log positions were swapped", async function () {
+      journeys = await threeJourneys(instance);
+      const [first, second] = journeys;
+      const [a, b] = [first.ids[9], second.ids[3]];
+
+      await asInsider(instance, (sql) => swapRecords(sql, a, b));
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`REORDERED ${a}`, `REORDERED ${b}`, "CHECKPOINT_MISMATCH -"]);
+    });
+
+    it("should name both records of one member whose log positions were swapped", async function () {
+      journeys = await threeJourneys(instance);
+      const [first] = journeys;
+      const [a, b] = [first.ids[4], first.ids[7]];
+
+      await asInsider(instance, (sql) => swapRecords(sql, a, b));
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`REORDERED ${a}`, `REORDERED ${b}`, "CHECKPOINT_MISMATCH -"]);
+    });
+  });
+
+  describe("inserted records", function () {
+    it("should name a forged record appended to a member's chain with no chain write behind it", async function () {
+      journeys = await threeJourneys(instance);
+      const [, , third] = journeys;
+      const forged = await forgedRecord(instance, third, "S6");
+      const id = third.ids.at(-1)! + 1;
+
+      await asInsider(instance, (sql) => insertForged(sql, id, forged, sealed(instance, forged.hash, forged.body)));
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`INSERTED ${id}`]);
+      expect(report.findings[0]).to.include({ memberKey: third.memberKey, sequence: 6, recordHash: forged.hash });
+    });
+
+    it("should name a forged record slipped into the middle of the log, later records moved up one position", async function () {
+      journeys = await threeJourneys(instance);
+      const [first, second, third] = journeys;
+      const forged = await forgedRecord(instance, first, "S21");
+      const id = second.ids[0];
+      const later = [...second.ids, ...third.ids].reverse();
+
+      await asInsider(instance, async (sql) => {
+        for (const laterId of later) await moveRecord(sql, laterId, laterId + 1);
+        await insertForged(sql, id, forged, sealed(instance, forged.hash, forged.body));
+      });
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`INSERTED ${id}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[0]).to.include({ memberKey: first.memberKey, sequence: 26 + 1 });
+      expect(report.findings[1].detail).to.contain("positions 27–38");
+    });
+  });
+
+  describe("anchoring deadlines", function () {
+    it("should name every record not anchored within the deadline", async function () {
+      const memberId = await instance.walk("S5");
+      const ids = (await instance.database.repositories.records.listByMember(memberId)).map((record) => record.id);
+
+      const report = await sweep(instance, 0);
+
+      expect(named(report)).to.deep.equal(ids.map((id) => `UNANCHORED ${id}`));
+      expect(report.findings[0].detail).to.contain("still PENDING");
+    });
+
+    it("should leave records still within the deadline alone, and name a write the chain refused", async function () {
+      const memberId = await instance.walk("S5");
+      const [refused] = await instance.database.repositories.records.listByMember(memberId);
+      const item = (await instance.database.repositories.outbox.listPending(100)).find((pending) => pending.recordId === refused.id)!;
+      await instance.database.repositories.outbox.markFailed(item.id, {
+        name: "MembershipLedgerMemberExists",
+        args: [refused.recordHash],
+        message: "the chain refused register: MembershipLedgerMemberExists(memberKey=…)",
+      });
+
+      const report = await sweep(instance, 3600);
+
+      expect(named(report)).to.deep.equal([`UNANCHORED ${refused.id}`]);
+      expect(report.findings[0].detail).to.contain("MembershipLedgerMemberExists");
+    });
+  });
+});
