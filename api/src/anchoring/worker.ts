@@ -37,6 +37,7 @@ export class AnchoringWorker {
   private readonly tree: LogTree;
   private chainDown = false;
   private readonly lastBroadcast = new Map<string, number>();
+  private round: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: WorkerDependencies, private readonly options: AnchoringOptions) {
     this.tree = deps.tree ?? new LogTree(deps.repositories);
@@ -64,6 +65,14 @@ export class AnchoringWorker {
    * batch. Returns how many items it sent.
    */
   async runOnce(): Promise<number> {
+    // Rounds never overlap: two would sign the same nonce. A caller arriving mid-round waits for it, then runs its own.
+    const previous = this.round;
+    const round = previous.catch(() => undefined).then(() => this.sendRound());
+    this.round = round.then(() => undefined, () => undefined);
+    return round;
+  }
+
+  private async sendRound(): Promise<number> {
     const context = await this.journalContext();
     let sent = 0;
     for (;;) {

@@ -155,6 +155,12 @@ function logsOf(receipt: ChainReceipt, contract: string): { topics: string[]; da
 
 export interface ChainReaderCacheOptions {
   readonly maxEntries: number;
+  /**
+   * How long a live answer (member(), latestBlock()) may be reused, and shared by concurrent callers. 0 (the default)
+   * reads the node every time. A server verifying many bundles sets about one block time: a head that moved within
+   * it is seen by the next verification after that.
+   */
+  readonly liveForMs?: number;
 }
 
 /**
@@ -164,6 +170,7 @@ export interface ChainReaderCacheOptions {
  */
 export function cachedChainReader(reader: ChainReader, options: ChainReaderCacheOptions): ChainReader {
   const cache = new LruCache(options.maxEntries);
+  const live = new LiveAnswers(options.liveForMs ?? 0, options.maxEntries);
   // The highest block known to be mined: a role at a later block may still change.
   let minedUpTo = -1;
   const noteMined = (blockNumber: number) => {
@@ -185,7 +192,7 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
       return receipt;
     },
     async latestBlock() {
-      const latest = await reader.latestBlock();
+      const latest = await live.read("latestBlock", () => reader.latestBlock());
       noteMined(latest);
       return latest;
     },
@@ -198,9 +205,30 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
     },
     organization: (registry, orgId) =>
       remembered(`organization:${getAddress(registry)}:${orgId}`, () => reader.organization(registry, orgId), found),
-    member: (membershipLedger, memberKey) => reader.member(membershipLedger, memberKey),
+    member: (membershipLedger, memberKey) =>
+      live.read(`member:${getAddress(membershipLedger)}:${memberKey.toLowerCase()}`, () => reader.member(membershipLedger, memberKey)),
     registryOf: (contract) => remembered(`registryOf:${getAddress(contract)}`, () => reader.registryOf(contract), found),
   };
+}
+
+/** Answers that may change, each reused for `forMs` after it was asked for; a failed read is not kept. */
+class LiveAnswers {
+  private readonly answers: LruCache;
+
+  constructor(private readonly forMs: number, maxEntries: number) {
+    this.answers = new LruCache(maxEntries);
+  }
+
+  read<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.forMs <= 0) return read();
+    const now = Date.now();
+    const kept = this.answers.has(key) ? (this.answers.get(key) as { at: number; answer: Promise<T> }) : undefined;
+    if (kept && now - kept.at < this.forMs) return kept.answer;
+    const answer = read();
+    this.answers.set(key, { at: now, answer });
+    answer.catch(() => this.answers.set(key, { at: 0, answer }));
+    return answer;
+  }
 }
 
 /** A Map keeps insertion order: re-inserting on every hit makes its first key the least recently used. */

@@ -457,4 +457,17 @@ describe("cachedChainReader", function () {
 
     expect(calls).to.deep.equal(["organization 2", "organization 3", "organization 4", "organization 3"]);
   });
+
+  it("should reuse live answers within liveForMs, share them between concurrent callers, and read again after", async function () {
+    const { reader, calls } = countingReader(10);
+    const cached = cachedChainReader(reader, { maxEntries: 10, liveForMs: 200 });
+
+    await Promise.all([cached.member(registry, ethers.ZeroHash), cached.member(registry, ethers.ZeroHash)]);
+    await cached.member(registry, ethers.ZeroHash);
+    expect(calls.filter((call) => call === "member")).to.have.length(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await cached.member(registry, ethers.ZeroHash);
+    expect(calls.filter((call) => call === "member")).to.have.length(2);
+  });
 });
