@@ -1,6 +1,6 @@
 // Everything a proof verifier reads from the chain, behind one small interface: the CLI reads a node directly, the API
 // puts a cache in front (most of what a proof names can never change once mined).
-import { getAddress, isError, type JsonRpcApiProvider } from "ethers";
+import { getAddress, isError, type Interface, type JsonRpcApiProvider } from "ethers";
 import { CheckpointLog__factory } from "../../../typechain-types/factories/contracts/CheckpointLog__factory";
 import { MembershipLedger__factory } from "../../../typechain-types/factories/contracts/MembershipLedger__factory";
 import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
@@ -54,7 +54,16 @@ export interface ChainReader {
   registryOf(contract: string): Promise<string | null>;
 }
 
+// Built once: a contract object per read would parse the whole ABI each time, a cost a busy verifier feels.
+const registryInterface = OrgRegistry__factory.createInterface();
+const ledgerInterface = MembershipLedger__factory.createInterface();
+const checkpointLogInterface = CheckpointLog__factory.createInterface();
+
 export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
+  const read = async <I extends Interface>(contract: string, contractInterface: I, method: string, args: unknown[]) => {
+    const data = await provider.call({ to: contract, data: contractInterface.encodeFunctionData(method, args) });
+    return contractInterface.decodeFunctionResult(method, data);
+  };
   return {
     async chainId() {
       return Number(BigInt(await provider.send("eth_chainId", [])));
@@ -76,27 +85,28 @@ export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
     },
     latestBlock: () => provider.getBlockNumber(),
     async hasRoleAt(registry, orgId, account, role, blockNumber) {
-      return OrgRegistry__factory.connect(registry, provider).hasRoleAt(orgId, account, CHAIN_ROLES[role], blockNumber);
+      const [held] = await read(registry, registryInterface, "hasRoleAt", [orgId, account, CHAIN_ROLES[role], blockNumber]);
+      return held as boolean;
     },
     async organization(registry, orgId) {
-      const organization = await nullWithoutAnswer(OrgRegistry__factory.connect(registry, provider).organization(orgId));
-      return organization === null
-        ? null
-        : { parentId: Number(organization.parentId), committeeId: Number(organization.committeeId) };
+      const result = await nullWithoutAnswer(read(registry, registryInterface, "organization", [orgId]));
+      if (result === null) return null;
+      const [organization] = result;
+      return { parentId: Number(organization.parentId), committeeId: Number(organization.committeeId) };
     },
     async member(membershipLedger, memberKey) {
-      const member = await MembershipLedger__factory.connect(membershipLedger, provider).member(memberKey);
+      const [member] = await read(membershipLedger, ledgerInterface, "member", [memberKey]);
       return {
         orgId: Number(member.orgId),
         stage: Number(member.stage),
         recordCount: Number(member.recordCount),
-        head: member.head,
+        head: member.head as string,
       };
     },
     async registryOf(contract) {
       // MembershipLedger and CheckpointLog declare the same registry() function.
-      const registry = await nullWithoutAnswer(CheckpointLog__factory.connect(contract, provider).registry());
-      return registry === null ? null : getAddress(registry);
+      const result = await nullWithoutAnswer(read(contract, checkpointLogInterface, "registry", []));
+      return result === null ? null : getAddress(result[0] as string);
     },
   };
 }
@@ -112,8 +122,8 @@ async function nullWithoutAnswer<T>(call: Promise<T>): Promise<T | null> {
   }
 }
 
-const checkpointLogEvents = CheckpointLog__factory.createInterface();
-const membershipLedgerEvents = MembershipLedger__factory.createInterface();
+const CHECKPOINT_RECORDED = checkpointLogInterface.getEvent("CheckpointRecorded")!;
+const RECORD_APPENDED = ledgerInterface.getEvent("RecordAppended")!;
 
 export interface RecordedCheckpoint {
   readonly logId: number;
@@ -124,11 +134,9 @@ export interface RecordedCheckpoint {
 
 /** The CheckpointRecorded events that `checkpointLog` emitted in a transaction. */
 export function checkpointsRecordedIn(receipt: ChainReceipt, checkpointLog: string): RecordedCheckpoint[] {
-  return logsOf(receipt, checkpointLog).flatMap((log) => {
-    const event = checkpointLogEvents.parseLog(log);
-    if (event?.name !== "CheckpointRecorded") return [];
-    const { logId, treeSize, root, attester } = event.args;
-    return [{ logId: Number(logId), treeSize: Number(treeSize), root, attester: getAddress(attester) }];
+  return logsOf(receipt, checkpointLog, CHECKPOINT_RECORDED.topicHash).map((log) => {
+    const { logId, treeSize, root, attester } = checkpointLogInterface.decodeEventLog(CHECKPOINT_RECORDED, log.data, log.topics);
+    return { logId: Number(logId), treeSize: Number(treeSize), root, attester: getAddress(attester) };
   });
 }
 
@@ -139,17 +147,17 @@ export interface AppendedRecord {
 
 /** The RecordAppended events that `membershipLedger` emitted in a transaction (one per record, batches included). */
 export function recordsAppendedIn(receipt: ChainReceipt, membershipLedger: string): AppendedRecord[] {
-  return logsOf(receipt, membershipLedger).flatMap((log) => {
-    const event = membershipLedgerEvents.parseLog(log);
-    if (event?.name !== "RecordAppended") return [];
-    return [{ memberKey: event.args.memberKey, recordHash: event.args.recordHash }];
+  return logsOf(receipt, membershipLedger, RECORD_APPENDED.topicHash).map((log) => {
+    const { memberKey, recordHash } = ledgerInterface.decodeEventLog(RECORD_APPENDED, log.data, log.topics);
+    return { memberKey, recordHash };
   });
 }
 
-function logsOf(receipt: ChainReceipt, contract: string): { topics: string[]; data: string }[] {
-  const emitter = getAddress(contract);
+/** The logs of one event (by its topic hash) that `contract` emitted in a transaction. */
+function logsOf(receipt: ChainReceipt, contract: string, topicHash: string): { topics: string[]; data: string }[] {
+  const emitter = contract.toLowerCase();
   return receipt.logs
-    .filter((log) => getAddress(log.address) === emitter)
+    .filter((log) => log.address.toLowerCase() === emitter && log.topics[0] === topicHash)
     .map((log) => ({ topics: [...log.topics], data: log.data }));
 }
 
@@ -200,14 +208,14 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
       const read = () => reader.hasRoleAt(registry, orgId, account, role, blockNumber);
       if (blockNumber > minedUpTo) noteMined(await reader.latestBlock());
       if (blockNumber > minedUpTo) return read();
-      const key = `role:${getAddress(registry)}:${orgId}:${getAddress(account)}:${role}:${blockNumber}`;
+      const key = `role:${registry.toLowerCase()}:${orgId}:${account.toLowerCase()}:${role}:${blockNumber}`;
       return remembered(key, read, () => true);
     },
     organization: (registry, orgId) =>
-      remembered(`organization:${getAddress(registry)}:${orgId}`, () => reader.organization(registry, orgId), found),
+      remembered(`organization:${registry.toLowerCase()}:${orgId}`, () => reader.organization(registry, orgId), found),
     member: (membershipLedger, memberKey) =>
-      live.read(`member:${getAddress(membershipLedger)}:${memberKey.toLowerCase()}`, () => reader.member(membershipLedger, memberKey)),
-    registryOf: (contract) => remembered(`registryOf:${getAddress(contract)}`, () => reader.registryOf(contract), found),
+      live.read(`member:${membershipLedger.toLowerCase()}:${memberKey.toLowerCase()}`, () => reader.member(membershipLedger, memberKey)),
+    registryOf: (contract) => remembered(`registryOf:${contract.toLowerCase()}`, () => reader.registryOf(contract), found),
   };
 }
 

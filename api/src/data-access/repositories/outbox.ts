@@ -115,16 +115,24 @@ export class OutboxRepository {
     return rows.map(toItem);
   }
 
-  /** Subjects with an item sent but not yet mined: their next item must wait for it. */
+  /**
+   * Subjects with an item sent but not yet mined: their next item must wait for it. Checkpoints never wait for one
+   * another: from one key they are mined in nonce order, and each only has to be larger than the one before.
+   */
   async subjectsInFlight(): Promise<Set<string>> {
-    const rows: { subject: string }[] = await this.manager.query("SELECT DISTINCT subject FROM outbox WHERE state = 'SENT'");
+    const rows: { subject: string }[] = await this.manager.query(
+      "SELECT DISTINCT subject FROM outbox WHERE state = 'SENT' AND kind <> 'CHECKPOINT'",
+    );
     return new Set(rows.map((row) => row.subject));
   }
 
-  /** The failed item of `subject` older than `beforeId`, if any: later items of that subject cannot succeed. */
+  /**
+   * The failed item of `subject` older than `beforeId`, if any: later items of that subject cannot succeed. A failed
+   * checkpoint blocks nothing: the next, larger one covers its records.
+   */
   async failedBefore(subject: string, beforeId: number): Promise<OutboxItem | null> {
     const rows: OutboxRow[] = await this.manager.query(
-      "SELECT * FROM outbox WHERE subject = $1 AND id < $2 AND state = 'FAILED' ORDER BY id LIMIT 1",
+      "SELECT * FROM outbox WHERE subject = $1 AND id < $2 AND state = 'FAILED' AND kind <> 'CHECKPOINT' ORDER BY id LIMIT 1",
       [subject, beforeId],
     );
     return rows[0] ? toItem(rows[0]) : null;
