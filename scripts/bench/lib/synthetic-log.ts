@@ -1,0 +1,138 @@
+// A large record log made directly, bypassing the API's per-record rules (a benchmark of reading the log, not of
+// writing it): members in cohorts whose records interleave as enrolment waves do, each member with the first
+// RECORDS_PER_MEMBER steps of the demo journey as valid version-1 bodies, salted, chained by prevHash, hashed by
+// recordHash and sealed under the record's own context, bulk-inserted in log order.
+import { randomUUID } from "node:crypto";
+import type { Client } from "pg";
+import type { ChainCall } from "../../../api/src/data-access";
+import { recordContext } from "../../../api/src/domain/history";
+import { newMemberKey } from "../../../api/src/domain/members";
+import { dayNumber } from "../../../api/src/lib/calendar";
+import { canonicalize } from "../../../api/src/lib/canonical-json";
+import { blindIndex, type FieldCipher } from "../../../api/src/lib/field-encryption";
+import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";
+import { JOURNEY } from "../../../api/src/seed/journey";
+import { benchPerson } from "./instance";
+
+export const RECORDS_PER_MEMBER = 25;
+/** Rows per INSERT: a few megabytes of bodies each. */
+const ROWS_PER_INSERT = 5_000;
+
+export interface LogContext {
+  cipher: FieldCipher;
+  blindIndexKey: string;
+  ruleVersion: string;
+  orgId: number;
+  /** The account named as every record's author. */
+  createdBy: string;
+}
+
+export interface SyntheticMember {
+  id: string;
+  memberKey: string;
+}
+
+export interface SyntheticRecord {
+  /** Its log position, as the database will assign it. */
+  id: number;
+  memberKey: string;
+  recordHash: string;
+  /** What makes it its member's chain head on the ledger. */
+  call: ChainCall;
+}
+
+export interface Cohort {
+  members: SyntheticMember[];
+  /** In log order. */
+  records: SyntheticRecord[];
+}
+
+/** `memberCount` members, whose records take positions firstId, firstId + 1, … (their first records, then their seconds…). */
+export async function insertCohort(client: Client, context: LogContext, firstId: number, memberCount: number): Promise<Cohort> {
+  const members = Array.from({ length: memberCount }, () => ({ id: randomUUID(), memberKey: newMemberKey() }));
+  await insertMembers(client, context, members);
+  const heads: (string | null)[] = members.map(() => null);
+  const records: SyntheticRecord[] = [];
+  let rows: RecordRow[] = [];
+  for (let sequence = 1; sequence <= RECORDS_PER_MEMBER; sequence += 1) {
+    const { step, effectiveDate, fields } = JOURNEY[sequence - 1];
+    members.forEach((member, index) => {
+      const body: RecordBody = {
+        version: 1,
+        ruleVersion: context.ruleVersion,
+        memberKey: member.memberKey,
+        orgId: context.orgId,
+        step,
+        sequence,
+        prevHash: heads[index],
+        effectiveDate,
+        fields: fields as RecordBody["fields"],
+        evidence: [],
+        supersedes: null,
+        salt: newSalt(),
+      };
+      const hash = recordHash(body);
+      const day = dayNumber(effectiveDate);
+      const call: ChainCall =
+        sequence === 1
+          ? { contract: "membership", method: "register", args: [member.memberKey, context.orgId, hash, day] }
+          : { contract: "membership", method: "append", args: [member.memberKey, body.prevHash, hash, day] };
+      records.push({ id: firstId + records.length, memberKey: member.memberKey, recordHash: hash, call });
+      rows.push({ memberId: member.id, body, recordHash: hash, sealed: Buffer.from(context.cipher.encrypt(canonicalize(body), recordContext(hash))) });
+      heads[index] = hash;
+    });
+    if (rows.length >= ROWS_PER_INSERT || sequence === RECORDS_PER_MEMBER) {
+      await insertRecords(client, context, rows, records[records.length - rows.length].id);
+      rows = [];
+    }
+  }
+  return { members, records };
+}
+
+async function insertMembers(client: Client, context: LogContext, members: SyntheticMember[]): Promise<void> {
+  const sealed = members.map((member) => {
+    const person = benchPerson();
+    return { personalData: Buffer.from(context.cipher.encryptJson(person, `member:${member.memberKey}`)), index: blindIndex(context.blindIndexKey, person.idNumber) };
+  });
+  await client.query(
+    `INSERT INTO members (id, member_key, org_id, stage, personal_data, id_number_index)
+     SELECT id, member_key, $3, 'FULL', personal_data, id_number_index
+       FROM unnest($1::uuid[], $2::text[], $4::bytea[], $5::text[]) AS m(id, member_key, personal_data, id_number_index)`,
+    [members.map((member) => member.id), members.map((member) => member.memberKey), context.orgId, sealed.map((seal) => seal.personalData), sealed.map((seal) => seal.index)],
+  );
+}
+
+interface RecordRow {
+  memberId: string;
+  body: RecordBody;
+  recordHash: string;
+  sealed: Buffer;
+}
+
+/** The log-position trigger assigns ids in insertion order; they must come out as planned. */
+async function insertRecords(client: Client, context: LogContext, rows: RecordRow[], firstId: number): Promise<void> {
+  const column = <T>(value: (row: RecordRow) => T) => rows.map(value);
+  const result = await client.query<{ id: string }>(
+    `INSERT INTO records (member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, body, created_by)
+     SELECT member_id, sequence, step, $4, record_hash, prev_hash, effective_date, body, $9
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $5::text[], $6::text[], $7::date[], $8::bytea[]) WITH ORDINALITY
+         AS r(member_id, sequence, step, record_hash, prev_hash, effective_date, body, position)
+      ORDER BY position
+     RETURNING id`,
+    [
+      column((row) => row.memberId),
+      column((row) => row.body.sequence),
+      column((row) => row.body.step),
+      context.ruleVersion,
+      column((row) => row.recordHash),
+      column((row) => row.body.prevHash),
+      column((row) => row.body.effectiveDate),
+      column((row) => row.sealed),
+      context.createdBy,
+    ],
+  );
+  const ids = result.rows.map((row) => Number(row.id));
+  if (ids[0] !== firstId || ids.at(-1) !== firstId + rows.length - 1) {
+    throw new Error(`records took positions ${ids[0]}–${ids.at(-1)}, expected ${firstId}–${firstId + rows.length - 1}`);
+  }
+}
