@@ -5,7 +5,7 @@ import type { AnchoringState } from "../../api/src/domain/anchoring-state";
 import { createE2eEnvironment, E2E_PASSWORD, E2E_USERS, type E2eEnvironment } from "../helpers/e2e";
 import { auditAnchoring, type AnchoringAudit } from "../helpers/e2e-audit";
 import { ApiClient, inParallel, waitForHealth } from "../helpers/e2e-client";
-import { freePort } from "../helpers/e2e-processes";
+import { freePort } from "../helpers/ports";
 
 const WRITES_DURING_OUTAGE = 500;
 const CLIENTS = 8;

@@ -12,7 +12,8 @@ import type { RecordProof } from "../../api/src/lib/proof-bundle";
 import { createE2eEnvironment, E2E_PASSWORD, E2E_USERS, type E2eEnvironment } from "../helpers/e2e";
 import { ApiClient, waitForHealth } from "../helpers/e2e-client";
 import { serveHardhatNetwork, startHttpAnchoredInstance, type HttpAnchoredInstance } from "../helpers/e2e-hardhat";
-import { freePort, runCli } from "../helpers/e2e-processes";
+import { runCli } from "../helpers/e2e-processes";
+import { freePort } from "../helpers/ports";
 
 const CHECKS = ["format", "hash", "inclusion", "checkpoint", "signer", "memberChain", "status"];
 

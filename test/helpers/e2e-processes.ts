@@ -1,7 +1,6 @@
 // Child processes of the end-to-end tests: the instance's entry points run from source as `npm start` and
 // `npm run worker` run them, and the offline verifier as an outsider runs it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 
 const REPOSITORY = path.resolve(__dirname, "../..");
@@ -12,16 +11,6 @@ const OUTPUT_TAIL_CHARS = 8_000;
 /** Only what node itself needs: no setting of the test run (DATABASE_URL, LOG_LEVEL, …) leaks into an instance. */
 const INHERITED_ENV = ["PATH", "HOME", "TMPDIR", "LANG"];
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface InstanceProcess {
   /** What it printed last, to explain a failure. */

@@ -26,7 +26,8 @@ import {
 } from "../../api/src/chain";
 import { createDataSource, createRepositories } from "../../api/src/data-access";
 import { hashPassword } from "../../api/src/http/auth/password";
-import { freePort, spawnInstance, type InstanceProcess } from "./e2e-processes";
+import { freePort } from "./ports";
+import { spawnInstance, type InstanceProcess } from "./e2e-processes";
 
 export const E2E_PASSWORD = "correct horse battery staple";
 export const E2E_USERS = { clerk: "e2e-clerk", approver: "e2e-approver" } as const;

@@ -31,7 +31,7 @@ import { issueToken } from "../../../api/src/http/auth/tokens";
 import { createWorker, proofSourcesFor, type ConnectedChain } from "../../../api/src/instance";
 import { createLogger } from "../../../api/src/lib/logger";
 import { createInstitution, createServer } from "../../../api/src/server";
-import { freePort } from "../../../test/helpers/e2e-processes";
+import { freePort } from "../../../test/helpers/ports";
 
 const GOVERNANCE_INDEX = 0;
 const INSTANCE_SIGNER_INDEX = 1;

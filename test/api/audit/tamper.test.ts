@@ -174,16 +174,21 @@ describe("runAuditSweep", function () {
   });
 
   describe("a deleted record", function () {
+    /** What an insider deleting a record would delete with it: its findings and outbox row refer to it. */
+    async function deleteAsInsider(target: AnchoredInstance, id: number): Promise<void> {
+      await asInsider(target, async (sql) => {
+        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
+        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
+        await sql("DELETE FROM records WHERE id = $1", [id]);
+      });
+    }
+
     it("should name the position of a record deleted from the middle of the log, with its member and sequence", async function () {
       journeys = await threeJourneys(instance);
       const [first] = journeys;
       const id = first.ids[19];
 
-      await asInsider(instance, async (sql) => {
-        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
-        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
-        await sql("DELETE FROM records WHERE id = $1", [id]);
-      });
+      await deleteAsInsider(instance, id);
       const report = await sweep(instance);
 
       expect(named(report)).to.deep.equal([`DELETED ${id}`, "CHECKPOINT_MISMATCH -"]);
@@ -195,11 +200,7 @@ describe("runAuditSweep", function () {
       const [, , third] = journeys;
       const id = third.ids.at(-1)!;
 
-      await asInsider(instance, async (sql) => {
-        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
-        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
-        await sql("DELETE FROM records WHERE id = $1", [id]);
-      });
+      await deleteAsInsider(instance, id);
       const report = await sweep(instance);
 
       expect(named(report)).to.deep.equal([`DELETED ${id}`, "CHECKPOINT_MISMATCH -"]);

@@ -25,19 +25,10 @@ import {
   type ConsortiumDeployment,
   type EmbeddedNode,
 } from "../../../api/src/chain";
+import { freePort } from "../../helpers/ports";
 
 const CONSORTIUM_NAME = "高校党建联盟";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function rejectionOf(action: Promise<unknown>): Promise<unknown> {
   try {

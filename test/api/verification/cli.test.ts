@@ -3,7 +3,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { JsonRpcProvider } from "ethers";
@@ -24,19 +23,10 @@ import { MerkleLog } from "../../../api/src/lib/merkle";
 import type { Hex32 } from "../../../api/src/lib/record-hash";
 import { anchorRecords, appendOtherRecords, chainOf, memberProofOf, recordCheckpoint, recordProofOf } from "../../helpers/bundles";
 import { randomKey } from "../../helpers/fixture";
+import { freePort } from "../../helpers/ports";
 
 const LAUNCHER = path.resolve(__dirname, "../../../bin/cunzheng.js");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 interface CliRun {
   readonly exitCode: number | null;
