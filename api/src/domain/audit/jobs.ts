@@ -29,7 +29,7 @@ export interface AuditJob {
 }
 
 const KEPT_JOBS = 20;
-const AUDIT_ROLES = ["AUDITOR", "ORG_ADMIN"] as const;
+const AUDIT_ROLES = ["AUDITOR"] as const;
 
 export class AuditJobs {
   private readonly jobs = new Map<string, AuditJob>();
