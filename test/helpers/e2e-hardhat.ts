@@ -6,9 +6,10 @@ import type { AddressInfo } from "node:net";
 import { BrowserProvider } from "ethers";
 import { network, run } from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { cachedChainReader, createChainReader } from "../../api/src/chain";
+import { cachedChainReader, createAuditChainReader, createChainReader } from "../../api/src/chain";
 import { loadConfig } from "../../api/src/config";
 import { ORG_IDS } from "../../api/src/data-access/testing";
+import { AuditJobs } from "../../api/src/domain/audit/jobs";
 import type { Institution } from "../../api/src/domain/institution";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { createLogger } from "../../api/src/lib/logger";
@@ -63,7 +64,13 @@ async function serve(anchored: AnchoredInstance): Promise<HttpAnchoredInstance> 
     TOKEN_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: "silent",
   });
-  const app = createServer({ config, logger: createLogger({ level: "silent" }), dataSource, institution, provider });
+  const audits = new AuditJobs(institution, {
+    chain: createAuditChainReader(provider, anchored.addresses),
+    logId: ORG_IDS.committeeA,
+    fromBlock: 0,
+    deadlineSeconds: 3600,
+  });
+  const app = createServer({ config, logger: createLogger({ level: "silent" }), dataSource, institution, provider, audits });
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
   anchored.worker.start();

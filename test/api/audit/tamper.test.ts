@@ -6,29 +6,20 @@ import type { EntityManager } from "typeorm";
 import { createAuditChainReader } from "../../../api/src/chain";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
-import { recordContext, sealRecordBody } from "../../../api/src/domain/history";
-import { canonicalize } from "../../../api/src/lib/canonical-json";
-import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";
+import { recordHash } from "../../../api/src/lib/record-hash";
 import { startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";
-
-interface Journey {
-  memberKey: string;
-  /** Record ids in sequence order. */
-  ids: number[];
-}
-
-/** Three members in branch A, each anchored and checkpointed before the next: checkpoints of 26, 38 and 43 records. */
-async function threeJourneys(instance: AnchoredInstance): Promise<Journey[]> {
-  const journeys: Journey[] = [];
-  for (const upTo of ["S25", "S11", "S5"]) {
-    const memberId = await instance.walk(upTo);
-    await instance.anchorAll();
-    const member = (await instance.database.repositories.members.get(memberId))!;
-    const records = await instance.database.repositories.records.listByMember(memberId);
-    journeys.push({ memberKey: member.memberKey, ids: records.map((record) => record.id) });
-  }
-  return journeys;
-}
+import {
+  asInsider,
+  bodyOf,
+  deleteAsInsider,
+  forgedRecord,
+  insertForged,
+  moveRecord,
+  sealed,
+  swapRecords,
+  threeJourneys,
+  type Journey,
+} from "../../helpers/insider";
 
 function sweep(instance: AnchoredInstance, deadlineSeconds = 3600): Promise<AuditReport> {
   return runAuditSweep(
@@ -44,60 +35,6 @@ function sweep(instance: AnchoredInstance, deadlineSeconds = 3600): Promise<Audi
 /** Each finding as "KIND id", the way the assertions name them. */
 function named(report: AuditReport): string[] {
   return report.findings.map((finding) => `${finding.kind} ${finding.recordId ?? "-"}`);
-}
-
-/** Runs `work` as a database owner would: in one transaction, with triggers and foreign keys not enforced. */
-async function asInsider(instance: AnchoredInstance, work: (sql: EntityManager["query"]) => Promise<unknown>): Promise<void> {
-  await instance.database.dataSource.transaction(async (manager) => {
-    await manager.query("SET LOCAL session_replication_role = replica");
-    await work((query, parameters) => manager.query(query, parameters));
-  });
-}
-
-async function bodyOf(instance: AnchoredInstance, id: number): Promise<RecordBody> {
-  const record = (await instance.database.repositories.records.get(id))!;
-  return JSON.parse(instance.institution.cipher.decrypt(Buffer.from(record.body).toString("utf8"), recordContext(record.recordHash)));
-}
-
-function sealed(instance: AnchoredInstance, hash: string, body: RecordBody): Buffer {
-  return Buffer.from(sealRecordBody(instance.institution, hash, canonicalize(body)));
-}
-
-/** Moves a record to another log position, with the rows that point at it. */
-async function moveRecord(sql: EntityManager["query"], from: number, to: number): Promise<void> {
-  await sql("UPDATE records SET id = $2 WHERE id = $1", [from, to]);
-  await sql("UPDATE findings SET record_id = $2 WHERE record_id = $1", [from, to]);
-  await sql("UPDATE outbox SET record_id = $2 WHERE record_id = $1", [from, to]);
-}
-
-async function swapRecords(sql: EntityManager["query"], a: number, b: number): Promise<void> {
-  await moveRecord(sql, a, -a);
-  await moveRecord(sql, b, a);
-  await moveRecord(sql, -a, b);
-}
-
-/** A well-formed record a member never had: the next in its chain, sealed like any other. */
-async function forgedRecord(instance: AnchoredInstance, journey: Journey, step: string) {
-  const head = (await instance.database.repositories.records.get(journey.ids.at(-1)!))!;
-  const body: RecordBody = {
-    ...(await bodyOf(instance, head.id)),
-    step,
-    sequence: head.sequence + 1,
-    prevHash: head.recordHash,
-    fields: { assessment: "表现良好" },
-    supersedes: null,
-    salt: newSalt(),
-  };
-  return { body, hash: recordHash(body), head };
-}
-
-async function insertForged(sql: EntityManager["query"], id: number, forged: Awaited<ReturnType<typeof forgedRecord>>, sealedBody: Buffer) {
-  const { body, hash, head } = forged;
-  await sql(
-    `INSERT INTO records (id, member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, body, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, head.memberId, body.sequence, body.step, body.ruleVersion, hash, body.prevHash, body.effectiveDate, sealedBody, head.createdBy],
-  );
 }
 
 describe("runAuditSweep", function () {
@@ -174,15 +111,6 @@ describe("runAuditSweep", function () {
   });
 
   describe("a deleted record", function () {
-    /** What an insider deleting a record would delete with it: its findings and outbox row refer to it. */
-    async function deleteAsInsider(target: AnchoredInstance, id: number): Promise<void> {
-      await asInsider(target, async (sql) => {
-        await sql("DELETE FROM findings WHERE record_id = $1", [id]);
-        await sql("DELETE FROM outbox WHERE record_id = $1", [id]);
-        await sql("DELETE FROM records WHERE id = $1", [id]);
-      });
-    }
-
     it("should name the position of a record deleted from the middle of the log, with its member and sequence", async function () {
       journeys = await threeJourneys(instance);
       const [first] = journeys;

@@ -9,7 +9,7 @@ import { startHttpAnchoredInstance, type HttpAnchoredInstance } from "../../help
 
 const AUDITOR = "proofs-auditor";
 
-describe("HTTP proofs and verification", function () {
+describe("HTTP proofs, verification and audits", function () {
   this.timeout(120_000);
   let instance: HttpAnchoredInstance;
   let clerkToken: string;
@@ -85,5 +85,24 @@ describe("HTTP proofs and verification", function () {
     const status = (await request(instance.baseUrl).get("/api/anchoring").set("authorization", `Bearer ${clerkToken}`).expect(200)).body;
     expect(status.outbox).to.include({ PENDING: 0, SENT: 0, FAILED: 0 });
     expect(status.finalCheckpoint.treeSize).to.equal(recordId);
+  });
+
+  it("should run an audit sweep for an auditor, follow it to a clean report, and offer the report as a download", async function () {
+    const started = (await request(instance.baseUrl).post("/api/audits").set("authorization", `Bearer ${auditorToken}`).expect(202)).body;
+    let job = started;
+    while (job.state === "RUNNING") {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await request(instance.baseUrl).get(`/api/audits/${started.id}`).set("authorization", `Bearer ${auditorToken}`).expect(200)).body;
+    }
+    expect(job.state).to.equal("DONE");
+    expect(job.report).to.include({ format: "cunzheng.audit-report/1", clean: true });
+    const download = await request(instance.baseUrl).get(`/api/audits/${started.id}/report`).set("authorization", `Bearer ${auditorToken}`).expect(200);
+    expect(download.headers["content-disposition"]).to.contain(`audit-${started.id}.json`);
+    expect(download.body.totals.records).to.equal(recordId);
+  });
+
+  it("should refuse an audit sweep to a clerk, naming the role rule", async function () {
+    const response = await request(instance.baseUrl).post("/api/audits").set("authorization", `Bearer ${clerkToken}`).expect(403);
+    expect(response.body.error).to.include({ rule: "auth.role" });
   });
 });
