@@ -45,6 +45,7 @@ export async function loadAnchoredLog(client: Client, context: LogContext, ancho
     }
     await settling;
     settling = anchorer.settle(client);
+    // Awaited with the next cohort (or at the end); until then its failure must not count as unhandled.
     settling.catch(() => undefined);
     members += memberCount;
     firstId += records.length;

@@ -3,7 +3,7 @@
 // only, holds no past states (reads are at the latest block), and takes blocks and requests far larger than default.
 import { spawn } from "node:child_process";
 import { anvilBinaryPath, DEV_MNEMONIC, EMBEDDED_CHAIN_ID, EMBEDDED_HOST } from "../../../api/src/chain";
-import { freePort } from "../../../test/helpers/e2e-processes";
+import { freePort } from "../../../test/helpers/ports";
 
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;

@@ -9,6 +9,7 @@ export interface ScratchPostgres {
   name: string;
   /** The server's version string. */
   serverVersion: string;
+  sharedBuffers: string;
   drop(): Promise<void>;
 }
 
@@ -17,8 +18,10 @@ export async function createScratchPostgres(serverUrl: string, prefix: string): 
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   let serverVersion: string;
+  let sharedBuffers: string;
   try {
     serverVersion = ((await admin.query("SHOW server_version")).rows[0] as { server_version: string }).server_version;
+    sharedBuffers = ((await admin.query("SHOW shared_buffers")).rows[0] as { shared_buffers: string }).shared_buffers;
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
@@ -29,6 +32,7 @@ export async function createScratchPostgres(serverUrl: string, prefix: string): 
     url: url.toString(),
     name,
     serverVersion,
+    sharedBuffers,
     async drop() {
       const client = new Client({ connectionString: serverUrl });
       await client.connect();
