@@ -12,7 +12,7 @@ import {
   readDeploymentFile,
   type ConsortiumDeployment,
 } from "./chain";
-import { withTransaction } from "./data-access";
+import { withTransaction, type Repositories } from "./data-access";
 import type { AuditSources } from "./domain/audit/jobs";
 import type { Institution } from "./domain/institution";
 import type { ProofSources } from "./domain/proofs";
@@ -42,6 +42,13 @@ export async function connectExternalChain(config: Config): Promise<ConnectedCha
   const chainId = Number((await provider.getNetwork()).chainId);
   if (chainId !== deployment.chainId) throw new Error(`${config.chainRpcUrl} is chain ${chainId}, the deployment file names ${deployment.chainId}`);
   return { provider, deployment, signer: new Wallet(config.chainPrivateKey!, provider) };
+}
+
+/** The instance's log: LOG_ID, or without it (the embedded demo) the first committee it holds; null if it holds none. */
+export async function logIdOf(config: Pick<Config, "logId">, repositories: Pick<Repositories, "organizations">): Promise<number | null> {
+  if (config.logId !== undefined) return config.logId;
+  const committee = (await repositories.organizations.list()).find((organization) => organization.kind === "COMMITTEE");
+  return committee?.id ?? null;
 }
 
 export function proofSourcesFor(chain: ConnectedChain, logId: number, tree: LogTree): ProofSources {

@@ -11,7 +11,7 @@ import { connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedN
 import { createDataSource } from "./data-access";
 import type { Institution } from "./domain/institution";
 import { AuditJobs } from "./domain/audit/jobs";
-import { auditSourcesFor, connectExternalChain, createWorker, proofSourcesFor, type ConnectedChain } from "./instance";
+import { auditSourcesFor, connectExternalChain, createWorker, logIdOf, proofSourcesFor, type ConnectedChain } from "./instance";
 import { createLogger, type Logger } from "./lib/logger";
 import { seedDemo, type DemoAccount } from "./seed/demo";
 import { createInstitution, createServer } from "./server";
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     const accounts = await seedDemo(embedded.registry, base, await embedded.signer.getAddress());
     printDemoAccounts(accounts, path.join(config.dataDir, "demo-accounts.txt"));
   }
-  const logId = config.logId ?? (await base.repositories.organizations.list()).find((org) => org.kind === "COMMITTEE")!.id;
+  const logId = await logIdOf(config, base.repositories);
+  if (logId === null) throw new Error("LOG_ID is not set and the database holds no committee to take it from");
   const tree = new LogTree(base.repositories);
   const worker = config.anchoring.inProcess ? createWorker({ config, logger, dataSource, institution: base, chain, logId, tree }) : undefined;
   const institution: Institution = {

@@ -69,9 +69,9 @@ export interface CliRun {
 }
 
 /** `cunzheng <args>` in a child process. Asynchronous so that this process keeps serving a node it hosts. */
-export function runCli(args: readonly string[]): Promise<CliRun> {
+export function runCli(args: readonly string[], cwd = REPOSITORY): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_LAUNCHER, ...args], { cwd: REPOSITORY, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI_LAUNCHER, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));

@@ -2,35 +2,27 @@
 // in a JSON file so that a restart reuses them — or notices that the chain was reset and the contracts are gone.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { getAddress, type ContractTransactionResponse, type Provider, type Signer } from "ethers";
+import type { ContractTransactionResponse, Provider, Signer } from "ethers";
 import { z } from "zod";
 import { CheckpointLog__factory } from "../../../typechain-types/factories/contracts/CheckpointLog__factory";
 import { MembershipLedger__factory } from "../../../typechain-types/factories/contracts/MembershipLedger__factory";
 import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
 import { TransferLedger__factory } from "../../../typechain-types/factories/contracts/TransferLedger__factory";
-
-const address = z.string().transform((value, context) => {
-  try {
-    return getAddress(value);
-  } catch {
-    context.addIssue({ code: "custom", message: "not an address" });
-    return z.NEVER;
-  }
-});
+import { addressSchema } from "../lib/proof-bundle";
 
 const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   consortiumName: z.string().min(1),
-  governance: address,
+  governance: addressSchema,
   /** The block of the registry's deployment: where an indexer starts reading events. */
   deploymentBlock: z.number().int().nonnegative(),
   /** Tells a reset chain that redeployed at the same addresses apart from the original. */
   deploymentBlockHash: z.string().regex(/^0x[0-9a-f]{64}$/),
   contracts: z.object({
-    registry: address,
-    membership: address,
-    transfers: address,
-    checkpoints: address,
+    registry: addressSchema,
+    membership: addressSchema,
+    transfers: addressSchema,
+    checkpoints: addressSchema,
   }),
 });
 

@@ -18,6 +18,7 @@ import {
 } from "../chain";
 import { createDataSource, createRepositories } from "../data-access";
 import { bodyCheckerInWorkers, defaultCheckerThreads, type AuditDependencies } from "../domain/audit";
+import { logIdOf } from "../instance";
 import { createFieldCipher } from "../lib/field-encryption";
 import { CliError } from "./command";
 
@@ -58,7 +59,7 @@ export async function connectForAudit(config: Config): Promise<AuditConnection> 
         cipher: createFieldCipher(config.fieldEncryptionKey),
         bodies,
       },
-      logId: config.logId ?? (await homeCommittee(repositories)),
+      logId: await homeCommittee(config, repositories),
       fromBlock: deployment.deploymentBlock,
       close,
     };
@@ -109,11 +110,11 @@ async function openDatabase(config: Config, instanceRunning: boolean): Promise<D
   return createDataSource({ dataDir });
 }
 
-/** The instance's log without LOG_ID: its first committee, as `npm start` chooses it. */
-async function homeCommittee(repositories: ReturnType<typeof createRepositories>): Promise<number> {
-  const committee = (await repositories.organizations.list()).find((organization) => organization.kind === "COMMITTEE");
-  if (!committee) throw new CliError("LOG_ID is not set and the database holds no committee to take it from");
-  return committee.id;
+/** The instance's log, chosen as `npm start` chooses it. */
+async function homeCommittee(config: Config, repositories: ReturnType<typeof createRepositories>): Promise<number> {
+  const logId = await logIdOf(config, repositories);
+  if (logId === null) throw new CliError("LOG_ID is not set and the database holds no committee to take it from");
+  return logId;
 }
 
 function messageOf(error: unknown): string {

@@ -14,7 +14,7 @@ import {
 import type { Hex32 } from "../lib/record-hash";
 import { anchoringViews, type AnchoringView } from "./anchoring-state";
 import { Conflict, NotFound } from "./errors";
-import { openRecordBody, supersededIds } from "./history";
+import { openRecordBody } from "./history";
 import type { Actor, Institution } from "./institution";
 import { readableMember } from "./members";
 
@@ -40,6 +40,7 @@ export async function recordProof(institution: Institution, actor: Actor, record
   const records = await institution.repositories.records.listByMember(member.id);
   const anchoring = (await anchoringViews(institution.repositories, [record.id])).get(record.id)!;
   const checkpoint = await institution.repositories.checkpoints.finalCovering(record.id);
+  await sources.tree.sync();
   if (anchoring.state !== "FINAL" || !checkpoint) {
     throw new Conflict(`record ${recordId} is ${anchoring.state.toLowerCase()}: its proof exists once it is final`, {
       rule: "proof.notFinal",
@@ -58,7 +59,7 @@ export async function recordProof(institution: Institution, actor: Actor, record
       prevHash: record.prevHash,
       anchor: anchorOf(anchoring)!,
     },
-    inclusion: await inclusionOf(sources, record, checkpoint),
+    inclusion: inclusionOf(sources, record, checkpoint),
     checkpoint: checkpointOf(sources, checkpoint),
     status: {
       superseded: superseding !== undefined,
@@ -74,7 +75,7 @@ export async function memberProof(institution: Institution, actor: Actor, member
   const records = await institution.repositories.records.listByMember(member.id);
   const anchoring = await anchoringViews(institution.repositories, records.map((record) => record.id));
   const checkpoint = await institution.repositories.checkpoints.finalCovering();
-  const superseded = supersededIds(records);
+  await sources.tree.sync();
   const supersederOf = new Map(records.flatMap((record) => (record.supersedesRecordId ? [[record.supersedesRecordId, record.recordHash]] : [])));
   const [head, latestBlock] = await Promise.all([
     sources.reader.member(sources.chain.membershipLedger, member.memberKey),
@@ -84,24 +85,22 @@ export async function memberProof(institution: Institution, actor: Actor, member
     format: MEMBER_PROOF_FORMAT,
     chain: sources.chain,
     memberKey: member.memberKey,
-    records: await Promise.all(
-      records.map(async (record) => {
-        const view = anchoring.get(record.id)!;
-        const covered = checkpoint !== null && view.state === "FINAL" && record.id <= checkpoint.treeSize;
-        const opened = openRecordBody(institution, record);
-        return {
-          id: record.id,
-          recordHash: record.recordHash,
-          body: actor.canReadPersonalData ? opened : null,
-          orgId: opened.orgId,
-          sequence: record.sequence,
-          prevHash: record.prevHash,
-          anchor: anchorOf(view),
-          inclusion: covered ? await inclusionOf(sources, record, checkpoint) : null,
-          supersededBy: superseded.has(record.id) ? (supersederOf.get(record.id) ?? null) : null,
-        };
-      }),
-    ),
+    records: records.map((record) => {
+      const view = anchoring.get(record.id)!;
+      const covered = checkpoint !== null && view.state === "FINAL" && record.id <= checkpoint.treeSize;
+      const opened = openRecordBody(institution, record);
+      return {
+        id: record.id,
+        recordHash: record.recordHash,
+        body: actor.canReadPersonalData ? opened : null,
+        orgId: opened.orgId,
+        sequence: record.sequence,
+        prevHash: record.prevHash,
+        anchor: anchorOf(view),
+        inclusion: covered ? inclusionOf(sources, record, checkpoint) : null,
+        supersededBy: supersederOf.get(record.id) ?? null,
+      };
+    }),
     checkpoint: checkpoint ? checkpointOf(sources, checkpoint) : null,
     head: { recordHash: head.head, recordCount: head.recordCount, blockNumber: latestBlock },
   });
@@ -112,8 +111,8 @@ function anchorOf(view: AnchoringView): { transactionHash: string; blockNumber: 
   return { transactionHash: view.transactionHash, blockNumber: view.blockNumber };
 }
 
-async function inclusionOf(sources: ProofSources, record: StoredRecord, checkpoint: StoredCheckpoint) {
-  await sources.tree.sync();
+/** Needs the tree synced up to the checkpoint (builders sync it once before asking for proofs). */
+function inclusionOf(sources: ProofSources, record: StoredRecord, checkpoint: StoredCheckpoint) {
   return {
     logId: sources.logId,
     leafIndex: record.id - 1,

@@ -11,8 +11,8 @@ const bytes32 = z
   .string()
   .refine((value): value is Hex32 => /^0x[0-9a-f]{64}$/.test(value), "must be 0x followed by 64 lowercase hex digits");
 
-// Any spelling an ethers user would paste is accepted; the parsed bundle always carries the checksummed form.
-const address = z.string().transform((value, context) => {
+/** Any spelling an ethers user would paste is accepted; the parsed value is always the checksummed form. */
+export const addressSchema = z.string().transform((value, context) => {
   try {
     return getAddress(value);
   } catch {
@@ -28,9 +28,9 @@ const recordId = count.min(1);
 
 const chainSchema = z.strictObject({
   chainId: count.min(1),
-  registry: address,
-  membershipLedger: address,
-  checkpointLog: address,
+  registry: addressSchema,
+  membershipLedger: addressSchema,
+  checkpointLog: addressSchema,
 });
 
 /** The transaction that made a record its member's chain head on MembershipLedger. */

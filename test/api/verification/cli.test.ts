@@ -1,7 +1,6 @@
 // The offline verifier as an outsider runs it: `cunzheng verify` in a child process, against an external JSON-RPC
 // node (Anvil), with nothing but the bundle file and the node's URL.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,29 +22,8 @@ import { MerkleLog } from "../../../api/src/lib/merkle";
 import type { Hex32 } from "../../../api/src/lib/record-hash";
 import { anchorRecords, appendOtherRecords, chainOf, memberProofOf, recordCheckpoint, recordProofOf } from "../../helpers/bundles";
 import { randomKey } from "../../helpers/fixture";
+import { runCli } from "../../helpers/e2e-processes";
 import { freePort } from "../../helpers/ports";
-
-const LAUNCHER = path.resolve(__dirname, "../../../bin/cunzheng.js");
-
-
-interface CliRun {
-  readonly exitCode: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-// Asynchronous on purpose: Anvil's output pipes are drained by this process's event loop, which must keep running.
-function runCli(args: readonly string[], cwd: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.once("error", reject);
-    child.once("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
-}
 
 describe("cunzheng CLI", function () {
   let workDir: string;
