@@ -14,6 +14,8 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
 
     uint32 private constant CONSORTIUM_ID = 1;
 
+    uint256 private constant MAX_ENDPOINT_LENGTH = 256;
+
     uint32 private _organizationCount;
 
     mapping(uint32 orgId => Organization) private _organizations;
@@ -22,6 +24,8 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
 
     /// @dev Current roles as a bitmask (bit = uint8(Role)), the cheap read for ledgers.
     mapping(uint32 orgId => mapping(address account => uint256 roleBits)) private _roleBits;
+
+    mapping(uint32 committeeId => string url) private _serviceEndpoints;
 
     /// @dev Key history: block number → 1 (held) / 0 (not held), per role.
     mapping(uint32 orgId => mapping(address account => mapping(Role role => Checkpoints.Trace208))) private _roleHistory;
@@ -49,6 +53,21 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
         if (!fits) revert OrgRegistryInvalidParent(parentId, parent.kind, kind);
         _requireAdmin(parentId);
         orgId = _addOrganization(parentId, parent.committeeId, kind, name);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function setServiceEndpoint(uint32 committeeId, string calldata url) external {
+        if (_existing(committeeId).kind != OrgKind.Committee) revert OrgRegistryNotCommittee(committeeId);
+        _requireAdmin(committeeId);
+        if (bytes(url).length > MAX_ENDPOINT_LENGTH) revert OrgRegistryEndpointTooLong(committeeId, bytes(url).length);
+        _serviceEndpoints[committeeId] = url;
+        emit ServiceEndpointSet(committeeId, url, msg.sender);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function serviceEndpoint(uint32 committeeId) external view returns (string memory) {
+        _existing(committeeId);
+        return _serviceEndpoints[committeeId];
     }
 
     /// @inheritdoc IOrgRegistry

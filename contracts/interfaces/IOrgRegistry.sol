@@ -45,6 +45,9 @@ interface IOrgRegistry {
     /// @notice Emitted when an account loses a role in an organization.
     event RoleRevoked(uint32 indexed orgId, address indexed account, Role indexed role, address sender);
 
+    /// @notice Emitted when a committee publishes (or, with an empty url, withdraws) its instance's address.
+    event ServiceEndpointSet(uint32 indexed committeeId, string url, address sender);
+
     /// @notice The organization does not exist.
     error OrgRegistryUnknownOrganization(uint32 orgId);
 
@@ -56,6 +59,9 @@ interface IOrgRegistry {
 
     /// @notice Only committees can carry approval power.
     error OrgRegistryNotCommittee(uint32 orgId);
+
+    /// @notice A service endpoint is at most 256 bytes.
+    error OrgRegistryEndpointTooLong(uint32 committeeId, uint256 length);
 
     /// @notice The account already holds the role.
     error OrgRegistryRoleAlreadyGranted(uint32 orgId, address account, Role role);
@@ -96,6 +102,14 @@ interface IOrgRegistry {
     /// @notice Takes a role from an account.
     /// @dev Callable by governance or an org admin of the organization or one of its ancestors.
     function revokeRole(uint32 orgId, address account, Role role) external;
+
+    /// @notice Publishes the URL where the committee's cunzheng instance answers other institutions (e.g. for a
+    /// transfer's member file); an empty url withdraws it. A public institutional fact, never personal data.
+    /// @dev Callable by governance or an org admin of the committee.
+    function setServiceEndpoint(uint32 committeeId, string calldata url) external;
+
+    /// @notice The committee's published instance URL, or "" when none.
+    function serviceEndpoint(uint32 committeeId) external view returns (string memory);
 
     /// @notice Stops every ledger write of the consortium. Governance only.
     function pause() external;

@@ -229,6 +229,63 @@ describe("OrgRegistry", function () {
     });
   });
 
+  describe("setServiceEndpoint", function () {
+    const URL_A = "https://cunzheng.jia-university.example";
+    const URL_A_MOVED = "https://dangjian.jia-university.example/cunzheng";
+
+    it("should let governance and the committee's admin publish and withdraw the instance's address", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      await expect(registry.setServiceEndpoint(ids.committeeA, URL_A))
+        .to.emit(registry, "ServiceEndpointSet")
+        .withArgs(ids.committeeA, URL_A, signers.governance.address);
+      expect(await registry.serviceEndpoint(ids.committeeA)).to.equal(URL_A);
+
+      await expect(registry.connect(signers.adminA).setServiceEndpoint(ids.committeeA, URL_A_MOVED))
+        .to.emit(registry, "ServiceEndpointSet")
+        .withArgs(ids.committeeA, URL_A_MOVED, signers.adminA.address);
+      expect(await registry.serviceEndpoint(ids.committeeA)).to.equal(URL_A_MOVED);
+
+      await expect(registry.connect(signers.adminA).setServiceEndpoint(ids.committeeA, ""))
+        .to.emit(registry, "ServiceEndpointSet")
+        .withArgs(ids.committeeA, "", signers.adminA.address);
+      expect(await registry.serviceEndpoint(ids.committeeA)).to.equal("");
+    });
+
+    it("should refuse another committee's admin, an attester and an outsider", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      for (const caller of [signers.adminB, signers.attesterA, signers.outsider]) {
+        await expect(registry.connect(caller).setServiceEndpoint(ids.committeeA, URL_A))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryNotAdmin")
+          .withArgs(ids.committeeA, caller.address);
+      }
+    });
+
+    it("should refuse the consortium, a branch and an unknown organization", async function () {
+      const { registry, ids } = await loadFixture(deployConsortium);
+      for (const orgId of [ids.consortium, ids.branchA]) {
+        await expect(registry.setServiceEndpoint(orgId, URL_A))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryNotCommittee")
+          .withArgs(orgId);
+      }
+      await expect(registry.setServiceEndpoint(UNKNOWN_ORG, URL_A))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
+        .withArgs(UNKNOWN_ORG);
+      await expect(registry.serviceEndpoint(UNKNOWN_ORG))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
+        .withArgs(UNKNOWN_ORG);
+    });
+
+    it("should refuse an address longer than 256 bytes", async function () {
+      const { registry, ids } = await loadFixture(deployConsortium);
+      const long = `https://${"a".repeat(249)}`;
+      await expect(registry.setServiceEndpoint(ids.committeeA, long))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryEndpointTooLong")
+        .withArgs(ids.committeeA, 257);
+      await registry.setServiceEndpoint(ids.committeeA, long.slice(0, 256));
+      expect(await registry.serviceEndpoint(ids.committeeA)).to.have.length(256);
+    });
+  });
+
   describe("grantRole", function () {
     it("should let governance grant a role", async function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
