@@ -29,6 +29,9 @@ export class OrganizationEntity {
 
   @Column({ name: "may_approve", type: "boolean" })
   mayApprove!: boolean;
+
+  @Column({ name: "service_endpoint", type: "text", nullable: true })
+  serviceEndpoint!: string | null;
 }
 
 @Entity({ name: "accounts" })
@@ -83,6 +86,9 @@ export class MemberEntity {
 
   @Column({ name: "id_number_index", type: "text", nullable: true })
   idNumberIndex!: string | null;
+
+  @Column({ name: "departed_record_count", type: "integer", nullable: true })
+  departedRecordCount!: number | null;
 
   @Column({ name: "created_at", type: "timestamptz", precision: 3 })
   createdAt!: Date;
@@ -222,8 +228,11 @@ export class TransferEntity {
   @Column({ name: "receipt_hash", type: "char", length: 66, nullable: true })
   receiptHash!: string | null;
 
-  @Column({ name: "created_by", type: "uuid" })
-  createdBy!: string;
+  @Column({ name: "created_by", type: "uuid", nullable: true })
+  createdBy!: string | null;
+
+  @Column({ name: "issued_here", type: "boolean" })
+  issuedHere!: boolean;
 
   @Column({ name: "created_at", type: "timestamptz", precision: 3 })
   createdAt!: Date;

@@ -39,7 +39,7 @@ export const ORG_IDS = {
 
 /** Mirrors deployConsortium's organization tree (universities A and B) into the database. */
 export async function seedConsortium(repositories: Repositories): Promise<Organization[]> {
-  const organizations: Organization[] = [
+  const registered: Omit<Organization, "serviceEndpoint">[] = [
     { id: ORG_IDS.consortium, parentId: null, kind: "CONSORTIUM", name: "高校党建联盟", mayApprove: false },
     { id: ORG_IDS.committeeA, parentId: ORG_IDS.consortium, kind: "COMMITTEE", name: "甲大学党委", mayApprove: true },
     {
@@ -59,7 +59,8 @@ export async function seedConsortium(repositories: Repositories): Promise<Organi
     { id: ORG_IDS.committeeB, parentId: ORG_IDS.consortium, kind: "COMMITTEE", name: "乙大学党委", mayApprove: true },
     { id: ORG_IDS.branchB, parentId: ORG_IDS.committeeB, kind: "BRANCH", name: "数学学院党支部", mayApprove: false },
   ];
-  for (const organization of organizations) await repositories.organizations.upsertFromChain(organization);
+  const organizations: Organization[] = [];
+  for (const organization of registered) organizations.push(await repositories.organizations.upsertFromChain(organization));
   return organizations;
 }
 

@@ -35,6 +35,8 @@ export interface Organization {
   kind: OrgKind;
   name: string;
   mayApprove: boolean;
+  /** A committee's instance URL as the registry publishes it (OrgRegistry.serviceEndpoint); null when unset. */
+  serviceEndpoint: string | null;
 }
 
 export interface Account {
@@ -60,6 +62,8 @@ export interface Member {
   personalData: Uint8Array;
   /** Keyed hash (HMAC) of the ID number, for lookup without decrypting. */
   idNumberIndex: string | null;
+  /** Set when the member left through an accepted transfer: how many records of its chain this institution wrote. */
+  departedRecordCount?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -128,7 +132,10 @@ export interface Transfer {
   replaces: Hex32 | null;
   reasonCode: string | null;
   receiptHash: Hex32 | null;
-  createdBy: string;
+  /** The account that issued it here; null for an incoming transfer, which the event indexer created from the chain. */
+  createdBy: string | null;
+  /** False for a transfer another institution issued to one of this instance's organizations. */
+  issuedHere: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

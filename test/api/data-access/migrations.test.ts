@@ -7,7 +7,8 @@ import { openScratchDatabase, seedConsortium, type ScratchDatabase } from "../..
 
 const FIRST_TABLES = ["accounts", "audit_log", "evidence", "findings", "members", "organizations", "records", "transfers"];
 const ANCHORING_TABLES = ["chain_transactions", "checkpoints", "outbox"];
-const TABLES = [...FIRST_TABLES, ...ANCHORING_TABLES].sort();
+const FEDERATION_TABLES = ["chain_cursor", "chain_events", "chain_roles", "incoming_files", "record_imports"];
+const TABLES = [...FIRST_TABLES, ...ANCHORING_TABLES, ...FEDERATION_TABLES].sort();
 
 async function tablesOf(database: ScratchDatabase): Promise<string[]> {
   const rows: { table_name: string }[] = await database.dataSource.query(
@@ -33,6 +34,8 @@ describe("data-access migrations", function () {
     });
 
     it("should drop every table when the migrations are undone, and recreate them when run again", async function () {
+      await database.dataSource.undoLastMigration();
+      expect(await tablesOf(database)).to.deep.equal([...FIRST_TABLES, ...ANCHORING_TABLES].sort());
       await database.dataSource.undoLastMigration();
       expect(await tablesOf(database)).to.deep.equal(FIRST_TABLES);
       await database.dataSource.undoLastMigration();

@@ -1,14 +1,17 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { AccountsRepository } from "./accounts";
 import { AuditLogRepository } from "./audit-log";
+import { ChainIndexRepository } from "./chain-index";
 import { ChainTransactionsRepository } from "./chain-transactions";
 import { CheckpointsRepository } from "./checkpoints";
 import { EvidenceRepository } from "./evidence";
 import { FindingsRepository } from "./findings";
+import { IncomingFilesRepository } from "./incoming-files";
 import { LogScanRepository } from "./log-scan";
 import { MembersRepository } from "./members";
 import { OrganizationsRepository } from "./organizations";
 import { OutboxRepository } from "./outbox";
+import { RecordImportsRepository } from "./record-imports";
 import { RecordsRepository } from "./records";
 import { TransfersRepository } from "./transfers";
 
@@ -25,6 +28,9 @@ export interface Repositories {
   chainTransactions: ChainTransactionsRepository;
   checkpoints: CheckpointsRepository;
   logScan: LogScanRepository;
+  incomingFiles: IncomingFilesRepository;
+  recordImports: RecordImportsRepository;
+  chainIndex: ChainIndexRepository;
 }
 
 /**
@@ -45,6 +51,9 @@ export function createRepositories(manager: EntityManager): Repositories {
     chainTransactions: new ChainTransactionsRepository(manager),
     checkpoints: new CheckpointsRepository(manager),
     logScan: new LogScanRepository(manager),
+    incomingFiles: new IncomingFilesRepository(manager),
+    recordImports: new RecordImportsRepository(manager),
+    chainIndex: new ChainIndexRepository(manager),
   };
 }
 

@@ -15,6 +15,10 @@ export interface LogRow {
   /** The sealed body as stored (the UTF-8 bytes of a "v1:…" string). */
   body: Uint8Array;
   createdAt: Date;
+  /** Imported with an accepted transfer: another institution anchored it, before it took its place in this log. */
+  imported: boolean;
+  /** Set when the member left through an accepted transfer: how many records of its chain are this institution's. */
+  departedRecordCount: number | null;
 }
 
 /** How far a record's chain write got, for the records whose write is not final. */
@@ -36,6 +40,8 @@ interface LogScanRow {
   effective_date: string;
   body: Buffer;
   created_at: Date;
+  imported: boolean;
+  departed_record_count: number | null;
 }
 
 /**
@@ -53,7 +59,8 @@ export class LogScanRepository {
   async page(afterId: number, upToId: number): Promise<LogRow[]> {
     const rows: LogScanRow[] = await this.manager.query(
       `SELECT r.id, r.member_id, m.member_key, r.sequence, r.step, r.prev_hash, r.record_hash,
-              to_char(r.effective_date, 'YYYY-MM-DD') AS effective_date, r.body, r.created_at
+              to_char(r.effective_date, 'YYYY-MM-DD') AS effective_date, r.body, r.created_at,
+              EXISTS (SELECT 1 FROM record_imports i WHERE i.record_id = r.id) AS imported, m.departed_record_count
          FROM records r JOIN members m ON m.id = r.member_id
         WHERE r.id > $1 AND r.id <= $2`,
       [afterId, upToId],
@@ -71,6 +78,8 @@ export class LogScanRepository {
         effectiveDate: row.effective_date,
         body: row.body,
         createdAt: row.created_at,
+        imported: row.imported,
+        departedRecordCount: row.departed_record_count,
       }))
       .sort((a, b) => a.id - b.id);
   }

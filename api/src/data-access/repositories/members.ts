@@ -19,6 +19,9 @@ export interface MemberChanges {
   stage?: MemberStage;
   orgId?: number;
   status?: MemberStatus;
+  departedRecordCount?: number | null;
+  personalData?: Uint8Array;
+  idNumberIndex?: string | null;
 }
 
 export class MembersRepository {
@@ -74,7 +77,11 @@ export class MembersRepository {
     const result = await this.manager
       .createQueryBuilder()
       .update(MemberEntity)
-      .set({ ...changes, updatedAt: () => "now()" })
+      .set({
+        ...changes,
+        ...(changes.personalData && { personalData: Buffer.from(changes.personalData) }),
+        updatedAt: () => "now()",
+      })
       .where("id = :id", { id })
       .execute();
     return result.affected ? this.get(id) : null;

@@ -8,9 +8,28 @@ export class OrganizationsRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /** Inserts or refreshes an organization as read from chain. Parents must be upserted before their children. */
-  async upsertFromChain(org: Organization): Promise<Organization> {
+  /** The registration facts; the endpoint changes separately (applyChainChange). */
+  async upsertFromChain(org: Omit<Organization, "serviceEndpoint">): Promise<Organization> {
     await this.manager.upsert(OrganizationEntity, org, ["id"]);
     return (await this.get(org.id))!;
+  }
+
+  /** Changes what the registry may change after registration: approval power, the published endpoint. */
+  async applyChainChange(id: number, change: { mayApprove?: boolean; serviceEndpoint?: string | null }): Promise<void> {
+    await this.manager.update(OrganizationEntity, { id }, change);
+  }
+
+  /** The committee an organization belongs to (itself for a committee); null for the consortium or an unknown id. */
+  async committeeOf(orgId: number): Promise<number | null> {
+    const rows: { id: string }[] = await this.manager.query(
+      `WITH RECURSIVE ancestors (id, parent_id, kind) AS (
+          SELECT id, parent_id, kind FROM organizations WHERE id = $1
+          UNION ALL
+          SELECT parent.id, parent.parent_id, parent.kind FROM organizations parent JOIN ancestors child ON parent.id = child.parent_id
+        ) SELECT id FROM ancestors WHERE kind = 'COMMITTEE'`,
+      [orgId],
+    );
+    return rows[0] ? Number(rows[0].id) : null;
   }
 
   async get(id: number): Promise<Organization | null> {

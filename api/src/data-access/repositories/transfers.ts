@@ -18,7 +18,10 @@ export interface NewTransfer {
   validUntil: Date;
   letterHash: string;
   replaces: string | null;
-  createdBy: string;
+  /** Null for an incoming transfer, created from the chain by the event indexer. */
+  createdBy: string | null;
+  /** False for an incoming transfer issued by another institution; defaults to true. */
+  issuedHere?: boolean;
 }
 
 export interface StateChange {
@@ -41,6 +44,7 @@ export class TransfersRepository {
       await this.manager.insert(TransferEntity, {
         ...transfer,
         destination: transfer.destination && Buffer.from(transfer.destination),
+        issuedHere: transfer.issuedHere ?? true,
         state: "ISSUED",
       });
     } catch (error) {
@@ -98,6 +102,11 @@ export class TransfersRepository {
     const transfer = await this.get(id);
     if (!result.affected && transfer) throw new TransferStateConflictError(id, change.from, transfer.state);
     return transfer;
+  }
+
+  /** Links an incoming transfer to the member its acceptance imported. */
+  async attachMember(id: string, memberId: string): Promise<void> {
+    await this.manager.update(TransferEntity, { id }, { memberId, updatedAt: () => "now()" });
   }
 
   private async listBySubtree(
