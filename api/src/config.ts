@@ -48,6 +48,11 @@ const envSchema = z.object({
   CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(100),
   CHECKPOINT_EVERY_SECONDS: z.coerce.number().int().min(0).default(60),
   RUN_WORKER: z.enum(["true", "false"]).default("true"),
+  INDEXER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  INDEXER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  FEDERATION_REQUEST_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(300),
+  FEDERATION_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  FEDERATION_RETRY_MAX_MS: z.coerce.number().int().min(100).default(60_000),
   EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
@@ -84,6 +89,16 @@ export interface Config {
     readonly checkpointEverySeconds: number;
     /** Whether `npm start` runs the anchoring worker in the API process (false: run `npm run worker` beside it). */
     readonly inProcess: boolean;
+  };
+  /** Following the chain's events, and exchanging member files with other institutions' instances. */
+  readonly federation: {
+    readonly indexerPollMs: number;
+    readonly indexerBatchBlocks: number;
+    /** A signed member-file request is refused this long after (or before) its timestamp. */
+    readonly requestMaxAgeSeconds: number;
+    readonly fetchTimeoutMs: number;
+    /** Pauses between fetch attempts double up to this. */
+    readonly retryMaxMs: number;
   };
   /** Loopback port of the embedded chain node, used when chainRpcUrl is unset. */
   readonly embeddedChainPort: number;
@@ -133,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointEveryRecords: vars.CHECKPOINT_EVERY_RECORDS,
       checkpointEverySeconds: vars.CHECKPOINT_EVERY_SECONDS,
       inProcess: vars.RUN_WORKER === "true",
+    }),
+    federation: Object.freeze({
+      indexerPollMs: vars.INDEXER_POLL_MS,
+      indexerBatchBlocks: vars.INDEXER_BATCH_BLOCKS,
+      requestMaxAgeSeconds: vars.FEDERATION_REQUEST_MAX_AGE_SECONDS,
+      fetchTimeoutMs: vars.FEDERATION_FETCH_TIMEOUT_MS,
+      retryMaxMs: vars.FEDERATION_RETRY_MAX_MS,
     }),
     embeddedChainPort: vars.EMBEDDED_CHAIN_PORT,
     logLevel: vars.LOG_LEVEL,

@@ -9,9 +9,12 @@ import {
   connectProvider,
   createAuditChainReader,
   createChainReader,
+  createFederationReader,
   readDeploymentFile,
   type ConsortiumDeployment,
 } from "./chain";
+import { EventIndexer } from "./chain/event-indexer";
+import { chainEventHandler, EVENT_CURSOR, FileFetcher, type FederationSources } from "./domain/federation";
 import { withTransaction, type Repositories } from "./data-access";
 import type { AuditSources } from "./domain/audit/jobs";
 import type { Institution } from "./domain/institution";
@@ -103,4 +106,56 @@ export function createWorker(options: {
       everySeconds: anchoring.checkpointEverySeconds,
     },
   );
+}
+
+export function federationSourcesFor(chain: ConnectedChain, config: Pick<Config, "federation">): FederationSources {
+  const { contracts, chainId } = chain.deployment;
+  return {
+    reader: createFederationReader(chain.provider, contracts),
+    signer: chain.signer,
+    requestChain: { chainId, transferLedger: contracts.transfers },
+    requestMaxAgeSeconds: config.federation.requestMaxAgeSeconds,
+    fetch: globalThis.fetch,
+    fetchTimeoutMs: config.federation.fetchTimeoutMs,
+  };
+}
+
+/**
+ * The instance's view of other institutions: the indexer applying confirmed chain events, and the fetcher bringing in
+ * the member files of incoming transfers it records.
+ */
+export async function createFederation(options: { config: Config; logger: Logger; institution: Institution; chain: ConnectedChain }) {
+  const { config, institution, chain } = options;
+  const logger = options.logger.child({ component: "federation" });
+  const fetcher = new FileFetcher(institution, logger, { pollIntervalMs: config.federation.indexerPollMs, maxRetryMs: config.federation.retryMaxMs });
+  const account = (await chain.signer.getAddress()).toLowerCase();
+  const indexer = new EventIndexer(
+    {
+      provider: chain.provider,
+      addresses: { registry: chain.deployment.contracts.registry, transfers: chain.deployment.contracts.transfers },
+      transaction: (work) => institution.transaction(work),
+      repositories: institution.repositories,
+      apply: chainEventHandler({ account, reader: institution.federation!.reader, onIncomingTransfer: () => fetcher.poke() }),
+      logger,
+    },
+    {
+      cursorName: EVENT_CURSOR,
+      fromBlock: chain.deployment.deploymentBlock,
+      confirmations: config.chainConfirmations,
+      batchBlocks: config.federation.indexerBatchBlocks,
+      pollIntervalMs: config.federation.indexerPollMs,
+      maxBackoffMs: config.anchoring.maxBackoffMs,
+    },
+  );
+  return {
+    indexer,
+    fetcher,
+    start() {
+      indexer.start();
+      fetcher.start();
+    },
+    async stop() {
+      await Promise.all([indexer.stop(), fetcher.stop()]);
+    },
+  };
 }

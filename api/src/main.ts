@@ -11,7 +11,16 @@ import { connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedN
 import { createDataSource } from "./data-access";
 import type { Institution } from "./domain/institution";
 import { AuditJobs } from "./domain/audit/jobs";
-import { auditSourcesFor, connectExternalChain, createWorker, logIdOf, proofSourcesFor, type ConnectedChain } from "./instance";
+import {
+  auditSourcesFor,
+  connectExternalChain,
+  createFederation,
+  createWorker,
+  federationSourcesFor,
+  logIdOf,
+  proofSourcesFor,
+  type ConnectedChain,
+} from "./instance";
 import { createLogger, type Logger } from "./lib/logger";
 import { seedDemo, type DemoAccount } from "./seed/demo";
 import { createInstitution, createServer } from "./server";
@@ -74,6 +83,7 @@ async function main(): Promise<void> {
   const institution: Institution = {
     ...base,
     proofs: proofSourcesFor(chain, logId, tree),
+    federation: federationSourcesFor(chain, config),
     // A committed write may have queued chain work: wake the worker instead of waiting for its next poll.
     transaction: async (work) => {
       const result = await base.transaction(work);
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
     },
   };
   worker?.start();
+  const federation = await createFederation({ config, logger, institution, chain });
+  federation.start();
 
   const audits = new AuditJobs(institution, auditSourcesFor(chain, logId, config));
   const app = createServer({ config, logger, dataSource, institution, provider: chain.provider, audits });
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     server.close();
-    await worker?.stop();
+    await Promise.all([worker?.stop(), federation.stop()]);
     await dataSource.destroy();
     await embedded?.node.stop();
     process.exit(0);

@@ -10,6 +10,7 @@ import type { Institution } from "./domain/institution";
 import { loadRuleSet } from "./domain/rules";
 import { createApp } from "./http/app";
 import { evidenceRoutes } from "./http/routes/evidence";
+import { federationRoutes } from "./http/routes/federation";
 import type { AuditJobs } from "./domain/audit/jobs";
 import { auditRoutes } from "./http/routes/audits";
 import { memberRoutes } from "./http/routes/members";
@@ -67,6 +68,7 @@ export function createServer(options: {
       evidenceRoutes(institution),
       ruleRoutes(institution),
       proofRoutes(institution, { confirmations: config.chainConfirmations }),
+      federationRoutes(institution),
       ...(audits ? [auditRoutes(audits)] : []),
     ],
   });

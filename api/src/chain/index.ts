@@ -7,3 +7,4 @@ export * from "./errors";
 export * from "./health";
 export * from "./organizations";
 export * from "./provider";
+export * from "./federation-reader";

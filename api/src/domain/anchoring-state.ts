@@ -35,12 +35,20 @@ function stateOf(recordId: number, anchor: RecordAnchor | undefined, finalTreeSi
   }
 }
 
-/** The anchoring views of many records in two queries. */
+/**
+ * The anchoring views of many records in three queries. An imported record was anchored by the institution it came
+ * from (its transaction was verified, confirmed, before the import); it is final here once this log's checkpoint
+ * covers it too.
+ */
 export async function anchoringViews(repositories: Repositories, recordIds: number[]): Promise<Map<number, AnchoringView>> {
-  const [anchors, finalCheckpoint] = await Promise.all([
+  const [anchors, imports, finalCheckpoint] = await Promise.all([
     repositories.outbox.anchorsOfRecords(recordIds),
+    repositories.recordImports.ofRecords(recordIds),
     repositories.checkpoints.finalCovering(),
   ]);
+  for (const [id, imported] of imports) {
+    anchors.set(id, { state: "FINAL", error: null, transactionHash: imported.anchorTransactionHash, blockNumber: imported.anchorBlockNumber });
+  }
   const finalSize = finalCheckpoint?.treeSize ?? 0;
   return new Map(recordIds.map((id) => [id, anchoringView(id, anchors.get(id), finalSize)]));
 }

@@ -61,6 +61,27 @@ export function chainReasonCode(code: string): number {
   return (high << 8) + low || 1;
 }
 
+/**
+ * The reason codes this service offers for rejecting or cancelling a transfer. Another institution's rejection
+ * reaches this one as the chain's uint16 only; these are the codes it can name back. Others read as CHAIN_CODE_<n>.
+ */
+export const TRANSFER_REASON_CODES = [
+  "FILE_DOES_NOT_VERIFY",
+  "FILE_INCOMPLETE",
+  "LETTER_MISMATCH",
+  "NOT_OUR_MEMBER",
+  "WRONG_DESTINATION",
+  "MEMBER_DECLINED",
+  "ISSUED_IN_ERROR",
+  "OTHER",
+] as const;
+
+/** TransferLedger reserves 0 for the cancellation a lost-letter reissue performs. */
+export function reasonCodeFromChain(value: number): string {
+  if (value === 0) return "REISSUED";
+  return TRANSFER_REASON_CODES.find((code) => chainReasonCode(code) === value) ?? `CHAIN_CODE_${value}`;
+}
+
 /** Items of one member reach the chain in order: a transfer's subject is its member, like the member's records. */
 export function transferOutboxItem(transfer: Transfer, call: ChainCall): NewOutboxItem {
   return { kind: "TRANSFER", subject: transfer.memberKey, call, transferId: transfer.id };

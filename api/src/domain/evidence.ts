@@ -1,6 +1,7 @@
 // Evidence files (PDF, images): checked by size and by their own bytes, stored encrypted under their SHA-256,
 // which records then reference.
 import { createHash } from "node:crypto";
+import type { Evidence } from "../data-access";
 import { requireRole } from "./access";
 import { Forbidden, NotFound, ValidationError } from "./errors";
 import type { Actor, Institution } from "./institution";
@@ -27,13 +28,12 @@ export async function uploadEvidence(institution: Institution, actor: Actor, con
   if (!signature.every((byte, index) => content[index] === byte)) {
     throw new ValidationError({ field: "body", message: `the file's bytes are not a ${contentType} file` });
   }
-  const sha256 = `0x${createHash("sha256").update(content).digest("hex")}`;
-  const sealed = institution.cipher.encrypt(Buffer.from(content).toString("base64"), `evidence:${sha256}`);
+  const sha256 = evidenceSha256(content);
   const { evidence, created } = await institution.repositories.evidence.putIfAbsent({
     sha256,
     contentType,
     size: content.length,
-    content: Buffer.from(sealed),
+    content: sealEvidence(institution, sha256, content),
     uploadedBy: actor.accountId,
   });
   return { sha256: evidence.sha256, contentType: evidence.contentType, size: evidence.size, created };
@@ -49,6 +49,19 @@ export async function downloadEvidence(institution: Institution, actor: Actor, s
   }
   const evidence = await institution.repositories.evidence.get(sha256);
   if (!evidence) throw new NotFound(`no evidence file with SHA-256 ${sha256}`);
-  const base64 = institution.cipher.decrypt(Buffer.from(evidence.content).toString("utf8"), `evidence:${sha256}`);
-  return { contentType: evidence.contentType, content: Buffer.from(base64, "base64") };
+  return { contentType: evidence.contentType, content: openEvidence(institution, evidence) };
+}
+
+export function evidenceSha256(content: Uint8Array): string {
+  return `0x${createHash("sha256").update(content).digest("hex")}`;
+}
+
+/** The encryption context binds the content to its digest, as a record body is bound to its hash. */
+export function sealEvidence(institution: Institution, sha256: string, content: Uint8Array): Buffer {
+  return Buffer.from(institution.cipher.encrypt(Buffer.from(content).toString("base64"), `evidence:${sha256}`));
+}
+
+export function openEvidence(institution: Institution, evidence: Pick<Evidence, "sha256" | "content">): Buffer {
+  const base64 = institution.cipher.decrypt(Buffer.from(evidence.content).toString("utf8"), `evidence:${evidence.sha256}`);
+  return Buffer.from(base64, "base64");
 }

@@ -3,6 +3,7 @@
 import type { Repositories } from "../data-access";
 import type { FieldCipher } from "../lib/field-encryption";
 import type { IsoDate } from "../lib/calendar";
+import type { FederationSources } from "./federation/sources";
 import type { ProofSources } from "./proofs";
 import type { RuleSet } from "./rules";
 
@@ -30,4 +31,6 @@ export interface Institution {
   now(): Date;
   /** Present when the instance has a chain: what proof bundles and their verification read. */
   proofs?: ProofSources;
+  /** Present when the instance has a chain and its own key: what transfers between institutions need. */
+  federation?: FederationSources;
 }

@@ -1,7 +1,7 @@
 // Proof bundles (docs/formats.md): a record, or a member's whole file, with everything an outsider needs to check it
 // against the chain alone. Built from the database, the log's Merkle tree and the chain; checked by verifyBundle.
 import type { ChainReader } from "../chain/chain-reader";
-import type { StoredCheckpoint, StoredRecord } from "../data-access";
+import type { Member, StoredCheckpoint, StoredRecord } from "../data-access";
 import {
   MEMBER_PROOF_FORMAT,
   memberProofSchema,
@@ -70,8 +70,13 @@ export async function recordProof(institution: Institution, actor: Actor, record
 }
 
 export async function memberProof(institution: Institution, actor: Actor, memberId: string): Promise<MemberProof> {
-  const sources = sourcesOf(institution);
   const member = await readableMember(institution, actor, memberId);
+  return memberProofOf(institution, member, actor.canReadPersonalData);
+}
+
+/** The member's file as a proof bundle; bodies only `withBodies` (the caller has decided who may see them). */
+export async function memberProofOf(institution: Institution, member: Member, withBodies: boolean): Promise<MemberProof> {
+  const sources = sourcesOf(institution);
   const records = await institution.repositories.records.listByMember(member.id);
   const anchoring = await anchoringViews(institution.repositories, records.map((record) => record.id));
   const checkpoint = await institution.repositories.checkpoints.finalCovering();
@@ -92,7 +97,7 @@ export async function memberProof(institution: Institution, actor: Actor, member
       return {
         id: record.id,
         recordHash: record.recordHash,
-        body: actor.canReadPersonalData ? opened : null,
+        body: withBodies ? opened : null,
         orgId: opened.orgId,
         sequence: record.sequence,
         prevHash: record.prevHash,

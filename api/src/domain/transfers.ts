@@ -14,6 +14,8 @@ import { canonicalKeccak } from "../lib/record-hash";
 import { requireApprover, requireInScope, requireRole } from "./access";
 import { closeCall, issueCall, transferOutboxItem } from "./chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
+import { importMemberFile } from "./federation/import-member";
+import { reviewFile } from "./federation/review";
 import type { Actor, Institution } from "./institution";
 import { pageOrRefuse } from "./members";
 
@@ -58,6 +60,8 @@ export interface TransferView {
   replaces: string | null;
   reasonCode: string | null;
   receiptHash: string | null;
+  /** False for a transfer another institution issued to one of this instance's organizations. */
+  issuedHere: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -92,6 +96,7 @@ export function transferView(transfer: Transfer): TransferView {
     replaces: transfer.replaces,
     reasonCode: transfer.reasonCode,
     receiptHash: transfer.receiptHash,
+    issuedHere: transfer.issuedHere,
     createdAt: transfer.createdAt.toISOString(),
     updatedAt: transfer.updatedAt.toISOString(),
   };
@@ -156,7 +161,8 @@ async function issue(
 
   const id = `0x${randomBytes(32).toString("hex")}`;
   const destinationSalt = `0x${randomBytes(32).toString("hex")}`;
-  const validUntil = new Date(institution.now().getTime() + validDays * DAY_MS);
+  // Whole seconds, as the chain stores it: anyone can then recompute the letter hash from the ledger alone.
+  const validUntil = new Date(Math.floor((institution.now().getTime() + validDays * DAY_MS) / 1000) * 1000);
   const destinationHash = exportTo ? canonicalKeccak({ name: exportTo.name, salt: destinationSalt }) : null;
   const letter = letterOf({ id, memberKey: member.memberKey, kind, fromOrgId: member.orgId, toOrgId, destinationHash, validUntil });
 
@@ -197,9 +203,42 @@ async function issue(
 export async function acceptTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferView> {
   const transfer = await openIncoming(institution, actor, transferId);
   const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, receivedByOrgId: transfer.toOrgId });
+  if (!transfer.issuedHere) return acceptFromAnotherInstitution(institution, actor, transfer, receiptHash);
   return close(institution, actor, transfer, "transfer.accept", { to: "ACCEPTED", receiptHash }, async (tx) => {
     if (transfer.memberId) await tx.members.update(transfer.memberId, { orgId: transfer.toOrgId! });
   });
+}
+
+/**
+ * Another institution's member arrives: the review is computed again now, and only an acceptable file is imported,
+ * in the transaction that accepts. The chain's acceptance names the head this review verified, so a source that
+ * writes to the member's chain meanwhile makes the ledger refuse it rather than accept an outdated file.
+ */
+async function acceptFromAnotherInstitution(institution: Institution, actor: Actor, transfer: Transfer, receiptHash: string) {
+  const reviewed = await reviewFile(institution, transfer);
+  const { review } = reviewed;
+  if (review.verdict === "WAITING_FOR_FILE") {
+    throw new Conflict(`the member's file has not arrived yet${review.file.lastError ? ` (last attempt: ${review.file.lastError})` : ""}`, {
+      rule: "transfer.fileMissing",
+    });
+  }
+  if (review.verdict !== "ACCEPTABLE") {
+    const failures = review.steps.filter((result) => result.status === "failed");
+    throw new Conflict(`the member's file does not verify: ${failures.map((result) => `${result.reason}: ${result.message}`).join(" ")}`, {
+      rule: "transfer.reviewFailed",
+    });
+  }
+  return close(
+    institution,
+    actor,
+    transfer,
+    "transfer.accept",
+    { to: "ACCEPTED", receiptHash },
+    async (tx) => {
+      await importMemberFile(institution, tx, actor, transfer, reviewed);
+    },
+    review.member!.head!,
+  );
 }
 
 export async function rejectTransfer(institution: Institution, actor: Actor, transferId: string, code: string): Promise<TransferView> {
@@ -326,15 +365,16 @@ async function close(
   action: string,
   change: { to: Transfer["state"]; reasonCode?: string; receiptHash?: string },
   alsoWrite?: (tx: Repositories) => Promise<void>,
+  verifiedHead?: string,
 ): Promise<TransferView> {
   try {
     return await institution.transaction(async (tx) => {
       const updated = (await tx.transfers.updateState(transfer.id, { from: "ISSUED", ...change }))!;
-      const head = transfer.memberId ? await tx.records.latestOfMember(transfer.memberId) : null;
-      await tx.outbox.enqueue(transferOutboxItem(transfer, closeCall(transfer, change, head?.recordHash ?? null)));
+      const head = verifiedHead ?? (transfer.memberId ? (await tx.records.latestOfMember(transfer.memberId))?.recordHash : null);
+      await tx.outbox.enqueue(transferOutboxItem(transfer, closeCall(transfer, change, head ?? null)));
       await alsoWrite?.(tx);
       await audit(tx, actor, action, updated, { reasonCode: change.reasonCode ?? null });
-      return transferView(updated);
+      return transferView(alsoWrite ? (await tx.transfers.get(transfer.id))! : updated);
     });
   } catch (error) {
     if (error instanceof TransferStateConflictError) {

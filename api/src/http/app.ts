@@ -14,8 +14,11 @@ import { requestContext } from "./middleware/request-context";
 import { requestLogger } from "./middleware/request-logger";
 import { buildOpenApiDocument, createOpenApiRegistry } from "./openapi";
 
-// Requests are small JSON documents: evidence files are referenced by hash, not uploaded here.
+// Requests are small JSON documents: evidence files are referenced by hash, not uploaded here. The one exception is a
+// member's export package from another institution, which carries the member's evidence files with it.
 const JSON_BODY_LIMIT = "100kb";
+const PACKAGE_BODY_LIMIT = "64mb";
+const PACKAGE_IMPORT_PATH = /^\/api\/transfers\/[^/]+\/import-package$/;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -34,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
   );
+  app.use(PACKAGE_IMPORT_PATH, express.json({ limit: PACKAGE_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.use(healthRouter(deps.health, openapi));

@@ -22,6 +22,8 @@ export interface MemberRecords {
   /** Sequences 1, 2, 3… in log order, each body readable and linked to the previous record's hash. */
   intact: boolean;
   lastHash: string | null;
+  /** Set when the member left through an accepted transfer: the ledger's records after these are the destination's. */
+  departedRecordCount: number | null;
 }
 
 /** The log as scanned: positions 1…size, with the rows that exist. */
@@ -34,6 +36,7 @@ export class ScannedLog {
   private readonly memberOf: Int32Array;
   private readonly sequences: Int32Array;
   private readonly hashes: Uint8Array;
+  private readonly imported: Uint8Array;
 
   /** `onNewMember` hears each member's key at its first row. */
   constructor(
@@ -43,6 +46,12 @@ export class ScannedLog {
     this.memberOf = new Int32Array(size).fill(NO_MEMBER);
     this.sequences = new Int32Array(size);
     this.hashes = new Uint8Array(size * HASH_BYTES);
+    this.imported = new Uint8Array(size);
+  }
+
+  /** Whether the record came with an accepted transfer (the ledger received it before this log did). */
+  isImported(id: number): boolean {
+    return this.imported[id - 1] === 1;
   }
 
   get recordCount(): number {
@@ -75,9 +84,10 @@ export class ScannedLog {
     this.tree.append(recordLeaf(row.recordHash as Hex32));
     this.hashes.set(hexToBytes(row.recordHash.slice(2)), (row.id - 1) * HASH_BYTES);
     this.sequences[row.id - 1] = row.sequence;
+    this.imported[row.id - 1] = row.imported ? 1 : 0;
     let index = this.memberIndex.get(row.memberKey);
     if (index === undefined) {
-      index = this.members.push({ memberKey: row.memberKey, ids: [], intact: true, lastHash: null }) - 1;
+      index = this.members.push({ memberKey: row.memberKey, ids: [], intact: true, lastHash: null, departedRecordCount: row.departedRecordCount }) - 1;
       this.memberIndex.set(row.memberKey, index);
       this.onNewMember(row.memberKey);
     }

@@ -52,6 +52,7 @@ export async function checkMemberChains(inputs: MemberChainInputs): Promise<void
 /** The fast path: rows 1…n intact with row n the ledger's head, and every later row still waiting for the chain. */
 function endsAtHead(log: ScannedLog, member: MemberRecords, head: MemberHead, pendingIds: ReadonlySet<number>): boolean {
   const onChain = head.recordCount;
+  if (member.departedRecordCount !== null) return false;
   if (!member.intact || onChain > member.ids.length) return false;
   if (onChain > 0 && log.hashOf(member.ids[onChain - 1]) !== head.head.toLowerCase()) return false;
   return member.ids.slice(onChain).every((id) => pendingIds.has(id));
@@ -60,16 +61,19 @@ function endsAtHead(log: ScannedLog, member: MemberRecords, head: MemberHead, pe
 function compareWithLedger(
   inputs: MemberChainInputs,
   member: MemberRecords,
-  head: MemberHead,
-  events: readonly AppendedRecordEvent[],
+  ledgerHead: MemberHead,
+  ledgerEvents: readonly AppendedRecordEvent[],
 ): LostRecord[] {
   const { log, findings, pendingIds } = inputs;
   const { memberKey } = member;
-  if (events.length !== head.recordCount) {
+  if (ledgerEvents.length !== ledgerHead.recordCount) {
     throw new AuditIncompleteError(
-      `the node returned ${events.length} RecordAppended events of member ${memberKey} but the ledger counts ${head.recordCount} records: does the sweep start (block ${inputs.fromBlock}) after the member's first record?`,
+      `the node returned ${ledgerEvents.length} RecordAppended events of member ${memberKey} but the ledger counts ${ledgerHead.recordCount} records: does the sweep start (block ${inputs.fromBlock}) after the member's first record?`,
     );
   }
+  // A member who left: the records the destination wrote after the acceptance are not this institution's to hold.
+  const events = member.departedRecordCount === null ? ledgerEvents : ledgerEvents.slice(0, member.departedRecordCount);
+  const head = member.departedRecordCount === null ? ledgerHead : { ...ledgerHead, recordCount: events.length };
   const idOfHash = new Map(member.ids.map((id) => [log.hashOf(id), id]));
   const idOfSequence = new Map(member.ids.map((id) => [log.sequenceOf(id), id]));
   const onLedger = new Set(events.map((event) => event.recordHash));

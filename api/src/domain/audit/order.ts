@@ -85,7 +85,8 @@ function membersWithin(log: ScannedLog, ranges: readonly Range[]): string[] {
 function reportReordered(log: ScannedLog, [after, upTo]: Range, received: ReadonlyMap<string, AppendedRecordEvent>, findings: FindingSet): void {
   const anchored: { id: number; event: AppendedRecordEvent; logRank: number }[] = [];
   for (let id = after + 1; id <= upTo; id += 1) {
-    const event = log.has(id) ? received.get(log.hashOf(id)) : undefined;
+    // An imported record was anchored by the institution it came from, long before it took its place here.
+    const event = log.has(id) && !log.isImported(id) ? received.get(log.hashOf(id)) : undefined;
     if (event && event.memberKey === log.memberOfRecord(id).memberKey) anchored.push({ id, event, logRank: anchored.length });
   }
   const ledgerOrder = [...anchored].sort((a, b) => a.event.blockNumber - b.event.blockNumber || a.event.logIndex - b.event.logIndex);

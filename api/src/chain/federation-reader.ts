@@ -1,0 +1,75 @@
+// What one institution asks the chain about another: the transfer as the ledger holds it, who the destination's
+// approving committee is, whether a key is its attester now, where the source's instance answers, and a member's
+// skeleton at a given block. The chain is the directory: no shared secret, no prior account.
+import type { JsonRpcApiProvider } from "ethers";
+import type { TransferKind, TransferState } from "../data-access";
+import { connectConsortium } from "./contracts";
+import type { ConsortiumAddresses } from "./deployment";
+import type { ChainMember } from "./chain-reader";
+import { CHAIN_ROLES, type ChainRole } from "./organizations";
+
+/** ITransferLedger.State, with `Expired` read through stateOf; None means no such transfer. */
+const STATES = [null, "ISSUED", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"] as const;
+const KINDS: TransferKind[] = ["MEMBERSHIP", "MATERIALS"];
+
+export interface ChainTransfer {
+  readonly id: string;
+  readonly memberKey: string;
+  readonly fromOrgId: number;
+  /** 0 for an exported transfer. */
+  readonly toOrgId: number;
+  readonly kind: TransferKind;
+  readonly state: TransferState;
+  /** Unix seconds. */
+  readonly validUntil: number;
+  readonly replaces: string | null;
+  readonly letterHash: string;
+  readonly destinationHash: string | null;
+}
+
+export interface FederationReader {
+  /** null when the ledger holds no such transfer. */
+  transfer(transferId: string): Promise<ChainTransfer | null>;
+  /** The approving committee above `orgId`, or 0. */
+  approvingCommitteeOf(orgId: number): Promise<number>;
+  /** Whether `account` holds `role` in `orgId` at the latest block. */
+  hasRole(orgId: number, account: string, role: ChainRole): Promise<boolean>;
+  /** The committee's published instance URL ("" when none). */
+  serviceEndpoint(committeeId: number): Promise<string>;
+  /** The member's skeleton at the end of `blockNumber` (latest when omitted). */
+  member(memberKey: string, blockNumber?: number): Promise<ChainMember>;
+}
+
+const ZERO_HASH = `0x${"0".repeat(64)}`;
+
+export function createFederationReader(provider: JsonRpcApiProvider, addresses: ConsortiumAddresses): FederationReader {
+  const { registry, transfers, membership } = connectConsortium({ contracts: addresses }, provider);
+  return {
+    async transfer(transferId) {
+      const name = STATES[Number(await transfers.stateOf(transferId))];
+      if (name === null) return null;
+      const stored = await transfers.transfer(transferId);
+      return {
+        id: transferId,
+        memberKey: stored.memberKey.toLowerCase(),
+        fromOrgId: Number(stored.fromOrgId),
+        toOrgId: Number(stored.toOrgId),
+        kind: KINDS[Number(stored.kind)],
+        state: name,
+        validUntil: Number(stored.validUntil),
+        replaces: stored.replaces === ZERO_HASH ? null : stored.replaces.toLowerCase(),
+        letterHash: stored.letterHash.toLowerCase(),
+        destinationHash: stored.destinationHash === ZERO_HASH ? null : stored.destinationHash.toLowerCase(),
+      };
+    },
+    async approvingCommitteeOf(orgId) {
+      return Number(await registry.approvingCommitteeOf(orgId));
+    },
+    hasRole: (orgId, account, role) => registry.hasRole(orgId, account, CHAIN_ROLES[role]),
+    serviceEndpoint: (committeeId) => registry.serviceEndpoint(committeeId),
+    async member(memberKey, blockNumber) {
+      const member = await membership.member(memberKey, blockNumber === undefined ? {} : { blockTag: blockNumber });
+      return { orgId: Number(member.orgId), stage: Number(member.stage), recordCount: Number(member.recordCount), head: member.head.toLowerCase() };
+    },
+  };
+}

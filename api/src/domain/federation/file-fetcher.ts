@@ -1,0 +1,79 @@
+// Fetches the member files of incoming transfers in the background: as soon as the indexer records a transfer, and
+// again with growing pauses while the source's instance does not answer (the clerk sees the last error meanwhile).
+import type { Logger } from "../../lib/logger";
+import type { Institution } from "../institution";
+import { fetchMemberFile } from "./receive-file";
+
+export interface FileFetcherOptions {
+  pollIntervalMs: number;
+  /** The pause after a failed attempt doubles up to this. */
+  maxRetryMs: number;
+}
+
+const FILES_PER_ROUND = 20;
+
+export class FileFetcher {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private stopped: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly institution: Institution,
+    private readonly logger: Logger,
+    private readonly options: FileFetcherOptions,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.stopped = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.stopped;
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** One round over the files that are due; resolves with how many arrived. */
+  async runOnce(): Promise<number> {
+    const { repositories } = this.institution;
+    let received = 0;
+    for (const due of await repositories.incomingFiles.due(this.institution.now(), FILES_PER_ROUND)) {
+      const transfer = (await repositories.transfers.get(due.transferId))!;
+      try {
+        await fetchMemberFile(this.institution, transfer);
+        received += 1;
+        this.logger.info({ transferId: transfer.id }, "member file received");
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const pauseMs = Math.min(this.options.pollIntervalMs * 2 ** due.attempts, this.options.maxRetryMs);
+        await repositories.incomingFiles.attemptFailed(transfer.id, message, new Date(this.institution.now().getTime() + pauseMs));
+        this.logger.warn({ transferId: transfer.id, attempt: due.attempts + 1, retryInMs: pauseMs, reason: message }, "member file not fetched");
+      }
+    }
+    return received;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.runOnce();
+      } catch (error) {
+        this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "member file round failed");
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+}
