@@ -4,7 +4,7 @@
 // can log in, and the instance's processes (`npm start`, `npm run worker`) started from the repository's sources.
 // close() ends every process it started and removes everything it created, whatever state the test left.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { HDNodeWallet, JsonRpcProvider } from "ethers";
@@ -24,7 +24,7 @@ import {
   type ConsortiumDeployment,
   type EmbeddedNode,
 } from "../../api/src/chain";
-import { createDataSource, createRepositories } from "../../api/src/data-access";
+import { createDataSource, createRepositories, type AccountRole } from "../../api/src/data-access";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { freePort } from "./ports";
 import { spawnInstance, type InstanceProcess } from "./e2e-processes";
@@ -35,7 +35,7 @@ export const E2E_USERS = { clerk: "e2e-clerk", approver: "e2e-approver" } as con
 /** The dev-mnemonic account the instance signs with, as in the embedded default; account 0 governs. */
 const INSTANCE_KEY_INDEX = 1;
 /** ethers' default of 4 s per receipt poll would make every setup transaction on an interval-mining node slow. */
-const RECEIPT_POLL_MS = 50;
+export const RECEIPT_POLL_MS = 50;
 
 export interface E2eChain {
   readonly rpcUrl: string;
@@ -57,6 +57,14 @@ export interface E2eDatabase {
   readonly keys: { fieldEncryptionKey: string; blindIndexKey: string };
   /** A connection of the test's own; PGlite allows one process at a time, so only while no instance runs. */
   open(): Promise<DataSource>;
+}
+
+/** An account an operator creates before the first start; its password is E2E_PASSWORD. */
+export interface E2eAccount {
+  readonly username: string;
+  readonly role: AccountRole;
+  readonly orgId: number;
+  readonly canReadPersonalData: boolean;
 }
 
 export interface E2eEnvironment {
@@ -83,13 +91,17 @@ export async function createE2eEnvironment(options: { blockTimeSeconds?: number 
   try {
     const chain = await startChain(workDir, options.blockTimeSeconds, cleanups);
     const database = await createDatabase(workDir, cleanups);
-    await seedDatabase(database, chain);
+    await seedDatabase(database, chain, [
+      { username: E2E_USERS.clerk, role: "CLERK", orgId: chain.orgs.branchA, canReadPersonalData: true },
+      { username: E2E_USERS.approver, role: "APPROVER", orgId: chain.orgs.committeeA, canReadPersonalData: true },
+    ]);
+    const instance = { privateKey: chain.instanceKey.privateKey, logId: chain.orgs.committeeA };
     return {
       workDir,
       chain,
       database,
       start(entry, env = {}) {
-        const child = spawnInstance(entry, { ...instanceEnv(chain, database), ...env });
+        const child = spawnInstance(entry, { ...instanceEnv(chain, database, instance), ...env });
         processes.push(child);
         return child;
       },
@@ -134,13 +146,14 @@ async function startChain(workDir: string, blockTimeSeconds: number | undefined,
   };
 }
 
-async function createDatabase(workDir: string, cleanups: (() => Promise<void>)[]): Promise<E2eDatabase> {
+/** A database of an instance's own, with its keys; `cleanups` gets what drops it. */
+export async function createDatabase(workDir: string, cleanups: (() => Promise<void>)[]): Promise<E2eDatabase> {
   const keys = { fieldEncryptionKey: randomHex(32), blindIndexKey: randomHex(32) };
   const secrets = { FIELD_ENCRYPTION_KEY: keys.fieldEncryptionKey, BLIND_INDEX_KEY: keys.blindIndexKey, TOKEN_SECRET: randomHex(32) };
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined) {
-    const dataDir = path.join(workDir, "data");
-    mkdirSync(dataDir);
+    // A directory per database, so that one work directory can hold the databases of several instances.
+    const dataDir = mkdtempSync(path.join(workDir, "data-"));
     return { env: { DATA_DIR: dataDir, ...secrets }, keys, open: () => createDataSource({ dataDir: path.join(dataDir, "pglite") }) };
   }
   // A database rather than a schema: an instance process is configured by its URL alone.
@@ -163,7 +176,11 @@ async function onServer(serverUrl: string, statement: string): Promise<void> {
 }
 
 /** What an operator does before the first start: mirror the organizations, create the first accounts. */
-async function seedDatabase(database: E2eDatabase, chain: E2eChain): Promise<void> {
+export async function seedDatabase(
+  database: E2eDatabase,
+  chain: Pick<E2eChain, "deployment" | "provider">,
+  accounts: readonly E2eAccount[],
+): Promise<void> {
   const dataSource = await database.open();
   try {
     const repositories = createRepositories(dataSource.manager);
@@ -171,20 +188,23 @@ async function seedDatabase(database: E2eDatabase, chain: E2eChain): Promise<voi
       await repositories.organizations.upsertFromChain(organization);
     }
     const passwordHash = await hashPassword(E2E_PASSWORD);
-    const common = { passwordHash, canReadPersonalData: true };
-    await repositories.accounts.create({ ...common, username: E2E_USERS.clerk, role: "CLERK", orgId: chain.orgs.branchA });
-    await repositories.accounts.create({ ...common, username: E2E_USERS.approver, role: "APPROVER", orgId: chain.orgs.committeeA });
+    for (const account of accounts) await repositories.accounts.create({ ...account, passwordHash });
   } finally {
     await dataSource.destroy();
   }
 }
 
-function instanceEnv(chain: E2eChain, database: E2eDatabase): Record<string, string> {
+/** The variables of an instance signing with `privateKey` whose log (home committee) is `logId`. */
+export function instanceEnv(
+  chain: Pick<E2eChain, "rpcUrl" | "deploymentFile">,
+  database: E2eDatabase,
+  instance: { privateKey: string; logId: number },
+): Record<string, string> {
   return {
     ...database.env,
     CHAIN_RPC_URL: chain.rpcUrl,
-    CHAIN_PRIVATE_KEY: chain.instanceKey.privateKey,
-    LOG_ID: String(chain.orgs.committeeA),
+    CHAIN_PRIVATE_KEY: instance.privateKey,
+    LOG_ID: String(instance.logId),
     DEPLOYMENT_FILE: chain.deploymentFile,
     CHECKPOINT_EVERY_SECONDS: "1",
     ANCHOR_POLL_MS: "100",
