@@ -4,8 +4,6 @@
 // side of a burst: applicants registered in batches, then a transfer to branch B for each, a wave per block.
 // close() ends every process it started and removes everything it created, whatever state the test left.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { HDNodeWallet, JsonRpcProvider } from "ethers";
 import { Client } from "pg";
@@ -16,24 +14,19 @@ import {
   grantRole,
   loadOrDeploy,
   providerFor,
-  readOrganizationTree,
   registerCommittee,
   registerOrganization,
   startEmbeddedNode,
   type ConsortiumDeployment,
 } from "../../api/src/chain";
-import { createDataSource, createRepositories } from "../../api/src/data-access";
-import { hashPassword } from "../../api/src/http/auth/password";
+import { createDatabase, createTeardown, instanceEnv, RECEIPT_POLL_MS, seedDatabase } from "./e2e";
 import { spawnInstance, type InstanceProcess } from "./e2e-processes";
 import { freePort } from "./ports";
 
-export const BURST_PASSWORD = "correct horse battery staple";
 export const BURST_APPROVER_B = "e2e-approver-b";
 
 /** Dev-mnemonic accounts: 0 governs the consortium, 1 is university A's key, 2 university B's. */
 const KEY_INDEX = { governance: 0, a: 1, b: 2 } as const;
-/** ethers' default of 4 s per receipt poll would make every wave of the burst wait needlessly. */
-const RECEIPT_POLL_MS = 50;
 /** Registrations per multicall: well inside a block's gas limit. */
 const REGISTRATIONS_PER_CALL = 50;
 /** IMembershipLedger.Stage.Applicant may move only its materials: ITransferLedger.Kind.Materials. */
@@ -65,35 +58,19 @@ export interface TwoUniversities {
 }
 
 export async function createTwoUniversities(): Promise<TwoUniversities> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl === undefined) throw new Error("two universities need PostgreSQL: set DATABASE_URL");
-  const workDir = mkdtempSync(path.join(tmpdir(), "cunzheng-e2e-burst-"));
-  const cleanups: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
-  const processes: InstanceProcess[] = [];
-  // Every step runs even if one fails, so a broken test leaves no process, node, database or directory behind.
-  const close = async () => {
-    const failures: unknown[] = [];
-    for (const cleanup of [() => Promise.all(processes.map((child) => child.kill())), ...cleanups.splice(0).reverse()]) {
-      await cleanup().catch((error: unknown) => failures.push(error));
-    }
-    if (failures.length > 0) throw failures[0];
-  };
+  if (process.env.DATABASE_URL === undefined) throw new Error("two universities need PostgreSQL: set DATABASE_URL");
+  const { workDir, cleanups, processes, close } = createTeardown("cunzheng-e2e-burst-");
   try {
     const chain = await startChain(workDir, cleanups);
-    const databaseUrl = await createDatabase(serverUrl, cleanups);
-    await seedDatabaseB(databaseUrl, chain);
-    const databaseB = new Client({ connectionString: databaseUrl });
+    const database = await createDatabase(workDir, cleanups);
+    await seedDatabase(database, chain, [{ username: BURST_APPROVER_B, role: "APPROVER", orgId: chain.orgs.committeeB, canReadPersonalData: true }]);
+    const databaseB = new Client({ connectionString: database.env.DATABASE_URL });
     await databaseB.connect();
     cleanups.push(() => databaseB.end());
     const env: Record<string, string> = {
-      DATABASE_URL: databaseUrl,
-      FIELD_ENCRYPTION_KEY: randomHex(32),
-      BLIND_INDEX_KEY: randomHex(32),
-      TOKEN_SECRET: randomHex(32),
-      CHAIN_RPC_URL: chain.rpcUrl,
-      CHAIN_PRIVATE_KEY: chain.keyB.privateKey,
-      LOG_ID: String(chain.orgs.committeeB),
-      DEPLOYMENT_FILE: chain.deploymentFile,
+      ...instanceEnv(chain, database, { privateKey: chain.keyB.privateKey, logId: chain.orgs.committeeB }),
+      // B's start is awaited by its "listening" line, which is logged at info.
+      LOG_LEVEL: "info",
       PORT: String(await freePort()),
     };
     return {
@@ -142,46 +119,6 @@ async function startChain(workDir: string, cleanups: (() => Promise<void>)[]): P
       await provider.send("evm_setIntervalMining", [seconds]);
     },
   };
-}
-
-/** A database rather than a schema: an instance process is configured by its URL alone. */
-async function createDatabase(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<string> {
-  const name = `cunzheng_e2e_${randomHex(6)}`;
-  await onServer(serverUrl, `CREATE DATABASE ${name}`);
-  cleanups.push(() => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${name}`;
-  return databaseUrl.href;
-}
-
-async function onServer(serverUrl: string, statement: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-/** What B's operator does before the first start: mirror the organizations, create the approver's account. */
-async function seedDatabaseB(databaseUrl: string, chain: BurstChain): Promise<void> {
-  const dataSource = await createDataSource({ databaseUrl });
-  try {
-    const repositories = createRepositories(dataSource.manager);
-    for (const organization of await readOrganizationTree(connectConsortium(chain.deployment, chain.provider).registry)) {
-      await repositories.organizations.upsertFromChain(organization);
-    }
-    await repositories.accounts.create({
-      username: BURST_APPROVER_B,
-      passwordHash: await hashPassword(BURST_PASSWORD),
-      role: "APPROVER",
-      orgId: chain.orgs.committeeB,
-      canReadPersonalData: true,
-    });
-  } finally {
-    await dataSource.destroy();
-  }
 }
 
 /** University A enters `count` applicants at branch A, many per transaction; resolves with their member keys. */

@@ -3,8 +3,6 @@
 // key (account 2) Attester of committee B, each committee's instance address published on chain; a PostgreSQL database
 // of each instance's own with the organizations mirrored and a clerk, an approver and an auditor; and `npm start` of
 // each, serving its HTTP API. close() ends every process and drops both databases, whatever state the test left.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { HDNodeWallet, JsonRpcProvider } from "ethers";
 import {
@@ -20,7 +18,7 @@ import {
   type ConsortiumDeployment,
 } from "../../api/src/chain";
 import { ApiClient, ApiError, waitForHealth } from "./e2e-client";
-import { E2E_PASSWORD, RECEIPT_POLL_MS, createDatabase, instanceEnv, seedDatabase, type E2eDatabase } from "./e2e";
+import { E2E_PASSWORD, RECEIPT_POLL_MS, createDatabase, createTeardown, instanceEnv, seedDatabase, type E2eDatabase } from "./e2e";
 import { spawnInstance, type InstanceProcess } from "./e2e-processes";
 import { freePort } from "./ports";
 
@@ -53,17 +51,7 @@ export interface FederationEnvironment {
 }
 
 export async function createFederationEnvironment(): Promise<FederationEnvironment> {
-  const workDir = mkdtempSync(path.join(tmpdir(), "cunzheng-e2e-federation-"));
-  const cleanups: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
-  const processes: InstanceProcess[] = [];
-  // Every step runs even if one fails, so a broken test leaves no process, node, database or directory behind.
-  const close = async () => {
-    const failures: unknown[] = [];
-    for (const cleanup of [() => Promise.all(processes.map((child) => child.kill())), ...cleanups.splice(0).reverse()]) {
-      await cleanup().catch((error: unknown) => failures.push(error));
-    }
-    if (failures.length > 0) throw failures[0];
-  };
+  const { workDir, cleanups, processes, close } = createTeardown("cunzheng-e2e-federation-");
   try {
     const node = await startEmbeddedNode({ stateDir: path.join(workDir, "chain"), port: await freePort() });
     cleanups.push(() => node.stop());

@@ -76,8 +76,12 @@ export interface E2eEnvironment {
   close(): Promise<void>;
 }
 
-export async function createE2eEnvironment(options: { blockTimeSeconds?: number } = {}): Promise<E2eEnvironment> {
-  const workDir = mkdtempSync(path.join(tmpdir(), "cunzheng-e2e-"));
+/**
+ * A work directory and what undoes an environment: `cleanups` run in reverse after every process is killed, each even
+ * if one fails, so a broken test leaves no process, node, database or directory behind.
+ */
+export function createTeardown(prefix: string) {
+  const workDir = mkdtempSync(path.join(tmpdir(), prefix));
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
   const processes: InstanceProcess[] = [];
   // Every step runs even if one fails, so a broken test leaves no process, node, database or directory behind.
@@ -88,6 +92,11 @@ export async function createE2eEnvironment(options: { blockTimeSeconds?: number 
     }
     if (failures.length > 0) throw failures[0];
   };
+  return { workDir, cleanups, processes, close };
+}
+
+export async function createE2eEnvironment(options: { blockTimeSeconds?: number } = {}): Promise<E2eEnvironment> {
+  const { workDir, cleanups, processes, close } = createTeardown("cunzheng-e2e-");
   try {
     const chain = await startChain(workDir, options.blockTimeSeconds, cleanups);
     const database = await createDatabase(workDir, cleanups);
