@@ -13,7 +13,9 @@ import { evidenceRoutes } from "./http/routes/evidence";
 import { federationRoutes } from "./http/routes/federation";
 import type { AuditJobs } from "./domain/audit/jobs";
 import { auditRoutes } from "./http/routes/audits";
+import { dashboardRoutes } from "./http/routes/dashboard";
 import { memberRoutes } from "./http/routes/members";
+import { organizationRoutes } from "./http/routes/organizations";
 import { proofRoutes } from "./http/routes/proofs";
 import { ruleRoutes } from "./http/routes/rules";
 import { transferRoutes } from "./http/routes/transfers";
@@ -64,8 +66,10 @@ export function createServer(options: {
     },
     routes: [
       memberRoutes(institution),
+      dashboardRoutes(institution),
       transferRoutes(institution),
       evidenceRoutes(institution),
+      organizationRoutes(institution),
       ruleRoutes(institution),
       proofRoutes(institution, { confirmations: config.chainConfirmations }),
       federationRoutes(institution),

@@ -13,7 +13,7 @@ export type { NewAccount } from "./repositories/accounts";
 export type { NewAuditEntry } from "./repositories/audit-log";
 export type { NewEvidence } from "./repositories/evidence";
 export type { NewFinding } from "./repositories/findings";
-export type { MemberChanges, NewMember } from "./repositories/members";
+export type { MemberChanges, NewMember, StageStatusCount } from "./repositories/members";
 export type { NewRecord } from "./repositories/records";
 export type { ChainCall, NewOutboxItem, OutboxContract, OutboxError, OutboxItem, OutboxKind, OutboxState, RecordAnchor } from "./repositories/outbox";
 export type { ChainTransaction, ChainTransactionState } from "./repositories/chain-transactions";

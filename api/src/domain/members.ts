@@ -1,7 +1,7 @@
 // Members: their encrypted personal data, the blind index on the ID number, and the views clerks see.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { InvalidCursorError, type Member, type MemberStage } from "../data-access";
+import { InvalidCursorError, MEMBER_STAGES, type Member, type MemberStage } from "../data-access";
 import { isIsoDate } from "../lib/calendar";
 import { blindIndex } from "../lib/field-encryption";
 import { requireInScope, requireRole } from "./access";
@@ -23,6 +23,8 @@ export const personalDataSchema = z.strictObject({
 });
 export type PersonalData = z.infer<typeof personalDataSchema>;
 
+export const memberStageSchema = z.enum(MEMBER_STAGES);
+
 export interface MemberView {
   id: string;
   memberKey: string;
@@ -34,12 +36,27 @@ export interface MemberView {
   createdAt: string;
 }
 
+/** The step a clerk should see first in a list: an overdue one, else the one due soonest, else the first offered. */
+export interface NextDue {
+  step: string;
+  name: { zh: string; en: string };
+  dueBy?: string;
+  deadline?: string;
+  overdue: boolean;
+}
+
+export interface MemberListItem extends MemberView {
+  nextDue: NextDue | null;
+  /** Soft-rule findings on the member's records. */
+  findingCount: number;
+}
+
 export interface MemberFile extends MemberView {
   nextSteps: NextStep[];
   findings: { recordId: number; rule: string; message: string }[];
 }
 
-const READ_ROLES = ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"] as const;
+export const MEMBER_READ_ROLES = ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"] as const;
 
 export function newMemberKey(): string {
   return `0x${randomBytes(32).toString("hex")}`;
@@ -73,7 +90,7 @@ export function memberView(institution: Institution, actor: Actor, member: Membe
 
 /** A member the actor may read: in the actor's organization subtree. */
 export async function readableMember(institution: Institution, actor: Actor, memberId: string): Promise<Member> {
-  requireRole(actor, READ_ROLES, "reading a member");
+  requireRole(actor, MEMBER_READ_ROLES, "reading a member");
   const member = await institution.repositories.members.get(memberId);
   if (!member) throw new NotFound(`member ${memberId} not found`);
   await requireInScope(institution.repositories, actor, member.orgId);
@@ -82,30 +99,62 @@ export async function readableMember(institution: Institution, actor: Actor, mem
 
 export async function getMemberFile(institution: Institution, actor: Actor, memberId: string): Promise<MemberFile> {
   const member = await readableMember(institution, actor, memberId);
-  const history = await loadHistory(institution, member);
-  const findings = await institution.repositories.findings.listByMember(member.id);
+  const [steps, findings] = await Promise.all([
+    memberNextSteps(institution, member),
+    institution.repositories.findings.listByMember(member.id),
+  ]);
   return {
     ...memberView(institution, actor, member),
-    nextSteps: member.status === "ACTIVE" ? nextSteps(institution.ruleSet, history, institution.today()) : [],
+    nextSteps: steps,
     findings: findings.map(({ recordId, rule, message }) => ({ recordId, rule, message })),
   };
+}
+
+/** The steps the member may take next as of today; none once the member has left. */
+export async function memberNextSteps(institution: Institution, member: Member): Promise<NextStep[]> {
+  if (member.status !== "ACTIVE") return [];
+  return nextSteps(institution.ruleSet, await loadHistory(institution, member), institution.today());
+}
+
+export function nextDueOf(steps: readonly NextStep[]): NextDue | null {
+  const pressing = steps.reduce<NextStep | null>((best, step) => (best === null || pressesMore(step, best) ? step : best), null);
+  if (!pressing) return null;
+  const { step, name, dueBy, deadline, overdue } = pressing;
+  return { step, name, ...(dueBy !== undefined && { dueBy }), ...(deadline !== undefined && { deadline }), overdue };
+}
+
+/** Overdue before not; then the earlier limit (the one `overdue` is measured against); ties keep rule-set order. */
+function pressesMore(candidate: NextStep, best: NextStep): boolean {
+  if (candidate.overdue !== best.overdue) return candidate.overdue;
+  const limit = candidate.dueBy ?? candidate.deadline;
+  const bestLimit = best.dueBy ?? best.deadline;
+  return limit !== undefined && (bestLimit === undefined || limit < bestLimit);
 }
 
 export async function listMembers(
   institution: Institution,
   actor: Actor,
-  request: { orgId?: number; cursor?: string; limit?: number },
-) {
-  requireRole(actor, READ_ROLES, "listing members");
+  request: { orgId?: number; stage?: MemberStage; cursor?: string; limit?: number },
+): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
+  requireRole(actor, MEMBER_READ_ROLES, "listing members");
   const rootOrgId = request.orgId ?? actor.orgId;
   await requireInScope(institution.repositories, actor, rootOrgId);
   const page = await pageOrRefuse(institution.repositories.members.listByOrgSubtree(rootOrgId, request));
-  return { items: page.items.map((member) => memberView(institution, actor, member)), nextCursor: page.nextCursor };
+  const [steps, findingCounts] = await Promise.all([
+    Promise.all(page.items.map((member) => memberNextSteps(institution, member))),
+    institution.repositories.findings.countByMembers(page.items.map((member) => member.id)),
+  ]);
+  const items = page.items.map((member, index) => ({
+    ...memberView(institution, actor, member),
+    nextDue: nextDueOf(steps[index]),
+    findingCount: findingCounts.get(member.id) ?? 0,
+  }));
+  return { items, nextCursor: page.nextCursor };
 }
 
 /** Finds members by ID number through the blind index: the number itself is never stored or compared in clear. */
 export async function findMembersByIdNumber(institution: Institution, actor: Actor, idNumber: string) {
-  requireRole(actor, READ_ROLES, "searching members");
+  requireRole(actor, MEMBER_READ_ROLES, "searching members");
   if (!ID_NUMBER.test(idNumber)) {
     throw new ValidationError({ field: "idNumber", message: "must be an 18-character resident ID number" });
   }

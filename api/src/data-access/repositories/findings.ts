@@ -41,6 +41,19 @@ export class FindingsRepository {
     return entities.map(toPlain);
   }
 
+  /** How many findings each member's records carry, for the given members; members without findings are absent. */
+  async countByMembers(memberIds: readonly string[]): Promise<Map<string, number>> {
+    if (memberIds.length === 0) return new Map();
+    const rows: { member_id: string; count: string }[] = await this.manager.query(
+      `SELECT record.member_id, count(*) AS count
+         FROM findings finding JOIN records record ON record.id = finding.record_id
+        WHERE record.member_id = ANY($1::uuid[])
+        GROUP BY record.member_id`,
+      [memberIds],
+    );
+    return new Map(rows.map((row) => [row.member_id, Number(row.count)]));
+  }
+
   /** Findings on the records of members now in the organization or its descendants, oldest first. */
   async listByOrgSubtree(rootOrgId: number): Promise<Finding[]> {
     const entities = await this.manager

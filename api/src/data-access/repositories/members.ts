@@ -24,6 +24,18 @@ export interface MemberChanges {
   idNumberIndex?: string | null;
 }
 
+/** Narrows a list of members to one stage or one status. */
+export interface MemberFilter {
+  stage?: MemberStage;
+  status?: MemberStatus;
+}
+
+export interface StageStatusCount {
+  stage: MemberStage;
+  status: MemberStatus;
+  count: number;
+}
+
 export class MembersRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -64,12 +76,23 @@ export class MembersRepository {
   }
 
   /** Members of an organization and its descendants, newest first. */
-  async listByOrgSubtree(rootOrgId: number, request: PageRequest = {}): Promise<Page<Member>> {
+  async listByOrgSubtree(rootOrgId: number, request: PageRequest & MemberFilter = {}): Promise<Page<Member>> {
     const query = this.manager
       .createQueryBuilder(MemberEntity, "member")
       .where(`member.orgId IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId });
+    if (request.stage) query.andWhere("member.stage = :stage", { stage: request.stage });
+    if (request.status) query.andWhere("member.status = :status", { status: request.status });
     const page = await keysetPage(query, "member", request, UUID_PATTERN);
     return { items: page.items.map(toPlain), nextCursor: page.nextCursor };
+  }
+
+  /** How many members of an organization and its descendants are at each stage with each status. */
+  async countByStageAndStatus(rootOrgId: number): Promise<StageStatusCount[]> {
+    const rows: { stage: MemberStage; status: MemberStatus; count: string }[] = await this.manager.query(
+      `SELECT stage, status, count(*) AS count FROM members WHERE org_id IN (${subtreeIdsSql("$1")}) GROUP BY stage, status`,
+      [rootOrgId],
+    );
+    return rows.map((row) => ({ stage: row.stage, status: row.status, count: Number(row.count) }));
   }
 
   /** Applies stage, organization or status changes; null when the member does not exist. */

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { TransferEntity } from "../entities";
 import { DuplicateError, OpenTransferExistsError, TransferStateConflictError } from "../errors";
 import { HEX32_PATTERN, keysetPage, type PageRequest } from "../pagination";
-import type { Page, Transfer, TransferKind, TransferState } from "../types";
+import { TRANSFER_STATES, type Page, type Transfer, type TransferKind, type TransferState } from "../types";
 import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
 
 export interface NewTransfer {
@@ -83,6 +83,16 @@ export class TransfersRepository {
     return this.listBySubtree("fromOrgId", rootOrgId, request);
   }
 
+  /** Transfers to the organization or its descendants by state, as of `asOf` (see countBySubtree). */
+  async countIncomingByState(rootOrgId: number, asOf: Date): Promise<Record<TransferState, number>> {
+    return this.countBySubtree("to_org_id", rootOrgId, asOf);
+  }
+
+  /** Transfers from the organization or its descendants by state, as of `asOf` (see countBySubtree). */
+  async countOutgoingByState(rootOrgId: number, asOf: Date): Promise<Record<TransferState, number>> {
+    return this.countBySubtree("from_org_id", rootOrgId, asOf);
+  }
+
   /**
    * Moves the transfer from `change.from` to `change.to` (compare-and-set). Null when the transfer does not exist.
    * @throws TransferStateConflictError when it is no longer in `change.from`.
@@ -107,6 +117,26 @@ export class TransfersRepository {
   /** Links an incoming transfer to the member its acceptance imported. */
   async attachMember(id: string, memberId: string): Promise<void> {
     await this.manager.update(TransferEntity, { id }, { memberId, updatedAt: () => "now()" });
+  }
+
+  /**
+   * Every state with its count, zeros included. An ISSUED transfer whose validity ended before `asOf` counts as
+   * EXPIRED: it is one, though nobody has opened it since to record the expiry.
+   */
+  private async countBySubtree(
+    orgColumn: "to_org_id" | "from_org_id",
+    rootOrgId: number,
+    asOf: Date
+  ): Promise<Record<TransferState, number>> {
+    const rows: { state: TransferState; count: string }[] = await this.manager.query(
+      `SELECT CASE WHEN state = 'ISSUED' AND valid_until <= $2 THEN 'EXPIRED' ELSE state END AS state, count(*) AS count
+         FROM transfers WHERE ${orgColumn} IN (${subtreeIdsSql("$1")})
+        GROUP BY 1`,
+      [rootOrgId, asOf]
+    );
+    const counts = Object.fromEntries(TRANSFER_STATES.map((state) => [state, 0])) as Record<TransferState, number>;
+    for (const row of rows) counts[row.state] += Number(row.count);
+    return counts;
   }
 
   private async listBySubtree(

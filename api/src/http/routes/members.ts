@@ -1,7 +1,7 @@
 // Members and their records: thin handlers over the domain services.
 import { z } from "zod";
 import type { Institution } from "../../domain/institution";
-import { findMembersByIdNumber, getMemberFile, listMembers } from "../../domain/members";
+import { findMembersByIdNumber, getMemberFile, listMembers, memberStageSchema } from "../../domain/members";
 import { enrollMember, enrollSchema, getRecord, listRecords, recordStep, recordStepSchema } from "../../domain/records";
 import type { RouteModule } from "../deps";
 import { describe } from "./describe";
@@ -11,6 +11,7 @@ const memberParams = z.object({ memberId: z.uuid() });
 const recordParams = z.object({ recordId: z.coerce.number().int().positive() });
 const listQuery = z.object({
   orgId: z.coerce.number().int().positive().optional(),
+  stage: memberStageSchema.optional(),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -21,7 +22,7 @@ export function memberRoutes(institution: Institution): RouteModule {
     describe(openapi, { method: "post", path: "/api/members", summary: "Enter a new member with the application (S1)", tag: "members", body: enrollSchema, status: 201, errors: [400, 403, 409, 422] });
     router.post("/members", authenticate, handle({ body: enrollSchema, status: 201 }, ({ actor, body }) => enrollMember(institution, actor, body)));
 
-    describe(openapi, { method: "get", path: "/api/members", summary: "Members of your organization subtree, newest first", tag: "members", query: listQuery, errors: [400, 403] });
+    describe(openapi, { method: "get", path: "/api/members", summary: "Members of your organization subtree, newest first, each with the next step due and the number of findings", tag: "members", query: listQuery, errors: [400, 403] });
     router.get("/members", authenticate, handle({ query: listQuery }, ({ actor, query }) => listMembers(institution, actor, query)));
 
     describe(openapi, { method: "post", path: "/api/members/search", summary: "Find members by ID number (through its blind index)", tag: "members", body: searchBody, errors: [400, 403] });
