@@ -26,6 +26,10 @@ const SECRET_NAMES = Object.keys(SECRET_SCHEMAS) as SecretName[];
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !url.endsWith("/"), "must not end with a slash")
+    .optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   FIELD_ENCRYPTION_KEY: SECRET_SCHEMAS.FIELD_ENCRYPTION_KEY.optional(),
@@ -62,6 +66,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** Where the public portal is reached from outside (no trailing slash): printed letters link their verification here. */
+  readonly publicBaseUrl: string;
   /** Unset: the embedded PGlite database under dataDir. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -128,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: vars.PORT,
     host: vars.HOST,
+    publicBaseUrl: vars.PUBLIC_BASE_URL ?? `http://${vars.HOST}:${vars.PORT}`,
     databaseUrl: vars.DATABASE_URL,
     dataDir,
     fieldEncryptionKey: secrets.FIELD_ENCRYPTION_KEY,

@@ -1,20 +1,20 @@
-// The instance's HTTP API over the in-process Hardhat Network, wired as main.ts wires it (proof sources from the
-// chain, the anchoring worker running beside the app), and that network served over JSON-RPC for outside tools.
+// The instance's HTTP API over the in-process Hardhat Network, wired as main.ts wires it (proof and federation sources
+// from the chain, the anchoring worker running beside the app), and that network served over JSON-RPC for outside tools.
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { BrowserProvider } from "ethers";
 import { network, run } from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { cachedChainReader, createAuditChainReader, createChainReader } from "../../api/src/chain";
-import { loadConfig } from "../../api/src/config";
+import { cachedChainReader, createAuditChainReader, createChainReader, createFederationReader, devSigner } from "../../api/src/chain";
+import { loadConfig, type Config } from "../../api/src/config";
 import { ORG_IDS } from "../../api/src/data-access/testing";
 import { AuditJobs } from "../../api/src/domain/audit/jobs";
 import type { Institution } from "../../api/src/domain/institution";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { createLogger } from "../../api/src/lib/logger";
 import { createServer } from "../../api/src/server";
-import { startAnchoredInstance, type AnchoredInstance } from "./anchored";
+import { INSTANCE_SIGNER_INDEX, startAnchoredInstance, type AnchoredInstance } from "./anchored";
 import { chainOf } from "./bundles";
 import { E2E_PASSWORD, E2E_USERS } from "./e2e";
 
@@ -23,6 +23,9 @@ const READER_CACHE_ENTRIES = 1_000;
 export interface HttpAnchoredInstance {
   readonly baseUrl: string;
   readonly anchored: AnchoredInstance;
+  /** What the server runs on: the anchored institution with its chain sources, and its configuration. */
+  readonly institution: Institution;
+  readonly config: Config;
   /** Stops serving and anchoring and closes the database: what is left is the chain. */
   stop(): Promise<void>;
 }
@@ -48,6 +51,13 @@ async function serve(anchored: AnchoredInstance): Promise<HttpAnchoredInstance> 
   });
   const provider = new BrowserProvider(network.provider, undefined, { cacheTimeout: -1 });
   const chainId = Number((await provider.getNetwork()).chainId);
+  const config = loadConfig({
+    DATABASE_URL: "postgres://unused@127.0.0.1/unused",
+    FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    BLIND_INDEX_KEY: randomBytes(32).toString("hex"),
+    TOKEN_SECRET: randomBytes(32).toString("hex"),
+    LOG_LEVEL: "silent",
+  });
   const institution: Institution = {
     ...anchored.institution,
     proofs: {
@@ -56,14 +66,15 @@ async function serve(anchored: AnchoredInstance): Promise<HttpAnchoredInstance> 
       tree: anchored.tree,
       reader: cachedChainReader(createChainReader(provider), { maxEntries: READER_CACHE_ENTRIES }),
     },
+    federation: {
+      reader: createFederationReader(provider, anchored.addresses),
+      signer: devSigner(provider, INSTANCE_SIGNER_INDEX),
+      requestChain: { chainId, transferLedger: anchored.addresses.transfers },
+      requestMaxAgeSeconds: config.federation.requestMaxAgeSeconds,
+      fetch: globalThis.fetch,
+      fetchTimeoutMs: config.federation.fetchTimeoutMs,
+    },
   };
-  const config = loadConfig({
-    DATABASE_URL: "postgres://unused@127.0.0.1/unused",
-    FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    BLIND_INDEX_KEY: randomBytes(32).toString("hex"),
-    TOKEN_SECRET: randomBytes(32).toString("hex"),
-    LOG_LEVEL: "silent",
-  });
   const audits = new AuditJobs(institution, {
     chain: createAuditChainReader(provider, anchored.addresses),
     logId: ORG_IDS.committeeA,
@@ -77,6 +88,8 @@ async function serve(anchored: AnchoredInstance): Promise<HttpAnchoredInstance> 
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     anchored,
+    institution,
+    config,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,7 @@
-// What one institution asks the chain about another: the transfer as the ledger holds it, who the destination's
-// approving committee is, whether a key is its attester now, where the source's instance answers, and a member's
-// skeleton at a given block. The chain is the directory: no shared secret, no prior account.
+// What one institution asks the chain about another: the transfer as the ledger holds it and the transaction that
+// issued it, who the destination's approving committee is, whether a key is its attester now, where the source's
+// instance answers, and a member's skeleton at a given block. The chain is the directory: no shared secret, no prior
+// account.
 import type { JsonRpcApiProvider } from "ethers";
 import type { TransferKind, TransferState } from "../data-access";
 import { connectConsortium } from "./contracts";
@@ -20,6 +21,8 @@ export interface ChainTransfer {
   readonly toOrgId: number;
   readonly kind: TransferKind;
   readonly state: TransferState;
+  /** Unix seconds: the timestamp of the block that issued it. */
+  readonly issuedAt: number;
   /** Unix seconds. */
   readonly validUntil: number;
   readonly replaces: string | null;
@@ -27,9 +30,17 @@ export interface ChainTransfer {
   readonly destinationHash: string | null;
 }
 
+/** Where a transfer was issued: the transaction whose TransferIssued event names it. */
+export interface TransferIssuance {
+  readonly blockNumber: number;
+  readonly transactionHash: string;
+}
+
 export interface FederationReader {
   /** null when the ledger holds no such transfer. */
   transfer(transferId: string): Promise<ChainTransfer | null>;
+  /** The issuing transaction, looked up in the block of the transfer's `issuedAt`; null if no event there names it. */
+  issuance(transfer: Pick<ChainTransfer, "id" | "issuedAt">): Promise<TransferIssuance | null>;
   /** The approving committee above `orgId`, or 0. */
   approvingCommitteeOf(orgId: number): Promise<number>;
   /** Whether `account` holds `role` in `orgId` at the latest block. */
@@ -56,11 +67,18 @@ export function createFederationReader(provider: JsonRpcApiProvider, addresses: 
         toOrgId: Number(stored.toOrgId),
         kind: KINDS[Number(stored.kind)],
         state: name,
+        issuedAt: Number(stored.issuedAt),
         validUntil: Number(stored.validUntil),
         replaces: stored.replaces === ZERO_HASH ? null : stored.replaces.toLowerCase(),
         letterHash: stored.letterHash.toLowerCase(),
         destinationHash: stored.destinationHash === ZERO_HASH ? null : stored.destinationHash.toLowerCase(),
       };
+    },
+    async issuance({ id, issuedAt }) {
+      const blockNumber = await blockAtTimestamp(provider, issuedAt);
+      if (blockNumber === null) return null;
+      const [event] = await transfers.queryFilter(transfers.filters.TransferIssued(id), blockNumber, blockNumber);
+      return event ? { blockNumber, transactionHash: event.transactionHash.toLowerCase() } : null;
     },
     async approvingCommitteeOf(orgId) {
       return Number(await registry.approvingCommitteeOf(orgId));
@@ -72,4 +90,21 @@ export function createFederationReader(provider: JsonRpcApiProvider, addresses: 
       return { orgId: Number(member.orgId), stage: Number(member.stage), recordCount: Number(member.recordCount), head: member.head.toLowerCase() };
     },
   };
+}
+
+/**
+ * The block mined at `timestamp`, found by bisection (a few dozen reads even on a long chain), or null. Each block's
+ * timestamp exceeds its parent's, so at most one block has it; an event search over the whole chain instead would
+ * exceed the block range nodes allow one eth_getLogs.
+ */
+async function blockAtTimestamp(provider: JsonRpcApiProvider, timestamp: number): Promise<number | null> {
+  const timestampOf = async (blockNumber: number) => (await provider.getBlock(blockNumber))!.timestamp;
+  let low = 0;
+  let high = await provider.getBlockNumber();
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await timestampOf(middle)) < timestamp) low = middle + 1;
+    else high = middle;
+  }
+  return (await timestampOf(low)) === timestamp ? low : null;
 }

@@ -2,6 +2,7 @@
 // reissue and export, with the states and limits of DESIGN §2. The chain handshake comes with anchoring.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { ChainTransfer } from "../chain/federation-reader";
 import {
   OpenTransferExistsError,
   TransferStateConflictError,
@@ -80,6 +81,20 @@ export function letterOf(transfer: Pick<Transfer, "id" | "memberKey" | "kind" | 
   };
 }
 
+export type Letter = ReturnType<typeof letterOf>;
+
+/** The letter as the ledger's own fields rebuild it: what its letterHash must be the hash of. */
+export function ledgerLetter(onChain: ChainTransfer): Letter {
+  return letterOf({ ...onChain, toOrgId: onChain.toOrgId || null, validUntil: new Date(onChain.validUntil * 1000) });
+}
+
+/** The outside organization an exported transfer goes to, as the issuer typed it; null for a transfer inside. */
+export function exportedDestination(institution: Institution, transfer: Transfer): { name: string; contact?: string } | null {
+  if (!transfer.destination) return null;
+  const sealed = Buffer.from(transfer.destination).toString("utf8");
+  return institution.cipher.decryptJson<{ name: string; contact?: string }>(sealed, `transfer:${transfer.id}`);
+}
+
 export function transferView(transfer: Transfer): TransferView {
   return {
     id: transfer.id,
@@ -134,9 +149,7 @@ export async function reissueTransfer(
   if (!member || member.orgId !== replaced.fromOrgId) {
     throw new Conflict("only the organization still holding the member reissues its transfer", { rule: "transfer.reissueSource" });
   }
-  const exportTo = replaced.destination
-    ? institution.cipher.decryptJson<{ name: string; contact?: string }>(Buffer.from(replaced.destination).toString("utf8"), `transfer:${replaced.id}`)
-    : null;
+  const exportTo = exportedDestination(institution, replaced);
   const toOrgId = request.toOrgId ?? replaced.toOrgId;
   return issue(institution, actor, member, request.validDays, exportTo ? null : toOrgId, exportTo, replaced);
 }
@@ -269,6 +282,11 @@ export async function recordExportReceipt(
 }
 
 export async function getTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferView> {
+  return transferView(await readableTransfer(institution, actor, transferId));
+}
+
+/** A transfer the actor may read: one concerning the actor's subtree, as either source or destination. */
+export async function readableTransfer(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
   requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "reading a transfer");
   const transfer = await existing(institution.repositories, transferId);
   const { organizations } = institution.repositories;
@@ -276,7 +294,7 @@ export async function getTransfer(institution: Institution, actor: Actor, transf
     (await organizations.isInSubtree(actor.orgId, transfer.fromOrgId)) ||
     (transfer.toOrgId !== null && (await organizations.isInSubtree(actor.orgId, transfer.toOrgId)));
   if (!concerns) await requireInScope(institution.repositories, actor, transfer.fromOrgId);
-  return transferView(await expireIfStale(institution, transfer));
+  return expireIfStale(institution, transfer);
 }
 
 export async function listTransfers(

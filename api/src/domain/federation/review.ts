@@ -8,7 +8,7 @@ import { evidenceSha256 } from "../evidence";
 import type { Actor, Institution } from "../institution";
 import { requireInScope, requireRole } from "../access";
 import { evaluateStep, replayHistory, type HistoryRecord } from "../rules";
-import { letterOf } from "../transfers";
+import { ledgerLetter } from "../transfers";
 import { verifyBundle } from "../verification/verify-bundle";
 import type { StepResult } from "../verification/verdict";
 import type { MemberFileDocument } from "./member-file";
@@ -105,9 +105,7 @@ async function transferSteps(institution: Institution, transfer: Transfer, file:
   const { reader } = federationOf(institution);
   const onChain = await reader.transfer(transfer.id);
   if (!onChain) return [failed("transfer", "transfer.notOnChain", `The ledger holds no transfer ${transfer.id}.`)];
-  const letterHash = canonicalKeccak(
-    letterOf({ ...onChain, toOrgId: onChain.toOrgId || null, validUntil: new Date(onChain.validUntil * 1000) }),
-  );
+  const letterHash = canonicalKeccak(ledgerLetter(onChain));
   const letterHolds = letterHash === onChain.letterHash && (file === null || file.letterHash === onChain.letterHash);
   const steps: ReviewStep[] = [
     letterHolds

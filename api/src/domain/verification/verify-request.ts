@@ -4,6 +4,7 @@ import { z } from "zod";
 import { decodeChainError } from "../../chain/errors";
 import { ChainUnavailable, Conflict } from "../errors";
 import type { Institution } from "../institution";
+import type { ProofSources } from "../proofs";
 import type { Verdict } from "./verdict";
 import { verifyBundle } from "./verify-bundle";
 
@@ -16,9 +17,19 @@ export const verifyRequestSchema = z.strictObject({
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
 
 export async function verifyProof(institution: Institution, request: VerifyRequest, confirmations: number): Promise<Verdict> {
+  const { reader } = chainProofSources(institution);
+  return readingTheChain(() => verifyBundle(request.bundle, reader, { record: request.record, confirmations }));
+}
+
+export function chainProofSources(institution: Institution): ProofSources {
   if (!institution.proofs) throw new Conflict("this instance has no chain configured: it cannot verify", { rule: "proof.noChain" });
+  return institution.proofs;
+}
+
+/** A verification that reads the chain: a node that cannot be reached is a 503 to retry, never a verdict. */
+export async function readingTheChain<T>(verify: () => Promise<T>): Promise<T> {
   try {
-    return await verifyBundle(request.bundle, institution.proofs.reader, { record: request.record, confirmations });
+    return await verify();
   } catch (error) {
     if (decodeChainError(error).kind === "unavailable") throw new ChainUnavailable("the chain node cannot be reached to verify; try again later");
     throw error;

@@ -13,6 +13,8 @@ export interface Operation {
   body?: z.ZodType;
   /** Response body schema; a JSON object when omitted. */
   response?: z.ZodType;
+  /** The response's media type; application/json when omitted. */
+  contentType?: string;
   status?: 200 | 201 | 202;
   errors: number[];
 }
@@ -35,7 +37,7 @@ export function describe(openapi: OpenAPIRegistry, operation: Operation): void {
     responses: {
       [operation.status ?? 200]: {
         description: operation.summary,
-        content: { "application/json": { schema: operation.response ?? jsonObject } },
+        content: { [operation.contentType ?? "application/json"]: { schema: operation.response ?? jsonObject } },
       },
       ...errorResponses(401, ...operation.errors),
     },

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { anchoringStatus } from "../../domain/anchoring-state";
 import type { Institution } from "../../domain/institution";
 import { memberProof, recordProof } from "../../domain/proofs";
+import { verifyLetter, verifyLetterSchema } from "../../domain/verification/verify-letter";
 import { verifyProof, verifyRequestSchema } from "../../domain/verification/verify-request";
 import type { RouteModule } from "../deps";
 import { describe } from "./describe";
@@ -24,5 +25,8 @@ export function proofRoutes(institution: Institution, options: { confirmations: 
 
     describe(openapi, { method: "post", path: "/api/verify", summary: "Check a proof bundle against the chain, step by step (no login)", tag: "proofs", body: verifyRequestSchema, errors: [400, 503] });
     router.post("/verify", handlePublic({ body: verifyRequestSchema }, ({ body }) => verifyProof(institution, body, options.confirmations)));
+
+    describe(openapi, { method: "post", path: "/api/verify/letter", summary: "Check a transfer letter (介绍信) against the chain by its transfer code, and the letter read from its PDF if given (no login)", tag: "proofs", body: verifyLetterSchema, errors: [400, 409, 503] });
+    router.post("/verify/letter", handlePublic({ body: verifyLetterSchema }, ({ body }) => verifyLetter(institution, body)));
   };
 }

@@ -1,6 +1,7 @@
-// Transfers (组织关系转接): issue, accept, reject, cancel, reissue, export receipt, and the two lists.
+// Transfers (组织关系转接): issue, accept, reject, cancel, reissue, export receipt, the two lists, and the printable letter.
 import { z } from "zod";
 import type { Institution } from "../../domain/institution";
+import { transferLetterPdf } from "../../domain/transfer-letter";
 import {
   acceptTransfer,
   cancelTransfer,
@@ -15,11 +16,14 @@ import {
   reissueTransfer,
   reissueTransferSchema,
 } from "../../domain/transfers";
+import { authOf } from "../auth/authenticate";
 import type { RouteModule } from "../deps";
+import { validate } from "../middleware/validate";
 import { describe } from "./describe";
 import { handle } from "./handle";
 
 const transferParams = z.object({ transferId: z.string().regex(/^0x[0-9a-f]{64}$/, "must be a transfer id (0x + 64 hex)") });
+const pdfFile = z.string().meta({ format: "binary" });
 const listQuery = z.object({
   direction: z.enum(["incoming", "outgoing"]),
   cursor: z.string().max(512).optional(),
@@ -27,7 +31,7 @@ const listQuery = z.object({
 });
 
 export function transferRoutes(institution: Institution): RouteModule {
-  return ({ router, openapi, authenticate }) => {
+  return ({ router, openapi, authenticate, deps }) => {
     const tag = "transfers";
     describe(openapi, { method: "post", path: "/api/transfers", summary: "Issue a transfer letter (介绍信)", tag, body: issueTransferSchema, status: 201, errors: [400, 403, 404, 409, 422] });
     router.post("/transfers", authenticate, handle({ body: issueTransferSchema, status: 201 }, ({ actor, body }) => issueTransfer(institution, actor, body)));
@@ -41,6 +45,12 @@ export function transferRoutes(institution: Institution): RouteModule {
 
     describe(openapi, { method: "get", path: "/api/transfers/{transferId}", summary: "One transfer", tag, params: transferParams, errors: [400, 403, 404] });
     router.get("/transfers/:transferId", authenticate, handle({ params: transferParams }, ({ actor, params }) => getTransfer(institution, actor, params.transferId)));
+
+    describe(openapi, { method: "get", path: "/api/transfers/{transferId}/letter.pdf", summary: "The printable letter (介绍信) of a transfer issued here, naming the member (needs personal-data access)", tag, params: transferParams, contentType: "application/pdf", response: pdfFile, errors: [400, 403, 404] });
+    router.get("/transfers/:transferId/letter.pdf", authenticate, validate({ params: transferParams }), async (req, res) => {
+      const letter = await transferLetterPdf(institution, authOf(req), req.params.transferId, deps.config.publicBaseUrl);
+      res.attachment(letter.fileName).type("application/pdf").send(letter.content);
+    });
 
     describe(openapi, { method: "post", path: "/api/transfers/{transferId}/accept", summary: "Accept an incoming transfer (the receipt, 回执)", tag, params: transferParams, errors: [400, 403, 404, 409] });
     router.post(
