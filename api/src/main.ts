@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
-    logger.info({ api: `${url}/api`, docs: `${url}/docs`, openapi: `${url}/openapi.json`, health: `${url}/health` }, "cunzheng is listening");
+    logger.info({ portal: url, verify: `${url}/verify`, api: `${url}/api`, docs: `${url}/docs`, openapi: `${url}/openapi.json`, health: `${url}/health` }, "cunzheng is listening");
   });
 
   const shutdown = async () => {

@@ -67,7 +67,7 @@ export async function startFederation(options: { signerOfB?: number } = {}): Pro
   const context = { provider, chainId, addresses };
   const a = await startInstitute("A", SIGNERS.attesterA, ORG_IDS.committeeA, ORG_IDS.branchA, context);
   const b = await startInstitute("B", options.signerOfB ?? SIGNERS.attesterB, ORG_IDS.committeeB, ORG_IDS.branchB, context);
-  const server = await serve(a);
+  const server = await serveInstitute(a);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await (await consortium.registry.setServiceEndpoint(ORG_IDS.committeeA, baseUrl)).wait();
   const settle = async () => {
@@ -99,12 +99,29 @@ export async function startFederation(options: { signerOfB?: number } = {}): Pro
   };
 }
 
-async function startInstitute(
+export type ChainContext = { provider: BrowserProvider; chainId: number; addresses: ConsortiumAddresses };
+
+/** The chain-event indexer an instance holding `account`'s key runs in production, over its own database. */
+export function eventIndexerOf(chain: Omit<ChainContext, "chainId">, institution: Institution, account: string): EventIndexer {
+  return new EventIndexer(
+    {
+      provider: chain.provider,
+      addresses: { registry: chain.addresses.registry, transfers: chain.addresses.transfers },
+      transaction: (work) => institution.transaction(work),
+      repositories: institution.repositories,
+      apply: chainEventHandler({ account: account.toLowerCase(), reader: createFederationReader(chain.provider, chain.addresses) }),
+      logger: SILENT,
+    },
+    { cursorName: EVENT_CURSOR, fromBlock: 0, confirmations: 1, batchBlocks: 1_000, pollIntervalMs: 50, maxBackoffMs: 500 },
+  );
+}
+
+export async function startInstitute(
   name: "A" | "B",
   signerIndex: number,
   committeeId: number,
   branchId: number,
-  chain: { provider: BrowserProvider; chainId: number; addresses: ConsortiumAddresses },
+  chain: ChainContext,
 ): Promise<Institute> {
   const database = await openScratchDatabase(process.env.DATABASE_URL);
   await seedConsortium(database.repositories);
@@ -146,17 +163,7 @@ async function startInstitute(
     { ...TEST_ANCHORING, logId: committeeId },
   );
   const fetcher = new FileFetcher(institution, SILENT, { pollIntervalMs: 50, maxRetryMs: 50 });
-  const indexer = new EventIndexer(
-    {
-      provider: chain.provider,
-      addresses: { registry: chain.addresses.registry, transfers: chain.addresses.transfers },
-      transaction: (work) => institution.transaction(work),
-      repositories: database.repositories,
-      apply: chainEventHandler({ account: (await signer.getAddress()).toLowerCase(), reader }),
-      logger: SILENT,
-    },
-    { cursorName: EVENT_CURSOR, fromBlock: 0, confirmations: 1, batchBlocks: 1_000, pollIntervalMs: 50, maxBackoffMs: 500 },
-  );
+  const indexer = eventIndexerOf(chain, institution, await signer.getAddress());
   const account = async (role: Actor["role"], orgId: number, canReadPersonalData: boolean): Promise<Actor> => {
     const created = await database.repositories.accounts.create({
       username: `${name}-${role}-${randomHex(4)}`.toLowerCase(),
@@ -190,8 +197,8 @@ async function startInstitute(
   };
 }
 
-/** University A's HTTP API, as its instance serves it: B's fetcher calls it. */
-async function serve(institute: Institute): Promise<Server> {
+/** An institute's HTTP API, as its instance serves it: the other's fetcher calls it. */
+export async function serveInstitute(institute: Institute): Promise<Server> {
   const config = loadConfig({
     DATABASE_URL: "postgres://unused@127.0.0.1/unused",
     FIELD_ENCRYPTION_KEY: randomHex(32),

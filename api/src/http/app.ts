@@ -13,6 +13,7 @@ import { createHttpMetrics } from "./metrics";
 import { requestContext } from "./middleware/request-context";
 import { requestLogger } from "./middleware/request-logger";
 import { buildOpenApiDocument, createOpenApiRegistry } from "./openapi";
+import { portalRouter } from "./portal";
 
 // Requests are small JSON documents: evidence files are referenced by hash, not uploaded here. The one exception is a
 // member's export package from another institution, which carries the member's evidence files with it.
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(document);
   });
   app.use(docsRouter());
+  app.use(portalRouter());
 
   app.use(notFoundHandler());
   app.use(errorHandler());
