@@ -26,6 +26,12 @@ describe("Portal", function () {
       expect(foreign).to.deep.equal([]);
     });
 
+    it("should answer a missing asset with a 404 naming it, not an error", async function () {
+      const response = await fetch(`${portal.baseUrl}/portal/assets/pages/missing.js`);
+      expect(response.status).to.equal(404);
+      expect((await response.json()).error.message).to.contain("/portal/assets/pages/missing.js");
+    });
+
     it("should switch to English and keep the choice", async function () {
       const page = await portal.newPage();
       await page.goto("/");

@@ -14,7 +14,7 @@ export function portalRouter(): Router {
   router.get("/portal/vendor/preact-htm.js", (_req, res) => {
     res.sendFile(FRAMEWORK_MODULE, { maxAge: "1d" });
   });
-  router.use("/portal/assets", express.static(path.join(WEB_DIR, "assets"), { fallthrough: false, maxAge: 0 }));
+  router.use("/portal/assets", express.static(path.join(WEB_DIR, "assets")));
   router.get(PORTAL_PATHS, (_req, res) => {
     res.sendFile(path.join(WEB_DIR, "index.html"));
   });
