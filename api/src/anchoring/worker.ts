@@ -4,6 +4,7 @@ import type { Signer } from "ethers";
 import { decodeChainError, type ConsortiumAddresses } from "../chain";
 import type { Repositories } from "../data-access";
 import type { Logger } from "../lib/logger";
+import { PollingLoop } from "../lib/polling-loop";
 import { nextBatch, preflight } from "./batches";
 import { checkpointIfDue, type CheckpointPolicy } from "./checkpointer";
 import { followUp, signJournalAndSend, type ChainProvider, type JournalContext } from "./journal";
@@ -31,45 +32,38 @@ export interface WorkerDependencies {
 }
 
 export class AnchoringWorker {
-  private running = false;
-  private stopped: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
   private readonly tree: LogTree;
-  private chainDown = false;
   private readonly lastBroadcast = new Map<string, number>();
-  private round: Promise<void> = Promise.resolve();
+  private readonly loop: PollingLoop<number>;
 
   constructor(private readonly deps: WorkerDependencies, private readonly options: AnchoringOptions) {
     this.tree = deps.tree ?? new LogTree(deps.repositories);
+    this.loop = new PollingLoop(() => this.sendRound(), options, {
+      failed: (error, retryInMs, alreadyFailing) => this.report(error, retryInMs, alreadyFailing),
+      recovered: () => deps.logger.info("chain reachable again: anchoring resumed"),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopped = this.loop();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.stopped;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a round now instead of at the next poll (after a write, say). */
   poke(): void {
-    this.wake?.();
+    this.loop.poke();
   }
 
   /**
    * One round: until nothing more can go, follow up what was sent, queue a checkpoint if due, and send the next
    * batch. Returns how many items it sent.
    */
-  async runOnce(): Promise<number> {
-    // Rounds never overlap: two would sign the same nonce. A caller arriving mid-round waits for it, then runs its own.
-    const previous = this.round;
-    const round = previous.catch(() => undefined).then(() => this.sendRound());
-    this.round = round.then(() => undefined, () => undefined);
-    return round;
+  runOnce(): Promise<number> {
+    // A caller arriving mid-round waits for it, then runs its own: two rounds at once would sign the same nonce.
+    return this.loop.runOnce();
   }
 
   private async sendRound(): Promise<number> {
@@ -99,42 +93,13 @@ export class AnchoringWorker {
     return checkpointIfDue(this.deps.repositories, this.deps.transaction, this.tree, policy, this.deps.now());
   }
 
-  private async loop(): Promise<void> {
-    let backoffMs = this.options.pollIntervalMs;
-    while (this.running) {
-      try {
-        await this.runOnce();
-        if (this.chainDown) this.deps.logger.info("chain reachable again: anchoring resumed");
-        this.chainDown = false;
-        backoffMs = this.options.pollIntervalMs;
-      } catch (error) {
-        backoffMs = Math.min(backoffMs * 2, this.options.maxBackoffMs);
-        this.report(error, backoffMs);
-      }
-      await this.sleep(this.chainDown ? backoffMs : this.options.pollIntervalMs);
-    }
-  }
-
-  private report(error: unknown, retryInMs: number): void {
+  private report(error: unknown, retryInMs: number, alreadyFailing: boolean): void {
     const decoded = decodeChainError(error);
     if (decoded.kind === "unavailable") {
-      if (!this.chainDown) this.deps.logger.warn({ retryInMs, reason: decoded.message }, "chain unreachable: writes stay pending");
-      this.chainDown = true;
+      if (!alreadyFailing) this.deps.logger.warn({ retryInMs, reason: decoded.message }, "chain unreachable: writes stay pending");
       return;
     }
-    this.chainDown = true;
     this.deps.logger.error({ retryInMs, error: error instanceof Error ? error.message : String(error) }, "anchoring round failed");
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private async journalContext(): Promise<JournalContext> {

@@ -8,6 +8,7 @@ import { TransferLedger__factory } from "../../../typechain-types/factories/cont
 import type { Repositories } from "../data-access";
 import type { IndexedContract, IndexedEvent } from "../data-access/repositories/chain-index";
 import { loggableError, type Logger } from "../lib/logger";
+import { PollingLoop } from "../lib/polling-loop";
 import { decodeChainError } from "./errors";
 
 export type { IndexedContract, IndexedEvent, StoredChainEvent } from "../data-access/repositories/chain-index";
@@ -70,12 +71,8 @@ const INTERFACES: Record<IndexedContract, Interface> = {
 };
 
 export class EventIndexer {
-  private running = false;
-  private stopped: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private failing = false;
   private readonly contractAt: Map<string, IndexedContract>;
+  private readonly loop: PollingLoop<number>;
 
   constructor(private readonly deps: EventIndexerDependencies, private readonly options: EventIndexerOptions) {
     for (const [key, minimum] of [["fromBlock", 0], ["confirmations", 1], ["batchBlocks", 1]] as const) {
@@ -87,31 +84,29 @@ export class EventIndexer {
       [deps.addresses.registry.toLowerCase(), "registry"],
       [deps.addresses.transfers.toLowerCase(), "transfers"],
     ]);
+    this.loop = new PollingLoop(() => this.indexRound(), options, {
+      failed: (error, retryInMs, alreadyFailing) => this.report(error, retryInMs, alreadyFailing),
+      recovered: () => deps.logger.info({ cursor: options.cursorName }, "chain event indexing resumed"),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopped = this.loop();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.stopped;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a round now instead of at the next poll (after sending a transaction whose events matter here, say). */
   poke(): void {
-    this.wake?.();
+    this.loop.poke();
   }
 
   /** Indexes from the cursor up to the confirmed head in batches; resolves with the number of events applied. */
-  async runOnce(): Promise<number> {
-    // Rounds never overlap: two would read the same cursor and race to apply the same batch.
-    const round = this.round.then(() => this.indexRound());
-    this.round = round.then(() => undefined, () => undefined);
-    return round;
+  runOnce(): Promise<number> {
+    // A caller arriving mid-round waits for it: two rounds at once would read the same cursor and apply a batch twice.
+    return this.loop.runOnce();
   }
 
   private async indexRound(): Promise<number> {
@@ -191,24 +186,7 @@ export class EventIndexer {
     };
   }
 
-  private async loop(): Promise<void> {
-    let backoffMs = this.options.pollIntervalMs;
-    while (this.running) {
-      try {
-        await this.runOnce();
-        if (this.failing) this.deps.logger.info({ cursor: this.options.cursorName }, "chain event indexing resumed");
-        this.failing = false;
-        backoffMs = this.options.pollIntervalMs;
-      } catch (error) {
-        backoffMs = Math.min(backoffMs * 2, this.options.maxBackoffMs);
-        this.report(error, backoffMs);
-        this.failing = true;
-      }
-      await this.sleep(this.failing ? backoffMs : this.options.pollIntervalMs);
-    }
-  }
-
-  private report(error: unknown, retryInMs: number): void {
+  private report(error: unknown, retryInMs: number, alreadyFailing: boolean): void {
     const cursor = this.options.cursorName;
     if (error instanceof ChainReorgedError) {
       const { blockNumber, expectedHash, actualHash } = error;
@@ -219,22 +197,11 @@ export class EventIndexer {
       return;
     }
     if (decodeChainError(error).kind === "unavailable") {
-      if (!this.failing) this.deps.logger.warn({ cursor, retryInMs }, "chain or database unreachable: chain events wait");
+      if (!alreadyFailing) this.deps.logger.warn({ cursor, retryInMs }, "chain or database unreachable: chain events wait");
       return;
     }
     // The handler's or the database's message may quote personal data: log the error's type and frames only.
     this.deps.logger.error({ cursor, retryInMs, error: loggableError(error) }, "indexing chain events failed");
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

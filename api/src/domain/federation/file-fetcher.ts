@@ -1,6 +1,7 @@
 // Fetches the member files of incoming transfers in the background: as soon as the indexer records a transfer, and
 // again with growing pauses while the source's instance does not answer (the clerk sees the last error meanwhile).
 import type { Logger } from "../../lib/logger";
+import { PollingLoop } from "../../lib/polling-loop";
 import type { Institution } from "../institution";
 import { fetchMemberFile } from "./receive-file";
 
@@ -13,33 +14,37 @@ export interface FileFetcherOptions {
 const FILES_PER_ROUND = 20;
 
 export class FileFetcher {
-  private running = false;
-  private wake: (() => void) | null = null;
-  private stopped: Promise<void> = Promise.resolve();
+  private readonly loop: PollingLoop<number>;
 
   constructor(
     private readonly institution: Institution,
     private readonly logger: Logger,
     private readonly options: FileFetcherOptions,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.stopped = this.loop();
+  ) {
+    // Each file keeps its own growing pause in the database; a failed round (the database down) just tries again.
+    this.loop = new PollingLoop(() => this.fetchDue(), { pollIntervalMs: options.pollIntervalMs, maxBackoffMs: options.pollIntervalMs }, {
+      failed: (error) => logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "member file round failed"),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.stopped;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   poke(): void {
-    this.wake?.();
+    this.loop.poke();
   }
 
   /** One round over the files that are due; resolves with how many arrived. */
-  async runOnce(): Promise<number> {
+  runOnce(): Promise<number> {
+    return this.loop.runOnce();
+  }
+
+  private async fetchDue(): Promise<number> {
     const { repositories } = this.institution;
     let received = 0;
     for (const due of await repositories.incomingFiles.due(this.institution.now(), FILES_PER_ROUND)) {
@@ -56,24 +61,5 @@ export class FileFetcher {
       }
     }
     return received;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.runOnce();
-      } catch (error) {
-        this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "member file round failed");
-      }
-      if (!this.running) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
   }
 }
