@@ -7,9 +7,9 @@ import "@nomicfoundation/hardhat-toolbox";
 const SOLC_VERSION = "0.8.29";
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require("solc");
+  if (args.solcVersion !== SOLC_VERSION) return runSuper() as Promise<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this compiler is asked for
+  const solc = require("solc") as { version(): string };
   return {
     compilerPath: require.resolve("solc/soljson.js"),
     isSolcJs: true,
