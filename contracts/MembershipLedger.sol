@@ -41,11 +41,7 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         Member storage m = _members[memberKey];
         if (m.stage != Stage.None) revert MembershipLedgerMemberExists(memberKey);
         if (recordHash == bytes32(0)) revert MembershipLedgerZeroRecordHash(memberKey);
-        if (!_canAttest(orgId)) {
-            IOrgRegistry.OrgKind kind = _registry.organization(orgId).kind;
-            if (kind == IOrgRegistry.OrgKind.Consortium) revert MembershipLedgerInvalidOrganization(orgId);
-            revert MembershipLedgerNotAttester(orgId, msg.sender);
-        }
+        _requireRegistrar(orgId);
         _requireDay(applicationDay, 0, today());
 
         m.orgId = orgId;
@@ -57,6 +53,40 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         emit MemberRegistered(memberKey, orgId);
         emit RecordAppended(memberKey, recordHash);
         emit StageChanged(memberKey, Stage.Applicant, applicationDay);
+    }
+
+    /// @inheritdoc IMembershipLedger
+    function registerArchival(
+        bytes32 memberKey,
+        uint32 orgId,
+        Stage stage,
+        ArchivalDates calldata dates,
+        bytes32[] calldata recordHashes
+    ) external {
+        Member storage m = _members[memberKey];
+        if (m.stage != Stage.None) revert MembershipLedgerMemberExists(memberKey);
+        if (stage == Stage.None || stage == Stage.Cancelled) revert MembershipLedgerInvalidArchivalStage(stage);
+        _requireRegistrar(orgId);
+        uint32 latestDay = _checkArchivalDates(stage, dates, recordHashes.length, today());
+
+        m.orgId = orgId;
+        m.stage = stage;
+        m.activistDay = dates.activistDay;
+        m.candidateDay = dates.candidateDay;
+        m.branchMeetingDay = dates.branchMeetingDay;
+        if (dates.branchMeetingDay != 0) {
+            m.probationEndDay = CalendarDay.addMonths(dates.branchMeetingDay, PROBATION_MONTHS);
+        }
+        m.lastEffectiveDay = latestDay;
+        m.recordCount = uint32(recordHashes.length);
+        m.head = recordHashes[recordHashes.length - 1];
+
+        emit MemberRegisteredFromArchive(memberKey, orgId, stage, dates);
+        for (uint256 i = 0; i < recordHashes.length; ++i) {
+            if (recordHashes[i] == bytes32(0)) revert MembershipLedgerZeroRecordHash(memberKey);
+            emit RecordAppended(memberKey, recordHashes[i]);
+        }
+        emit StageChanged(memberKey, stage, latestDay);
     }
 
     /// @inheritdoc IMembershipLedger
@@ -252,6 +282,47 @@ contract MembershipLedger is IMembershipLedger, Multicall {
         bool paused;
         (paused, canAttest) = _registry.attestScope(orgId, msg.sender);
         if (paused) revert MembershipLedgerPaused();
+    }
+
+    /// @dev A member enters in a committee's subtree, by an attester of its organization or of an ancestor.
+    function _requireRegistrar(uint32 orgId) private view {
+        if (!_canAttest(orgId)) {
+            IOrgRegistry.OrgKind kind = _registry.organization(orgId).kind;
+            if (kind == IOrgRegistry.OrgKind.Consortium) revert MembershipLedgerInvalidOrganization(orgId);
+            revert MembershipLedgerNotAttester(orgId, msg.sender);
+        }
+    }
+
+    /// @dev The archival dates: the stage's own date given, none of a later stage, the given ones in order and none
+    /// in the future, and a record hash for each. Returns the latest given day.
+    function _checkArchivalDates(
+        Stage stage,
+        ArchivalDates calldata dates,
+        uint256 recordCount,
+        uint32 currentDay
+    ) private pure returns (uint32 latestDay) {
+        uint32[5] memory keyDays = [
+            dates.applicationDay,
+            dates.activistDay,
+            dates.candidateDay,
+            dates.branchMeetingDay,
+            dates.conversionDay
+        ];
+        // Stage.Applicant (1) is reached on keyDays[0], …, Stage.Full (5) on keyDays[4].
+        uint256 stageIndex = uint256(stage) - 1;
+        uint256 given;
+        for (uint256 i = 0; i < keyDays.length; ++i) {
+            uint32 day = keyDays[i];
+            if ((i == stageIndex && day == 0) || (i > stageIndex && day != 0)) {
+                revert MembershipLedgerArchivalDateMismatch(stage, i);
+            }
+            if (day == 0) continue;
+            if (day < latestDay) revert MembershipLedgerArchivalDatesOutOfOrder(day, latestDay);
+            latestDay = day;
+            ++given;
+        }
+        if (latestDay > currentDay) revert MembershipLedgerFutureDate(latestDay, currentDay);
+        if (recordCount < given) revert MembershipLedgerArchivalRecordCount(recordCount, given);
     }
 
     function _requireAttester(uint32 orgId) private view {

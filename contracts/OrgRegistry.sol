@@ -22,6 +22,11 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
 
     mapping(uint32 orgId => string) private _names;
 
+    mapping(uint32 orgId => bool) private _closed;
+
+    /// @dev Open general branches and branches directly under each organization: one is closed only without any.
+    mapping(uint32 orgId => uint32 count) private _openChildren;
+
     /// @dev Current roles as a bitmask (bit = uint8(Role)), the cheap read for ledgers.
     mapping(uint32 orgId => mapping(address account => uint256 roleBits)) private _roleBits;
 
@@ -52,7 +57,27 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
             (kind == OrgKind.Branch && (parent.kind == OrgKind.Committee || parent.kind == OrgKind.GeneralBranch));
         if (!fits) revert OrgRegistryInvalidParent(parentId, parent.kind, kind);
         _requireAdmin(parentId);
+        _requireOpen(parentId);
         orgId = _addOrganization(parentId, parent.committeeId, kind, name);
+        ++_openChildren[parentId];
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function renameOrganization(uint32 orgId, string calldata name) external {
+        _openBranchAdministeredByCaller(orgId);
+        if (bytes(name).length == 0) revert OrgRegistryEmptyName();
+        _names[orgId] = name;
+        emit OrganizationRenamed(orgId, name, msg.sender);
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function closeOrganization(uint32 orgId) external {
+        uint32 parentId = _openBranchAdministeredByCaller(orgId);
+        uint32 openChildren = _openChildren[orgId];
+        if (openChildren != 0) revert OrgRegistryOpenChildren(orgId, openChildren);
+        _closed[orgId] = true;
+        --_openChildren[parentId];
+        emit OrganizationClosed(orgId, msg.sender);
     }
 
     /// @inheritdoc IOrgRegistry
@@ -81,6 +106,7 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     function grantRole(uint32 orgId, address account, Role role) external {
         _existing(orgId);
         _requireAdmin(orgId);
+        _requireOpen(orgId);
         if (account == address(0)) revert OrgRegistryZeroAccount();
         uint256 bits = _roleBits[orgId][account];
         uint256 bit = 1 << uint8(role);
@@ -139,6 +165,12 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     }
 
     /// @inheritdoc IOrgRegistry
+    function isClosed(uint32 orgId) external view returns (bool) {
+        _existing(orgId);
+        return _closed[orgId];
+    }
+
+    /// @inheritdoc IOrgRegistry
     function isSelfOrAncestor(uint32 ancestorId, uint32 orgId) public view returns (bool) {
         if (_organizations[orgId].kind == OrgKind.None) return false;
         for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
@@ -150,7 +182,16 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     /// @inheritdoc IOrgRegistry
     function approvingCommitteeOf(uint32 orgId) public view returns (uint32) {
         uint32 committeeId = _organizations[orgId].committeeId;
-        return committeeId != 0 && _organizations[committeeId].mayApprove ? committeeId : 0;
+        return committeeId != 0 && _organizations[committeeId].mayApprove && !_closed[orgId] ? committeeId : 0;
+    }
+
+    /// @inheritdoc IOrgRegistry
+    function isAdmin(uint32 orgId, address account) public view returns (bool) {
+        if (account == owner()) return true;
+        for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
+            if (hasRole(id, account, Role.OrgAdmin)) return true;
+        }
+        return false;
     }
 
     /// @inheritdoc IOrgRegistry
@@ -167,7 +208,7 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     function attestScope(uint32 orgId, address account) external view returns (bool paused_, bool canAttest) {
         paused_ = paused();
         uint32 committeeId = _organizations[orgId].committeeId;
-        if (committeeId == 0) return (paused_, false);
+        if (committeeId == 0 || _closed[orgId]) return (paused_, false);
         // Walk from the organization up to its committee: an attester anywhere on that path may write.
         for (uint32 id = orgId; ; id = _organizations[id].parentId) {
             if (hasRole(id, account, Role.Attester)) return (paused_, true);
@@ -208,12 +249,21 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
         if (org.kind == OrgKind.None) revert OrgRegistryUnknownOrganization(orgId);
     }
 
-    /// @dev Governance, or an org admin of the organization or one of its ancestors.
     function _requireAdmin(uint32 orgId) private view {
-        if (msg.sender == owner()) return;
-        for (uint32 id = orgId; id != 0; id = _organizations[id].parentId) {
-            if (hasRole(id, msg.sender, Role.OrgAdmin)) return;
-        }
-        revert OrgRegistryNotAdmin(orgId, msg.sender);
+        if (!isAdmin(orgId, msg.sender)) revert OrgRegistryNotAdmin(orgId, msg.sender);
+    }
+
+    function _requireOpen(uint32 orgId) private view {
+        if (_closed[orgId]) revert OrgRegistryOrganizationClosed(orgId);
+    }
+
+    /// @dev An existing, open general branch or branch that the caller administers from above; returns its parent.
+    function _openBranchAdministeredByCaller(uint32 orgId) private view returns (uint32 parentId) {
+        Organization memory org = _existing(orgId);
+        if (org.kind != OrgKind.GeneralBranch && org.kind != OrgKind.Branch) revert OrgRegistryNotBranch(orgId, org.kind);
+        // Administered from above: a branch's own admin neither renames nor closes the branch it serves.
+        _requireAdmin(org.parentId);
+        _requireOpen(orgId);
+        return org.parentId;
     }
 }

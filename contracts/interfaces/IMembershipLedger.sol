@@ -52,6 +52,20 @@ interface IMembershipLedger {
         uint32 effectiveDay;
     }
 
+    /// @notice The key dates an archival entry carries, as day numbers; 0 for a date not reached or not on file.
+    /// @param applicationDay The application (S1).
+    /// @param activistDay Selection as activist (S3).
+    /// @param candidateDay Selection as development candidate (S7).
+    /// @param branchMeetingDay The branch meeting that admitted the member (S15): probation starts here.
+    /// @param conversionDay Conversion to full membership (S24).
+    struct ArchivalDates {
+        uint32 applicationDay;
+        uint32 activistDay;
+        uint32 candidateDay;
+        uint32 branchMeetingDay;
+        uint32 conversionDay;
+    }
+
     /// @notice Emitted for every record that becomes a member's chain head. The record's date and position are in
     /// the record itself (its hash covers them) and in `member()`; the event stays small because it is paid for
     /// on every record.
@@ -59,6 +73,11 @@ interface IMembershipLedger {
 
     /// @notice Emitted when a member enters the ledger as applicant.
     event MemberRegistered(bytes32 indexed memberKey, uint32 indexed orgId);
+
+    /// @notice Emitted when a member entered the ledger from earlier files, directly at `stage` with the given key
+    /// dates. The ledger checked only those dates' order, not the steps between them one by one; every later record
+    /// is checked in full. Each archival record also emits {RecordAppended}, in order.
+    event MemberRegisteredFromArchive(bytes32 indexed memberKey, uint32 indexed orgId, Stage indexed stage, ArchivalDates dates);
 
     /// @notice Emitted when a member moves from one stage to the next.
     event StageChanged(bytes32 indexed memberKey, Stage indexed stage, uint32 effectiveDay);
@@ -141,6 +160,20 @@ interface IMembershipLedger {
     /// @notice Only governance (the registry's owner) may wire the ledger.
     error MembershipLedgerNotGovernance(address caller);
 
+    /// @notice An archival entry registers an applicant, activist, candidate, probationary or full member.
+    error MembershipLedgerInvalidArchivalStage(Stage stage);
+
+    /// @notice An archival entry lacks the date its stage is reached on, or gives a date of a later stage.
+    /// @param dateIndex The date's place in {ArchivalDates}: 0 application, 1 activist, 2 candidate, 3 branch
+    /// meeting, 4 conversion.
+    error MembershipLedgerArchivalDateMismatch(Stage stage, uint256 dateIndex);
+
+    /// @notice An archival entry's key dates run backwards: `day` (a later step's) is before `previousDay`.
+    error MembershipLedgerArchivalDatesOutOfOrder(uint32 day, uint32 previousDay);
+
+    /// @notice An archival entry carries fewer record hashes than the key dates it gives (`minimum`, at least one).
+    error MembershipLedgerArchivalRecordCount(uint256 recordCount, uint256 minimum);
+
     /// @notice The batch is empty.
     error MembershipLedgerEmptyBatch();
 
@@ -154,6 +187,24 @@ interface IMembershipLedger {
     /// @param recordHash The hash of the S1 record; it becomes the chain head.
     /// @param applicationDay The day of the application.
     function register(bytes32 memberKey, uint32 orgId, bytes32 recordHash, uint32 applicationDay) external;
+
+    /// @notice Enters a member from earlier files (a roster import) directly at `stage`, with its key dates, marked
+    /// archival by {MemberRegisteredFromArchive}. Only the dates are checked (in order, none in the future, the stage's
+    /// own date given, none of a later stage); from here on every record goes through the full rules.
+    /// @dev Same authorization as {register}. A probationary member's probation ends one year after the branch meeting.
+    /// @param memberKey A random 32-byte key the institution keeps mapped to the person.
+    /// @param orgId The organization holding the member (not the consortium).
+    /// @param stage Applicant, Activist, Candidate, Probationary or Full.
+    /// @param dates The key dates; an earlier stage's date may be 0 when the files do not give it.
+    /// @param recordHashes The archival records' hashes in chain order, at least one per given date; the last becomes
+    /// the chain head.
+    function registerArchival(
+        bytes32 memberKey,
+        uint32 orgId,
+        Stage stage,
+        ArchivalDates calldata dates,
+        bytes32[] calldata recordHashes
+    ) external;
 
     /// @notice Appends a record that does not change the stage (talks, filings, reviews, meetings…).
     function append(bytes32 memberKey, bytes32 prevHead, bytes32 recordHash, uint32 effectiveDay) external;

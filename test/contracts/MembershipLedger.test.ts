@@ -184,6 +184,197 @@ describe("MembershipLedger", function () {
     });
   });
 
+  describe("registerArchival", function () {
+    const NO_DATES = { applicationDay: 0, activistDay: 0, candidateDay: 0, branchMeetingDay: 0, conversionDay: 0 };
+    const FULL_DATES = {
+      applicationDay: dayOf("2015-03-01"),
+      activistDay: dayOf("2015-09-10"),
+      candidateDay: dayOf("2016-10-12"),
+      branchMeetingDay: dayOf("2017-05-20"),
+      conversionDay: dayOf("2018-05-25"),
+    };
+    const hashes = (count: number) => Array.from({ length: count }, () => randomKey());
+
+    it("should enter a full member from earlier files with its key dates, marked archival, one RecordAppended per record", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const memberKey = randomKey();
+      const records = hashes(5);
+
+      const tx = membership.connect(signers.branchClerkA).registerArchival(memberKey, ids.branchA, Stage.Full, FULL_DATES, records);
+
+      await expect(tx)
+        .to.emit(membership, "MemberRegisteredFromArchive")
+        .withArgs(memberKey, ids.branchA, Stage.Full, Object.values(FULL_DATES));
+      for (const record of records) await expect(tx).to.emit(membership, "RecordAppended").withArgs(memberKey, record);
+      await expect(tx).to.emit(membership, "StageChanged").withArgs(memberKey, Stage.Full, FULL_DATES.conversionDay);
+      await expect(tx).not.to.emit(membership, "MemberRegistered");
+      const m = await membership.member(memberKey);
+      expect(m.orgId).to.equal(ids.branchA);
+      expect(m.stage).to.equal(Stage.Full);
+      expect(m.activistDay).to.equal(FULL_DATES.activistDay);
+      expect(m.candidateDay).to.equal(FULL_DATES.candidateDay);
+      expect(m.branchMeetingDay).to.equal(FULL_DATES.branchMeetingDay);
+      expect(m.probationEndDay).to.equal(dayOf("2018-05-20"));
+      expect(m.lastEffectiveDay).to.equal(FULL_DATES.conversionDay);
+      expect(m.recordCount).to.equal(5);
+      expect(m.head).to.equal(records[4]);
+    });
+
+    it("should hold an archival probationary member to the full rules afterwards: conversion not before a year from the branch meeting", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const memberKey = randomKey();
+      const records = hashes(4);
+      const dates = { ...FULL_DATES, conversionDay: 0, branchMeetingDay: dayOf("2025-01-15") };
+      await membership.connect(signers.attesterA).registerArchival(memberKey, ids.branchA, Stage.Probationary, dates, records);
+
+      await expect(membership.connect(signers.attesterA).convert(memberKey, records[3], randomKey(), dayOf("2026-01-14")))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerProbationNotOver")
+        .withArgs(dayOf("2026-01-14"), dayOf("2026-01-15"));
+      await expect(membership.connect(signers.attesterA).convert(memberKey, records[3], randomKey(), dayOf("2026-01-15")))
+        .to.emit(membership, "StageChanged")
+        .withArgs(memberKey, Stage.Full, dayOf("2026-01-15"));
+    });
+
+    it("should hold an archival activist to the one-year wait before candidacy", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const memberKey = randomKey();
+      const [head] = hashes(1);
+      const dates = { ...NO_DATES, activistDay: dayOf("2025-03-10") };
+      await membership.connect(signers.branchClerkA).registerArchival(memberKey, ids.branchA, Stage.Activist, dates, [head]);
+
+      await expect(membership.connect(signers.branchClerkA).selectCandidate(memberKey, head, randomKey(), dayOf("2026-03-09")))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerCandidateTooEarly")
+        .withArgs(dayOf("2026-03-09"), dayOf("2026-03-10"));
+    });
+
+    it("should refuse a member key already registered", async function () {
+      const c = await loadFixture(deployConsortiumAtNoon);
+      const { memberKey } = await registerAt(c, c.signers.branchClerkA, c.ids.branchA);
+
+      await expect(
+        c.membership.connect(c.signers.branchClerkA).registerArchival(memberKey, c.ids.branchA, Stage.Full, FULL_DATES, hashes(5))
+      )
+        .to.be.revertedWithCustomError(c.membership, "MembershipLedgerMemberExists")
+        .withArgs(memberKey);
+    });
+
+    it("should refuse an account that may not write for the organization", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+
+      await expect(membership.connect(signers.attesterB).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(5)))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
+        .withArgs(ids.branchA, signers.attesterB.address);
+      await expect(membership.connect(signers.outsider).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(5)))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
+        .withArgs(ids.branchA, signers.outsider.address);
+    });
+
+    it("should refuse the consortium as the member's organization", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+
+      await expect(membership.connect(signers.governance).registerArchival(randomKey(), ids.consortium, Stage.Full, FULL_DATES, hashes(5)))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerInvalidOrganization")
+        .withArgs(ids.consortium);
+    });
+
+    it("should refuse while the consortium is paused", async function () {
+      const { registry, membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      await registry.connect(signers.governance).pause();
+
+      await expect(
+        membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(5))
+      ).to.be.revertedWithCustomError(membership, "MembershipLedgerPaused");
+    });
+
+    for (const [name, stage] of [
+      ["None", Stage.None],
+      ["Cancelled", Stage.Cancelled],
+    ] as const) {
+      it(`should refuse stage ${name}`, async function () {
+        const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+
+        await expect(membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, stage, FULL_DATES, hashes(5)))
+          .to.be.revertedWithCustomError(membership, "MembershipLedgerInvalidArchivalStage")
+          .withArgs(stage);
+      });
+    }
+
+    it("should refuse a stage without its own date, and a date of a later stage", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const enter = (stage: number, dates: typeof FULL_DATES) =>
+        membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, stage, dates, hashes(5));
+
+      await expect(enter(Stage.Candidate, { ...NO_DATES, applicationDay: FULL_DATES.applicationDay }))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerArchivalDateMismatch")
+        .withArgs(Stage.Candidate, 2);
+      await expect(enter(Stage.Probationary, FULL_DATES))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerArchivalDateMismatch")
+        .withArgs(Stage.Probationary, 4);
+    });
+
+    it("should accept an earlier stage's date missing from the files", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const memberKey = randomKey();
+      const dates = { ...FULL_DATES, applicationDay: 0, activistDay: 0 };
+
+      await expect(membership.connect(signers.branchClerkA).registerArchival(memberKey, ids.branchA, Stage.Full, dates, hashes(3)))
+        .to.emit(membership, "MemberRegisteredFromArchive");
+      expect((await membership.member(memberKey)).activistDay).to.equal(0);
+    });
+
+    it("should refuse key dates out of order, naming the later date and the one before it", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const dates = { ...FULL_DATES, candidateDay: dayOf("2015-09-09") };
+
+      await expect(membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Full, dates, hashes(5)))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerArchivalDatesOutOfOrder")
+        .withArgs(dayOf("2015-09-09"), FULL_DATES.activistDay);
+    });
+
+    it("should accept two steps on the same day", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const dates = { ...NO_DATES, applicationDay: dayOf("2024-09-01"), activistDay: dayOf("2024-09-01") };
+
+      await expect(membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Activist, dates, hashes(2)))
+        .not.to.be.reverted;
+    });
+
+    it("should accept the latest date today and refuse it tomorrow", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const today = Number(await membership.today());
+      const enter = (day: number) =>
+        membership
+          .connect(signers.branchClerkA)
+          .registerArchival(randomKey(), ids.branchA, Stage.Applicant, { ...NO_DATES, applicationDay: day }, hashes(1));
+
+      await expect(enter(today)).not.to.be.reverted;
+      await expect(enter(today + 1))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerFutureDate")
+        .withArgs(today + 1, today);
+    });
+
+    it("should refuse fewer record hashes than given dates", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+
+      await expect(membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(4)))
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerArchivalRecordCount")
+        .withArgs(4, 5);
+    });
+
+    it("should refuse a zero record hash", async function () {
+      const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
+      const memberKey = randomKey();
+
+      await expect(
+        membership
+          .connect(signers.branchClerkA)
+          .registerArchival(memberKey, ids.branchA, Stage.Full, FULL_DATES, [...hashes(4), ethers.ZeroHash])
+      )
+        .to.be.revertedWithCustomError(membership, "MembershipLedgerZeroRecordHash")
+        .withArgs(memberKey);
+    });
+  });
+
   describe("append", function () {
     it("should link a record after the head and count it", async function () {
       const c = await loadFixture(deployConsortiumAtNoon);

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
-import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
-import { deployConsortium, OrgKind, Role } from "../helpers/fixture";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployConsortium, OrgKind, randomKey, Role, TransferKind } from "../helpers/fixture";
 
 const UNKNOWN_ORG = 99;
 
@@ -188,6 +188,224 @@ describe("OrgRegistry", function () {
         registry,
         "OrgRegistryEmptyName",
       );
+    });
+  });
+
+  describe("renameOrganization", function () {
+    it("should let an admin of an ancestor and governance rename a general branch and a branch", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      await expect(registry.connect(signers.adminA).renameOrganization(ids.branchA, "计算机学院本科生党支部"))
+        .to.emit(registry, "OrganizationRenamed")
+        .withArgs(ids.branchA, "计算机学院本科生党支部", signers.adminA.address);
+      expect(await registry.organizationName(ids.branchA)).to.equal("计算机学院本科生党支部");
+
+      await expect(registry.renameOrganization(ids.generalBranchA, "计算机与人工智能学院党总支"))
+        .to.emit(registry, "OrganizationRenamed")
+        .withArgs(ids.generalBranchA, "计算机与人工智能学院党总支", signers.governance.address);
+      expect(await registry.organizationName(ids.generalBranchA)).to.equal("计算机与人工智能学院党总支");
+      // Only the name moves: the place in the tree is the one registered.
+      expect(await registry.organization(ids.branchA)).to.deep.equal([
+        BigInt(ids.generalBranchA),
+        BigInt(ids.committeeA),
+        BigInt(OrgKind.Branch),
+        false,
+      ]);
+    });
+
+    it("should let a general-branch admin rename a branch below it, not the general branch itself", async function () {
+      const { registry, ids, signers, spare } = await loadFixture(deployWithSpares);
+      const admin = spare.generalBranchAdmin;
+      await registry.connect(signers.adminA).grantRole(ids.generalBranchA, admin.address, Role.OrgAdmin);
+
+      await expect(registry.connect(admin).renameOrganization(ids.branchA, "第一党支部")).to.emit(registry, "OrganizationRenamed");
+      await expect(registry.connect(admin).renameOrganization(ids.generalBranchA, "新党总支"))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryNotAdmin")
+        .withArgs(ids.committeeA, admin.address);
+    });
+
+    it("should refuse the branch's own admin, an attester, an outsider and another university's admin", async function () {
+      const { registry, ids, signers, spare } = await loadFixture(deployWithSpares);
+      const branchAdmin = spare.generalBranchAdmin;
+      await registry.connect(signers.adminA).grantRole(ids.branchA, branchAdmin.address, Role.OrgAdmin);
+      for (const caller of [branchAdmin, signers.branchClerkA, signers.attesterA, signers.outsider, signers.adminB]) {
+        await expect(registry.connect(caller).renameOrganization(ids.branchA, "改名"))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryNotAdmin")
+          .withArgs(ids.generalBranchA, caller.address);
+      }
+      expect(await registry.organizationName(ids.branchA)).to.equal("计算机学院本科生第一党支部");
+    });
+
+    it("should refuse the consortium and a committee, whose names are governance's", async function () {
+      const { registry, ids } = await loadFixture(deployConsortium);
+      for (const [orgId, kind] of [
+        [ids.consortium, OrgKind.Consortium],
+        [ids.committeeA, OrgKind.Committee],
+      ]) {
+        await expect(registry.renameOrganization(orgId, "改名"))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryNotBranch")
+          .withArgs(orgId, kind);
+      }
+    });
+
+    it("should refuse an unknown organization, an empty name and a closed branch", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      await expect(registry.renameOrganization(UNKNOWN_ORG, "改名"))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
+        .withArgs(UNKNOWN_ORG);
+      await expect(registry.connect(signers.adminA).renameOrganization(ids.branchA, "")).to.be.revertedWithCustomError(
+        registry,
+        "OrgRegistryEmptyName",
+      );
+      await registry.connect(signers.adminA).closeOrganization(ids.branchA);
+      await expect(registry.connect(signers.adminA).renameOrganization(ids.branchA, "改名"))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryOrganizationClosed")
+        .withArgs(ids.branchA);
+    });
+  });
+
+  describe("closeOrganization", function () {
+    it("should let an admin of an ancestor close a branch, which keeps its place, name and key history", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      expect(await registry.isClosed(ids.branchA)).to.equal(false);
+      const closedAt = await blockOf(registry.connect(signers.adminA).closeOrganization(ids.branchA));
+
+      await expect(registry.connect(signers.adminB).closeOrganization(ids.branchB))
+        .to.emit(registry, "OrganizationClosed")
+        .withArgs(ids.branchB, signers.adminB.address);
+      expect(await registry.isClosed(ids.branchA)).to.equal(true);
+      expect(await registry.organizationName(ids.branchA)).to.equal("计算机学院本科生第一党支部");
+      expect(await registry.organization(ids.branchA)).to.deep.equal([
+        BigInt(ids.generalBranchA),
+        BigInt(ids.committeeA),
+        BigInt(OrgKind.Branch),
+        false,
+      ]);
+      // Records signed before the closing still check against the key that held the role then.
+      expect(await registry.hasRoleAt(ids.branchA, signers.branchClerkA.address, Role.Attester, closedAt)).to.equal(true);
+      expect(await registry.isClosed(ids.generalBranchA)).to.equal(false);
+    });
+
+    it("should refuse closing a general branch while a branch under it is open, then close it once that one is", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      await registry.connect(signers.adminA).registerOrganization(ids.generalBranchA, OrgKind.Branch, "第二党支部");
+      const secondBranch = 9;
+      await expect(registry.connect(signers.adminA).closeOrganization(ids.generalBranchA))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryOpenChildren")
+        .withArgs(ids.generalBranchA, 2);
+
+      await registry.connect(signers.adminA).closeOrganization(ids.branchA);
+      await expect(registry.connect(signers.adminA).closeOrganization(ids.generalBranchA))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryOpenChildren")
+        .withArgs(ids.generalBranchA, 1);
+
+      await registry.connect(signers.adminA).closeOrganization(secondBranch);
+      await expect(registry.connect(signers.adminA).closeOrganization(ids.generalBranchA))
+        .to.emit(registry, "OrganizationClosed")
+        .withArgs(ids.generalBranchA, signers.adminA.address);
+    });
+
+    it("should refuse closing twice", async function () {
+      const { registry, ids, signers } = await loadFixture(deployConsortium);
+      await registry.connect(signers.adminA).closeOrganization(ids.branchA);
+      await expect(registry.connect(signers.adminA).closeOrganization(ids.branchA))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryOrganizationClosed")
+        .withArgs(ids.branchA);
+    });
+
+    it("should refuse the branch's own admin, an attester, an outsider and another university's admin", async function () {
+      const { registry, ids, signers, spare } = await loadFixture(deployWithSpares);
+      const branchAdmin = spare.generalBranchAdmin;
+      await registry.connect(signers.adminA).grantRole(ids.branchA, branchAdmin.address, Role.OrgAdmin);
+      for (const caller of [branchAdmin, signers.branchClerkA, signers.attesterA, signers.outsider, signers.adminB]) {
+        await expect(registry.connect(caller).closeOrganization(ids.branchA))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryNotAdmin")
+          .withArgs(ids.generalBranchA, caller.address);
+      }
+      expect(await registry.isClosed(ids.branchA)).to.equal(false);
+    });
+
+    it("should refuse the consortium, a committee and an unknown organization", async function () {
+      const { registry, ids } = await loadFixture(deployConsortium);
+      await expect(registry.closeOrganization(ids.consortium))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryNotBranch")
+        .withArgs(ids.consortium, OrgKind.Consortium);
+      await expect(registry.closeOrganization(ids.committeeB))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryNotBranch")
+        .withArgs(ids.committeeB, OrgKind.Committee);
+      await expect(registry.closeOrganization(UNKNOWN_ORG))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
+        .withArgs(UNKNOWN_ORG);
+      await expect(registry.isClosed(UNKNOWN_ORG))
+        .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
+        .withArgs(UNKNOWN_ORG);
+    });
+
+    describe("a closed organization receives nothing new", function () {
+      async function closedBranchA() {
+        const consortium = await deployConsortium();
+        await consortium.registry.connect(consortium.signers.adminA).closeOrganization(consortium.ids.branchA);
+        return consortium;
+      }
+
+      it("should refuse an organization under it", async function () {
+        const { registry, ids, signers } = await loadFixture(closedBranchA);
+        await registry.connect(signers.adminA).closeOrganization(ids.generalBranchA);
+        await expect(registry.connect(signers.adminA).registerOrganization(ids.generalBranchA, OrgKind.Branch, "新党支部"))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryOrganizationClosed")
+          .withArgs(ids.generalBranchA);
+      });
+
+      it("should refuse a new role but still revoke one", async function () {
+        const { registry, ids, signers } = await loadFixture(closedBranchA);
+        await expect(registry.connect(signers.adminA).grantRole(ids.branchA, signers.outsider.address, Role.Attester))
+          .to.be.revertedWithCustomError(registry, "OrgRegistryOrganizationClosed")
+          .withArgs(ids.branchA);
+        await expect(registry.connect(signers.adminA).revokeRole(ids.branchA, signers.branchClerkA.address, Role.Attester))
+          .to.emit(registry, "RoleRevoked")
+          .withArgs(ids.branchA, signers.branchClerkA.address, Role.Attester, signers.adminA.address);
+      });
+
+      it("should let no key attest for it, not even the committee's attester", async function () {
+        const { registry, ids, signers } = await loadFixture(closedBranchA);
+        for (const account of [signers.branchClerkA, signers.attesterA]) {
+          expect(await registry.attestScope(ids.branchA, account.address)).to.deep.equal([false, false]);
+        }
+        expect(await registry.attestScope(ids.generalBranchA, signers.attesterA.address)).to.deep.equal([false, true]);
+      });
+
+      it("should have no approving committee, so nothing is approved for it", async function () {
+        const { registry, ids, signers } = await loadFixture(closedBranchA);
+        expect(await registry.approvingCommitteeOf(ids.branchA)).to.equal(0);
+        expect(await registry.approveScope(ids.branchA, signers.attesterA.address)).to.deep.equal([false, 0n, false]);
+        expect(await registry.approvingCommitteeOf(ids.generalBranchA)).to.equal(ids.committeeA);
+      });
+
+      it("should make MembershipLedger refuse to enroll a member in it", async function () {
+        const { membership, ids, signers } = await loadFixture(closedBranchA);
+        const today = Number(await membership.today());
+        await expect(membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), today))
+          .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
+          .withArgs(ids.branchA, signers.branchClerkA.address);
+      });
+
+      it("should make TransferLedger refuse a transfer into it", async function () {
+        const { registry, membership, transfers, ids, signers } = await loadFixture(deployConsortium);
+        const memberKey = randomKey();
+        await membership.connect(signers.attesterB).register(memberKey, ids.branchB, randomKey(), Number(await membership.today()));
+        await registry.connect(signers.adminA).closeOrganization(ids.branchA);
+        const request = {
+          transferId: randomKey(),
+          memberKey,
+          toOrgId: ids.branchA,
+          destinationHash: ethers.ZeroHash,
+          kind: TransferKind.Materials,
+          validUntil: (await time.latest()) + 30 * 86_400,
+          letterHash: randomKey(),
+        };
+        await expect(transfers.connect(signers.attesterB).issue(request))
+          .to.be.revertedWithCustomError(transfers, "TransferLedgerInvalidDestination")
+          .withArgs(ids.branchA, ethers.ZeroHash);
+      });
     });
   });
 
@@ -602,6 +820,13 @@ describe("OrgRegistry", function () {
         "OrgRegistryRenounceDisabled",
       );
       expect(await registry.owner()).to.equal(signers.governance.address);
+    });
+
+    it("should refuse renouncing by anyone but governance", async function () {
+      const { registry, signers } = await loadFixture(deployConsortium);
+      await expect(registry.connect(signers.adminA).renounceOwnership())
+        .to.be.revertedWithCustomError(registry, "OwnableUnauthorizedAccount")
+        .withArgs(signers.adminA.address);
     });
 
     it("should move governance to a multisig in two steps", async function () {

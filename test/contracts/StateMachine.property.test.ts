@@ -20,6 +20,7 @@ const { ZeroHash } = ethers;
 type University = "A" | "B" | "C";
 type MemberAction =
   | "register"
+  | "registerArchival"
   | "append"
   | "selectActivist"
   | "selectCandidate"
@@ -42,6 +43,12 @@ type MemberOp = {
   staleHead: boolean;
   zeroRecord: boolean;
   dateMode: "forward" | "backwards" | "future";
+  /** Whether "next" enters a new member from earlier files rather than as applicant. */
+  fromArchive: boolean;
+  /** The stage an archival entry claims (None and Cancelled are refused). */
+  archivalStage: number;
+  /** One thing wrong with an archival entry, or none. */
+  archivalFlaw: "none" | "ownDateMissing" | "laterDateGiven" | "earlierDateMissing" | "fewerHashes";
   /** Days after the previous record (or, for a registration, in 15-day steps after FIRST_DAY). */
   gap: number;
   /** Days around a rule's boundary: one year after activist selection, the end of probation. */
@@ -87,6 +94,7 @@ const memberOp: fc.Arbitrary<MemberOp> = fc.record({
     often(
       fc.constantFrom<MemberAction>(
         "register",
+        "registerArchival",
         "append",
         "selectActivist",
         "selectCandidate",
@@ -110,6 +118,15 @@ const memberOp: fc.Arbitrary<MemberOp> = fc.record({
     often(fc.constant("right" as const), 12),
     often(fc.constant("approver" as const), 3),
     often(fc.constantFrom("branchClerk" as const, "otherUniversity" as const, "outsider" as const), 1),
+  ),
+  fromArchive: oneIn(3),
+  archivalStage: fc.oneof(
+    often(fc.integer({ min: Stage.Applicant, max: Stage.Full }), 20),
+    often(fc.constantFrom(Stage.None, Stage.Cancelled), 1),
+  ),
+  archivalFlaw: fc.oneof(
+    often(fc.constant("none" as const), 12),
+    often(fc.constantFrom("ownDateMissing" as const, "laterDateGiven" as const, "earlierDateMissing" as const, "fewerHashes" as const), 1),
   ),
   registerOrg: fc.oneof(
     often(fc.constantFrom("branchA" as const, "branchB" as const), 10),
@@ -179,6 +196,7 @@ const anyOp: fc.Arbitrary<Op> = fc.oneof(often(memberOp, 12), often(transferOp, 
  */
 const REQUIRED_SUCCESSES = [
   ["register"],
+  ["registerArchival"],
   ["selectActivist"],
   ["selectCandidate"],
   ["admit"],
@@ -282,10 +300,10 @@ function monthEndOf(day: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0) / 1000 / DAY;
 }
 
-function nextAction(stage: number, probationOutcome: ProbationOutcome): MemberAction {
+function nextAction(stage: number, op: MemberOp): MemberAction {
   switch (stage) {
     case Stage.None:
-      return "register";
+      return op.fromArchive ? "registerArchival" : "register";
     case Stage.Applicant:
       return "selectActivist";
     case Stage.Activist:
@@ -293,10 +311,31 @@ function nextAction(stage: number, probationOutcome: ProbationOutcome): MemberAc
     case Stage.Candidate:
       return "admit";
     case Stage.Probationary:
-      return probationOutcome;
+      return op.probationOutcome;
     default:
       return "append";
   }
+}
+
+/**
+ * The key dates of an archival entry at the op's stage, near the chain rules' boundaries (a year from activist to
+ * candidate, a year of probation), sometimes out of order (a branch meeting before candidacy), in the future, or with
+ * the op's one flaw.
+ */
+function archivalDates(op: MemberOp, futureDay: number): number[] {
+  const application = FIRST_DAY + 15 * op.gap;
+  const activist = application + 30 + op.gap;
+  const candidate = addMonths(activist, 12) + op.boundary;
+  const branchMeeting = candidate + op.meetingOffset;
+  const conversion = addMonths(branchMeeting, 12) + op.boundary;
+  const stageIndex = op.archivalStage - Stage.Applicant;
+  const dates = [application, activist, candidate, branchMeeting, conversion].map((day, index) => (index <= stageIndex ? day : 0));
+  if (op.dateMode === "future" && stageIndex >= 0 && stageIndex < dates.length) dates[stageIndex] = futureDay;
+  if (op.dateMode === "backwards" && stageIndex > 0 && stageIndex < dates.length) dates[stageIndex] = dates[stageIndex - 1] - 1;
+  if (op.archivalFlaw === "ownDateMissing" && stageIndex >= 0 && stageIndex < dates.length) dates[stageIndex] = 0;
+  if (op.archivalFlaw === "laterDateGiven" && stageIndex + 1 < dates.length) dates[stageIndex + 1] = conversion;
+  if (op.archivalFlaw === "earlierDateMissing" && stageIndex > 0) dates[op.gap % stageIndex] = 0;
+  return dates;
 }
 
 /** Sends the transaction and checks it against the model's prediction: success, or the predicted custom error. */
@@ -313,8 +352,9 @@ async function runMemberOp(op: MemberOp, model: ReferenceModel, h: Harness) {
   const { membership, ids, signers } = h.c;
   const key = h.memberKeys[op.member];
   const m = model.member(key);
-  const action = op.action === "next" ? nextAction(m.stage, op.probationOutcome) : op.action;
-  const orgId = action === "register" ? ids[op.registerOrg] : m.orgId;
+  const action = op.action === "next" ? nextAction(m.stage, op) : op.action;
+  const registers = action === "register" || action === "registerArchival";
+  const orgId = registers ? ids[op.registerOrg] : m.orgId;
   const university = h.universityOf(orgId);
   const needsApprover = ["admit", "extendProbation", "convert", "cancel"].includes(action);
   const caller = {
@@ -343,6 +383,19 @@ async function runMemberOp(op: MemberOp, model: ReferenceModel, h: Harness) {
       const day = op.dateMode === "future" ? futureDay : FIRST_DAY + 15 * op.gap;
       errorName = model.register(by, key, orgId, recordHash, day);
       send = () => ledger.register(key, orgId, recordHash, day);
+      break;
+    }
+    case "registerArchival": {
+      const dates = archivalDates(op, futureDay);
+      const given = dates.filter((day) => day !== 0).length;
+      const recordHashes = Array.from({ length: Math.max(1, op.archivalFlaw === "fewerHashes" ? given - 1 : given + (op.gap % 2)) }, () =>
+        h.fresh("record"),
+      );
+      if (op.zeroRecord) recordHashes[recordHashes.length - 1] = ZeroHash;
+      errorName = model.registerArchival(by, key, orgId, op.archivalStage, dates, recordHashes);
+      const [applicationDay, activistDay, candidateDay, branchMeetingDay, conversionDay] = dates;
+      const struct = { applicationDay, activistDay, candidateDay, branchMeetingDay, conversionDay };
+      send = () => ledger.registerArchival(key, orgId, op.archivalStage, struct, recordHashes);
       break;
     }
     case "append":
@@ -382,7 +435,7 @@ async function runMemberOp(op: MemberOp, model: ReferenceModel, h: Harness) {
     }
   }
   await expectOutcome(h, errorName, send);
-  if (errorName === undefined && action !== "register") h.rememberPreviousHead(key, m.head);
+  if (errorName === undefined && !registers) h.rememberPreviousHead(key, m.head);
   h.countSuccess(action, errorName);
 }
 
