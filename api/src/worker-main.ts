@@ -6,6 +6,7 @@ import { loadConfig } from "./config";
 import { createDataSource } from "./data-access";
 import { connectExternalChain, createWorker } from "./instance";
 import { createLogger } from "./lib/logger";
+import { settlesWithin } from "./lib/shutdown";
 import { createInstitution } from "./server";
 
 async function main(): Promise<void> {
@@ -19,13 +20,16 @@ async function main(): Promise<void> {
   worker.start();
   logger.info({ sender: await chain.signer.getAddress(), logId: config.logId }, "anchoring worker running");
 
+  // The round under way finishes or, past the grace period, is abandoned: its journal lets the next worker follow it up.
   const shutdown = async () => {
-    await worker.stop();
+    if (!(await settlesWithin(worker.stop(), config.shutdownGraceMs))) {
+      logger.warn({ graceMs: config.shutdownGraceMs }, "the anchoring round was abandoned: the next start follows up its journal");
+    }
     await dataSource.destroy();
     process.exit(0);
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", () => void shutdown());
+  process.once("SIGTERM", () => void shutdown());
 }
 
 main().catch((error) => {

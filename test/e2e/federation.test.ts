@@ -176,7 +176,14 @@ describe("federation: a transfer between two instances", function () {
   });
 
   it("should let B's approver accept: the member arrives at B with A's records unchanged", async function () {
-    const accepted = await b.approver.call<TransferView>("POST", `/api/transfers/${transfer.id}/accept`);
+    const accepting = await b.approver.call<TransferView>("POST", `/api/transfers/${transfer.id}/accept`);
+    expect(accepting.state).to.equal("ACCEPTING");
+    // The member is imported once the chain's acceptance is final.
+    const accepted = await poll(
+      "B's transfer to leave ACCEPTING",
+      () => b.approver.call<TransferView>("GET", `/api/transfers/${transfer.id}`),
+      (current) => current.state !== "ACCEPTING",
+    );
     expect(accepted.state).to.equal("ACCEPTED");
     expect(accepted.memberId).to.be.a("string");
     memberAtB = accepted.memberId!;

@@ -3,7 +3,9 @@
 import { decodeChainError, type ConsortiumAddresses } from "../chain";
 import type { ChainCall, OutboxError, OutboxItem, Repositories } from "../data-access";
 import { batchable, encodeBatch, type EncodedTransaction } from "./encoding";
-import { unlessUnavailable, type ChainProvider } from "./journal";
+import type { ChainProvider } from "../chain/provider";
+import { unlessUnavailable } from "./journal";
+import { BLOCKED_BY_EARLIER_FAILURE } from "./recovery";
 
 /**
  * The next batch: pending items in id order, one contract, at most one item per subject, stopping at the first item
@@ -30,7 +32,7 @@ export async function nextBatch(repositories: Repositories, maxSize: number): Pr
 
 function blockedBy(blocker: OutboxItem): OutboxError {
   return {
-    name: "BlockedByEarlierFailure",
+    name: BLOCKED_BY_EARLIER_FAILURE,
     args: [blocker.id],
     message: `outbox item ${blocker.id} of the same member was refused by the chain (${blocker.error?.name}); this one depends on it`,
   };

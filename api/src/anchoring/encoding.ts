@@ -3,6 +3,7 @@
 import type { Interface } from "ethers";
 import { CheckpointLog__factory } from "../../../typechain-types/factories/contracts/CheckpointLog__factory";
 import { MembershipLedger__factory } from "../../../typechain-types/factories/contracts/MembershipLedger__factory";
+import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
 import { TransferLedger__factory } from "../../../typechain-types/factories/contracts/TransferLedger__factory";
 import type { ConsortiumAddresses } from "../chain";
 import type { ChainCall, OutboxContract } from "../data-access";
@@ -11,12 +12,14 @@ const INTERFACES: Record<OutboxContract, Interface> = {
   membership: MembershipLedger__factory.createInterface(),
   transfers: TransferLedger__factory.createInterface(),
   checkpoints: CheckpointLog__factory.createInterface(),
+  registry: OrgRegistry__factory.createInterface(),
 };
 
 const ADDRESS_OF: Record<OutboxContract, keyof ConsortiumAddresses> = {
   membership: "membership",
   transfers: "transfers",
   checkpoints: "checkpoints",
+  registry: "registry",
 };
 
 export interface EncodedTransaction {

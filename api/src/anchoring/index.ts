@@ -1,3 +1,3 @@
 export { AnchoringWorker, type AnchoringOptions, type WorkerDependencies } from "./worker";
 export { LogTree, LogGapError } from "./log-tree";
-export { ChainUnavailableError, type ChainProvider } from "./journal";
+export { ChainUnavailableError } from "./journal";

@@ -1,16 +1,12 @@
 // Sending with a write-ahead journal. A transaction is signed, stored with its outbox items in one database
 // transaction, and only then broadcast. After a crash the worker finds it by hash and broadcasts the same bytes
 // again: the chain sees one transaction, never two, whatever moment the process died at.
-import { Transaction, type Provider, type Signer } from "ethers";
-import { decodeChainError } from "../chain";
+import { Transaction, type Signer } from "ethers";
+import { decodeChainError, type ConsortiumAddresses } from "../chain";
 import type { ChainTransaction, Repositories } from "../data-access";
 import type { Logger } from "../lib/logger";
-
-/** What the worker needs of a JSON-RPC provider (ethers' JsonRpcProvider or Hardhat's in-process one). */
-export type ChainProvider = Pick<
-  Provider,
-  "getTransactionReceipt" | "getTransactionCount" | "getBlockNumber" | "getBlock" | "estimateGas" | "getFeeData" | "call"
-> & { send(method: string, params: unknown[]): Promise<unknown> };
+import type { ChainProvider } from "../chain/provider";
+import { findOnChain } from "./chain-evidence";
 
 export interface JournalContext {
   provider: ChainProvider;
@@ -24,10 +20,22 @@ export interface JournalContext {
   logger: Logger;
   /** When this process last broadcast each transaction: a pending one is broadcast again only after a while. */
   lastBroadcast: Map<string, number>;
+  /** The contracts, and the deployment's block, where the search for a write already on chain starts. */
+  addresses: ConsortiumAddresses;
+  fromBlock: number;
+  /** When (block, time) this process first saw each unmined transaction's nonce used: see followSigned. */
+  nonceUsedSince: Map<string, { block: number; at: number }>;
 }
 
 /** A transaction still unmined this long after its last broadcast is broadcast again (the node may have lost it). */
 const REBROADCAST_AFTER_MS = 5_000;
+/**
+ * A node may count a nonce as used before it serves the mined transaction's receipt. A transaction whose nonce is
+ * used, with no receipt, no block and no effect on chain, is taken for replaced only once a later block was mined and
+ * this long has passed since the nonce was first seen used, or after the longer wait on a chain that mines no block.
+ */
+const REPLACED_AFTER_MS = 2_000;
+const REPLACED_WITHOUT_NEW_BLOCK_AFTER_MS = 30_000;
 
 export class ChainUnavailableError extends Error {
   constructor(message: string) {
@@ -111,19 +119,51 @@ async function followSigned(context: JournalContext, transaction: ChainTransacti
   if (receipt) return noteMined(context, transaction, receipt);
   const chainNonce = await provider.getTransactionCount(transaction.sender, "latest");
   if (chainNonce <= transaction.nonce) {
+    context.nonceUsedSince.delete(transaction.hash);
     // Broadcast at once what this process never sent (a crashed predecessor's), later what it sent a while ago.
     const last = context.lastBroadcast.get(transaction.hash);
     if (last === undefined || Date.now() - last > REBROADCAST_AFTER_MS) await broadcast(context, transaction);
     return;
   }
-  // The nonce is used. Read the receipt once more: it may have been mined between the two reads.
+  // The nonce is used: by this transaction (whose receipt the node may not serve yet) or by another one.
   const late = await provider.getTransactionReceipt(transaction.hash);
   if (late) return noteMined(context, transaction, late);
+  // Mined, its receipt not served yet: wait for it, since only the receipt says whether it reverted.
+  if ((await provider.getTransaction(transaction.hash))?.blockNumber != null) return;
+  const block = await minedEffectOf(context, transaction);
+  if (block) return noteMined(context, transaction, { ...block, status: 1 });
+  if (!(await surelyReplaced(context, transaction))) return;
+  context.nonceUsedSince.delete(transaction.hash);
   context.logger.warn({ hash: transaction.hash, nonce: transaction.nonce }, "transaction replaced: its items go out again");
   await context.transaction(async (tx) => {
     await tx.chainTransactions.markReplaced(transaction.id);
     await tx.outbox.setStateOfTransaction(transaction.id, "PENDING");
   });
+}
+
+/** The block of `transaction` if the chain holds the effect of every item it carries, written by it. */
+async function minedEffectOf(context: JournalContext, transaction: ChainTransaction): Promise<{ blockNumber: number; blockHash: string } | null> {
+  const items = await context.repositories.outbox.listByTransaction(transaction.id);
+  let found: { blockNumber: number; blockHash: string } | null = null;
+  for (const item of items) {
+    const evidence = await findOnChain(context.provider, context.addresses, context.fromBlock, item.call);
+    if (evidence?.transactionHash.toLowerCase() !== transaction.hash) return null;
+    found = { blockNumber: evidence.blockNumber, blockHash: evidence.blockHash };
+  }
+  return found;
+}
+
+/** Another journaled transaction mined with the nonce, or a later block and a while without any sign of this one. */
+async function surelyReplaced(context: JournalContext, transaction: ChainTransaction): Promise<boolean> {
+  if (await context.repositories.chainTransactions.minedWithNonce(transaction.sender, transaction.nonce, transaction.id)) return true;
+  const latest = await context.provider.getBlockNumber();
+  const since = context.nonceUsedSince.get(transaction.hash);
+  if (since === undefined) {
+    context.nonceUsedSince.set(transaction.hash, { block: latest, at: Date.now() });
+    return false;
+  }
+  const waited = Date.now() - since.at;
+  return (latest > since.block && waited >= REPLACED_AFTER_MS) || waited >= REPLACED_WITHOUT_NEW_BLOCK_AFTER_MS;
 }
 
 async function followMined(context: JournalContext, transaction: ChainTransaction, latest: number): Promise<void> {
@@ -155,6 +195,7 @@ async function noteMined(
     context.logger.warn({ hash: transaction.hash }, "transaction reverted on chain: its items go out again");
   }
   context.lastBroadcast.delete(transaction.hash);
+  context.nonceUsedSince.delete(transaction.hash);
   await context.transaction(async (tx) => {
     await tx.chainTransactions.markMined(transaction.id, { number: receipt.blockNumber, hash: receipt.blockHash }, reverted);
     await tx.outbox.setStateOfTransaction(transaction.id, reverted ? "PENDING" : "MINED");

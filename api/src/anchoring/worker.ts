@@ -2,13 +2,18 @@
 // batches. When the chain is unreachable it backs off and tries again; nothing is lost, writes stay pending.
 import type { Signer } from "ethers";
 import { decodeChainError, type ConsortiumAddresses } from "../chain";
-import type { Repositories } from "../data-access";
+import { isDatabaseUnavailable, type Repositories } from "../data-access";
 import type { Logger } from "../lib/logger";
 import { PollingLoop } from "../lib/polling-loop";
 import { nextBatch, preflight } from "./batches";
-import { checkpointIfDue, type CheckpointPolicy } from "./checkpointer";
-import { followUp, signJournalAndSend, type ChainProvider, type JournalContext } from "./journal";
+import { adminCheckpointIfDue, checkpointIfDue, type CheckpointPolicy } from "./checkpointer";
+import type { ChainProvider } from "../chain/provider";
+import { followUp, signJournalAndSend, type JournalContext } from "./journal";
 import { LogTree } from "./log-tree";
+import { reexamineFailed, settleRefusal, type Reexamination } from "./recovery";
+
+/** How often failed items are looked at again (their write may have appeared on chain, their reason passed). */
+const REEXAMINE_FAILED_EVERY_MS = 30_000;
 
 export interface AnchoringOptions extends CheckpointPolicy {
   confirmations: number;
@@ -29,11 +34,16 @@ export interface WorkerDependencies {
   now(): Date;
   /** Shared with the API's proof builder when both run in one process. */
   tree?: LogTree;
+  /** The consortium's deployment block, where searches of the chain's events start (0: from genesis). */
+  fromBlock?: number;
 }
 
 export class AnchoringWorker {
   private readonly tree: LogTree;
   private readonly lastBroadcast = new Map<string, number>();
+  private readonly nonceUsedSince = new Map<string, { block: number; at: number }>();
+  /** Failed items are first looked at in the first round, so that a new version heals what an old one left. */
+  private lastReexamined = 0;
   private readonly loop: PollingLoop<number>;
 
   constructor(private readonly deps: WorkerDependencies, private readonly options: AnchoringOptions) {
@@ -69,22 +79,35 @@ export class AnchoringWorker {
   private async sendRound(): Promise<number> {
     const context = await this.journalContext();
     let sent = 0;
+    if (Date.now() - this.lastReexamined >= REEXAMINE_FAILED_EVERY_MS) await this.reexamine(context);
     for (;;) {
       await followUp(context);
       await checkpointIfDue(this.deps.repositories, this.deps.transaction, this.tree, this.options, this.deps.now());
+      await adminCheckpointIfDue(this.deps.repositories, this.deps.transaction, this.options, this.deps.now());
+      // Stopping: what was sent is followed up; the rest stays pending for the next start.
+      if (this.loop.stopping) return sent;
       const batch = await nextBatch(this.deps.repositories, this.options.batchSize);
       if (batch.length === 0) return sent;
       const checked = await preflight(this.deps.provider, this.deps.addresses, context.sender, batch);
       if (!checked.ok) {
-        for (const { item, error } of checked.refused) {
-          this.deps.logger.warn({ outboxId: item.id, error: error.name }, "the chain refuses an outbox item");
-          await this.deps.repositories.outbox.markFailed(item.id, error);
-        }
+        for (const { item, error } of checked.refused) await settleRefusal(context, item, error);
         continue;
       }
       await signJournalAndSend(context, { ...checked.transaction, gasLimit: checked.gasLimit }, checked.items.map((item) => item.id));
       sent += checked.items.length;
     }
+  }
+
+  /** Looks at every failed item again now (an operator's request, a test); the worker also does so every while. */
+  async reexamineNow(): Promise<Reexamination> {
+    return this.reexamine(await this.journalContext());
+  }
+
+  private async reexamine(context: JournalContext): Promise<Reexamination> {
+    const result = await reexamineFailed(context);
+    this.lastReexamined = Date.now();
+    if (result.settled.length + result.requeued.length > 0) this.deps.logger.info(result, "failed outbox items looked at again");
+    return result;
   }
 
   /** Queues a checkpoint of the whole log now, whatever the policy (an operator closing the day, a test). */
@@ -93,7 +116,17 @@ export class AnchoringWorker {
     return checkpointIfDue(this.deps.repositories, this.deps.transaction, this.tree, policy, this.deps.now());
   }
 
+  /** Queues a checkpoint of the administrative log's head now, whatever the policy; returns its size, or null. */
+  async adminCheckpointNow(): Promise<number | null> {
+    const policy = { ...this.options, everyRecords: 1 };
+    return adminCheckpointIfDue(this.deps.repositories, this.deps.transaction, policy, this.deps.now());
+  }
+
   private report(error: unknown, retryInMs: number, alreadyFailing: boolean): void {
+    if (isDatabaseUnavailable(error)) {
+      if (!alreadyFailing) this.deps.logger.warn({ retryInMs, reason: (error as Error).message }, "database unreachable: anchoring waits");
+      return;
+    }
     const decoded = decodeChainError(error);
     if (decoded.kind === "unavailable") {
       if (!alreadyFailing) this.deps.logger.warn({ retryInMs, reason: decoded.message }, "chain unreachable: writes stay pending");
@@ -113,6 +146,9 @@ export class AnchoringWorker {
       repositories: this.deps.repositories,
       logger: this.deps.logger,
       lastBroadcast: this.lastBroadcast,
+      addresses: this.deps.addresses,
+      fromBlock: this.deps.fromBlock ?? 0,
+      nonceUsedSince: this.nonceUsedSince,
     };
   }
 }

@@ -4,13 +4,20 @@
 import type { Provider } from "ethers";
 import { CheckpointLog__factory } from "../../../typechain-types/factories/contracts/CheckpointLog__factory";
 import { MembershipLedger__factory } from "../../../typechain-types/factories/contracts/MembershipLedger__factory";
+import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
+import { TransferLedger__factory } from "../../../typechain-types/factories/contracts/TransferLedger__factory";
+
 import type { ConsortiumAddresses } from "./deployment";
+import type { TransferKind, TransferState } from "../domain/vocabulary";
+import { transferKindFromChain, transferStateFromChain } from "./codec";
 
 export interface ChainCheckpoint {
   readonly treeSize: number;
   readonly root: string;
   readonly blockNumber: number;
   readonly transactionHash: string;
+  /** The key that wrote it. */
+  readonly attester: string;
 }
 
 /** The contract's own summary of a log: its latest checkpoint and how many it has recorded. */
@@ -21,6 +28,10 @@ export interface CheckpointSummary {
 }
 
 export interface MemberHead {
+  /** The organization holding the member on the ledger (0 for an unknown member). */
+  readonly orgId: number;
+  /** IMembershipLedger.Stage: 0 none, 1 applicant … 5 full, 6 cancelled. */
+  readonly stage: number;
   readonly recordCount: number;
   /** The hash of the member's latest record; zero for an unknown member. */
   readonly head: string;
@@ -31,6 +42,15 @@ export interface AppendedRecordEvent {
   readonly recordHash: string;
   readonly blockNumber: number;
   readonly logIndex: number;
+  readonly transactionHash: string;
+}
+
+/** A member arriving in an organization on the ledger: registered there (also from an archive) or moved there. */
+export interface JoinedMemberEvent {
+  readonly memberKey: string;
+  readonly orgId: number;
+  readonly blockNumber: number;
+  readonly transactionHash: string;
 }
 
 export interface AuditChainReader {
@@ -41,8 +61,28 @@ export interface AuditChainReader {
   checkpointSummary(logId: number, blockNumber: number): Promise<CheckpointSummary>;
   /** member(memberKey) of each key at `blockNumber`, keyed by the member key as given. */
   memberHeads(memberKeys: readonly string[], blockNumber: number): Promise<Map<string, MemberHead>>;
+  /** Each transfer as TransferLedger holds it at `blockNumber` (null for one it does not hold), keyed by id as given. */
+  transfers(transferIds: readonly string[], blockNumber: number): Promise<Map<string, AuditedTransfer | null>>;
+  /** The committee (university) each organization belongs to at `blockNumber`, 0 for one the registry does not hold. */
+  committeesOf(orgIds: readonly number[], blockNumber: number): Promise<Map<number, number>>;
   /** Every RecordAppended event of these members in the block range, in chain order. */
   recordsAppended(memberKeys: readonly string[], fromBlock: number, toBlock: number): Promise<AppendedRecordEvent[]>;
+  /** Every MemberRegistered, MemberRegisteredFromArchive and MemberMoved (by its destination) in the range, in chain order. */
+  membersJoined(fromBlock: number, toBlock: number): Promise<JoinedMemberEvent[]>;
+  /** The key that sent each transaction, keyed by hash as given. */
+  sendersOf(transactionHashes: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** A transfer's facts the sweep compares: state (EXPIRED as stateOf reads it), parties and letter. */
+export interface AuditedTransfer {
+  readonly memberKey: string;
+  readonly kind: TransferKind;
+  readonly state: TransferState;
+  readonly fromOrgId: number;
+  /** 0 for an exported transfer. */
+  readonly toOrgId: number;
+  readonly letterHash: string;
+  readonly destinationHash: string | null;
 }
 
 export interface AuditReaderOptions {
@@ -63,11 +103,13 @@ const membershipInterface = MembershipLedger__factory.createInterface();
 
 export function createAuditChainReader(
   provider: Provider,
-  contracts: Pick<ConsortiumAddresses, "membership" | "checkpoints">,
+  contracts: Pick<ConsortiumAddresses, "registry" | "membership" | "checkpoints" | "transfers">,
   options: Partial<AuditReaderOptions> = {},
 ): AuditChainReader {
   const { maxBlockSpan, keysPerQuery, membersPerCall, concurrency } = { ...DEFAULT_OPTIONS, ...options };
   const checkpointLog = CheckpointLog__factory.connect(contracts.checkpoints, provider);
+  const transferLedger = TransferLedger__factory.connect(contracts.transfers, provider);
+  const registry = OrgRegistry__factory.connect(contracts.registry, provider);
 
   const logsInRange = async (topics: (string | string[])[], address: string, fromBlock: number, toBlock: number) => {
     const ranges = blockRanges(fromBlock, toBlock, maxBlockSpan);
@@ -92,12 +134,21 @@ export function createAuditChainReader(
           root: event.root as string,
           blockNumber: log.blockNumber,
           transactionHash: log.transactionHash,
+          attester: event.attester as string,
         };
       });
     },
     async checkpointSummary(logId, blockNumber) {
       const latest = await checkpointLog.latestCheckpoint(logId, { blockTag: blockNumber });
       return { treeSize: Number(latest.treeSize), root: latest.root, count: Number(latest.count) };
+    },
+    async committeesOf(orgIds, blockNumber) {
+      const count = Number(await registry.organizationCount({ blockTag: blockNumber }));
+      const answers = await mapConcurrently([...new Set(orgIds)], concurrency, async (orgId) => {
+        if (!Number.isInteger(orgId) || orgId < 1 || orgId > count) return [orgId, 0] as const;
+        return [orgId, Number((await registry.organization(orgId, { blockTag: blockNumber })).committeeId)] as const;
+      });
+      return new Map(answers);
     },
     async memberHeads(memberKeys, blockNumber) {
       // Many member() reads in one eth_call, through the ledger's own multicall (its writes are discarded by eth_call).
@@ -106,6 +157,25 @@ export function createAuditChainReader(
         return memberHeadsIn(result, keys.length).map((head, index) => [keys[index], head] as const);
       });
       return new Map(answers.flat());
+    },
+    async transfers(transferIds, blockNumber) {
+      const answers = await mapConcurrently(transferIds, concurrency, async (id) => {
+        const blockTag = { blockTag: blockNumber };
+        const state = transferStateFromChain(Number(await transferLedger.stateOf(id, blockTag)));
+        if (state === null) return [id, null] as const;
+        const stored = await transferLedger.transfer(id, blockTag);
+        const transfer: AuditedTransfer = {
+          memberKey: stored.memberKey.toLowerCase(),
+          kind: transferKindFromChain(Number(stored.kind)),
+          state,
+          fromOrgId: Number(stored.fromOrgId),
+          toOrgId: Number(stored.toOrgId),
+          letterHash: stored.letterHash.toLowerCase(),
+          destinationHash: /^0x0+$/.test(stored.destinationHash) ? null : stored.destinationHash.toLowerCase(),
+        };
+        return [id, transfer] as const;
+      });
+      return new Map(answers);
     },
     async recordsAppended(memberKeys, fromBlock, toBlock) {
       const topic = membershipInterface.getEvent("RecordAppended").topicHash;
@@ -120,7 +190,29 @@ export function createAuditChainReader(
         recordHash: log.data.toLowerCase(),
         blockNumber: log.blockNumber,
         logIndex: log.index,
+        transactionHash: log.transactionHash.toLowerCase(),
       }));
+    },
+    async membersJoined(fromBlock, toBlock) {
+      const [registered, archived, moved] = (["MemberRegistered", "MemberRegisteredFromArchive", "MemberMoved"] as const).map(
+        (name) => membershipInterface.getEvent(name).topicHash,
+      );
+      const logs = await logsInRange([[registered, archived, moved]], contracts.membership, fromBlock, toBlock);
+      // The organization is an indexed topic: the second for a registration, the third (toOrgId) for a move.
+      return inChainOrder(logs).map((log) => ({
+        memberKey: log.topics[1].toLowerCase(),
+        orgId: Number(log.topics[log.topics[0] === moved ? 3 : 2]),
+        blockNumber: log.blockNumber,
+        transactionHash: log.transactionHash.toLowerCase(),
+      }));
+    },
+    async sendersOf(transactionHashes) {
+      const answers = await mapConcurrently([...new Set(transactionHashes)], concurrency, async (hash) => {
+        const transaction = await provider.getTransaction(hash);
+        if (transaction === null) throw new Error(`the node does not return transaction ${hash}, whose event it returned`);
+        return [hash, transaction.from] as const;
+      });
+      return new Map(answers);
     },
   };
 }
@@ -130,10 +222,12 @@ export function createAuditChainReader(
 // answer member()'s static tuple of words.
 const WORD = 32;
 const MEMBER_CALL_BYTES = 4 + WORD;
-const MEMBER_SELECTOR = membershipInterface.getFunction("member")!.selector;
-const MULTICALL_SELECTOR = membershipInterface.getFunction("multicall")!.selector;
-const memberFields = membershipInterface.getFunction("member")!.outputs[0].components!.map((field) => field.name);
+const MEMBER_SELECTOR = membershipInterface.getFunction("member").selector;
+const MULTICALL_SELECTOR = membershipInterface.getFunction("multicall").selector;
+const memberFields = membershipInterface.getFunction("member").outputs[0].components!.map((field) => field.name);
 const RECORD_COUNT_WORD = memberFields.indexOf("recordCount");
+const ORG_WORD = memberFields.indexOf("orgId");
+const STAGE_WORD = memberFields.indexOf("stage");
 const HEAD_WORD = memberFields.indexOf("head");
 
 /**
@@ -159,7 +253,12 @@ function memberHeadsIn(result: string, count: number): MemberHead[] {
   const elements = array + WORD;
   return Array.from({ length: count }, (_, index) => {
     const tuple = elements + Number(word(elements + WORD * index)) + WORD;
-    return { recordCount: Number(word(tuple + WORD * RECORD_COUNT_WORD)), head: word(tuple + WORD * HEAD_WORD) };
+    return {
+      orgId: Number(word(tuple + WORD * ORG_WORD)),
+      stage: Number(word(tuple + WORD * STAGE_WORD)),
+      recordCount: Number(word(tuple + WORD * RECORD_COUNT_WORD)),
+      head: word(tuple + WORD * HEAD_WORD),
+    };
   });
 }
 

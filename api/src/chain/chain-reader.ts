@@ -1,6 +1,6 @@
 // Everything a proof verifier reads from the chain, behind one small interface: the CLI reads a node directly, the API
 // puts a cache in front (most of what a proof names can never change once mined).
-import { getAddress, isError, type Interface, type JsonRpcApiProvider } from "ethers";
+import { getAddress, isError, zeroPadValue, type Interface, type JsonRpcApiProvider, type Result } from "ethers";
 import { CheckpointLog__factory } from "../../../typechain-types/factories/contracts/CheckpointLog__factory";
 import { MembershipLedger__factory } from "../../../typechain-types/factories/contracts/MembershipLedger__factory";
 import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
@@ -35,6 +35,11 @@ export interface ChainMember {
   readonly head: string;
 }
 
+/** One event of a member's history on MembershipLedger, in chain order. */
+export type MemberEvent =
+  | { readonly kind: "appended"; readonly recordHash: string; readonly blockNumber: number; readonly transactionHash: string }
+  | { readonly kind: "moved"; readonly fromOrgId: number; readonly toOrgId: number; readonly blockNumber: number; readonly transactionHash: string };
+
 /**
  * Contract reads take the contract's address: a verifier must read the contracts its bundle names (after checking
  * them), not the ones its own deployment uses. A node that cannot be reached makes every method reject.
@@ -44,7 +49,15 @@ export interface ChainReader {
   chainId(): Promise<number>;
   /** null when the node knows no mined transaction with this hash. */
   receipt(transactionHash: string): Promise<ChainReceipt | null>;
-  latestBlock(): Promise<number>;
+  /**
+   * The newest block the node has mined. `atLeast`: a block the caller knows exists (a bundle names it); a reader
+   * that reuses answers reads the node again rather than answer with an older block.
+   */
+  latestBlock(atLeast?: number): Promise<number>;
+  /** The block's timestamp in Unix seconds. */
+  blockTimestamp(blockNumber: number): Promise<number>;
+  /** Every RecordAppended and MemberMoved event of `memberKey` up to block `toBlock`, in chain order. */
+  memberHistory(membershipLedger: string, memberKey: string, toBlock: number): Promise<MemberEvent[]>;
   /** Whether `account` held `role` in organization `orgId` at the end of block `blockNumber`. */
   hasRoleAt(registry: string, orgId: number, account: string, role: ChainRole, blockNumber: number): Promise<boolean>;
   /** null when the registry does not know the organization, or no registry answers at that address. */
@@ -66,7 +79,7 @@ export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
   };
   return {
     async chainId() {
-      return Number(BigInt(await provider.send("eth_chainId", [])));
+      return Number(BigInt((await provider.send("eth_chainId", [])) as string));
     },
     async receipt(transactionHash) {
       const receipt = await provider.getTransactionReceipt(transactionHash);
@@ -84,23 +97,46 @@ export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
       };
     },
     latestBlock: () => provider.getBlockNumber(),
+    async blockTimestamp(blockNumber) {
+      const block = await provider.getBlock(blockNumber);
+      if (block === null) throw new RangeError(`the node has no block ${blockNumber}`);
+      return block.timestamp;
+    },
+    async memberHistory(membershipLedger, memberKey, toBlock) {
+      const logs = await provider.getLogs({
+        address: membershipLedger,
+        topics: [[RECORD_APPENDED.topicHash, MEMBER_MOVED.topicHash], zeroPadValue(memberKey, 32)],
+        fromBlock: 0,
+        toBlock,
+      });
+      const ordered = [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+      return ordered.map((log): MemberEvent => {
+        const where = { blockNumber: log.blockNumber, transactionHash: log.transactionHash };
+        if (log.topics[0] === RECORD_APPENDED.topicHash) {
+          const { recordHash } = decoded<{ recordHash: string }>(ledgerInterface.decodeEventLog(RECORD_APPENDED, log.data, log.topics));
+          return { kind: "appended", recordHash, ...where };
+        }
+        const { fromOrgId, toOrgId } = decoded<{ fromOrgId: bigint; toOrgId: bigint }>(ledgerInterface.decodeEventLog(MEMBER_MOVED, log.data, log.topics));
+        return { kind: "moved", fromOrgId: Number(fromOrgId), toOrgId: Number(toOrgId), ...where };
+      });
+    },
     async hasRoleAt(registry, orgId, account, role, blockNumber) {
-      const [held] = await read(registry, registryInterface, "hasRoleAt", [orgId, account, CHAIN_ROLES[role], blockNumber]);
-      return held as boolean;
+      const [held] = decoded<[boolean]>(await read(registry, registryInterface, "hasRoleAt", [orgId, account, CHAIN_ROLES[role], blockNumber]));
+      return held;
     },
     async organization(registry, orgId) {
       const result = await nullWithoutAnswer(read(registry, registryInterface, "organization", [orgId]));
       if (result === null) return null;
-      const [organization] = result;
+      const [organization] = decoded<[{ parentId: bigint; committeeId: bigint }]>(result);
       return { parentId: Number(organization.parentId), committeeId: Number(organization.committeeId) };
     },
     async member(membershipLedger, memberKey) {
-      const [member] = await read(membershipLedger, ledgerInterface, "member", [memberKey]);
+      const [member] = decoded<[{ orgId: bigint; stage: bigint; recordCount: bigint; head: string }]>(await read(membershipLedger, ledgerInterface, "member", [memberKey]));
       return {
         orgId: Number(member.orgId),
         stage: Number(member.stage),
         recordCount: Number(member.recordCount),
-        head: member.head as string,
+        head: member.head,
       };
     },
     async registryOf(contract) {
@@ -122,8 +158,9 @@ async function nullWithoutAnswer<T>(call: Promise<T>): Promise<T | null> {
   }
 }
 
-const CHECKPOINT_RECORDED = checkpointLogInterface.getEvent("CheckpointRecorded")!;
-const RECORD_APPENDED = ledgerInterface.getEvent("RecordAppended")!;
+const CHECKPOINT_RECORDED = checkpointLogInterface.getEvent("CheckpointRecorded");
+const RECORD_APPENDED = ledgerInterface.getEvent("RecordAppended");
+const MEMBER_MOVED = ledgerInterface.getEvent("MemberMoved");
 
 export interface RecordedCheckpoint {
   readonly logId: number;
@@ -135,7 +172,9 @@ export interface RecordedCheckpoint {
 /** The CheckpointRecorded events that `checkpointLog` emitted in a transaction. */
 export function checkpointsRecordedIn(receipt: ChainReceipt, checkpointLog: string): RecordedCheckpoint[] {
   return logsOf(receipt, checkpointLog, CHECKPOINT_RECORDED.topicHash).map((log) => {
-    const { logId, treeSize, root, attester } = checkpointLogInterface.decodeEventLog(CHECKPOINT_RECORDED, log.data, log.topics);
+    const { logId, treeSize, root, attester } = decoded<{ logId: bigint; treeSize: bigint; root: string; attester: string }>(
+      checkpointLogInterface.decodeEventLog(CHECKPOINT_RECORDED, log.data, log.topics),
+    );
     return { logId: Number(logId), treeSize: Number(treeSize), root, attester: getAddress(attester) };
   });
 }
@@ -148,7 +187,7 @@ export interface AppendedRecord {
 /** The RecordAppended events that `membershipLedger` emitted in a transaction (one per record, batches included). */
 export function recordsAppendedIn(receipt: ChainReceipt, membershipLedger: string): AppendedRecord[] {
   return logsOf(receipt, membershipLedger, RECORD_APPENDED.topicHash).map((log) => {
-    const { memberKey, recordHash } = ledgerInterface.decodeEventLog(RECORD_APPENDED, log.data, log.topics);
+    const { memberKey, recordHash } = decoded<AppendedRecord>(ledgerInterface.decodeEventLog(RECORD_APPENDED, log.data, log.topics));
     return { memberKey, recordHash };
   });
 }
@@ -199,11 +238,23 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
       if (receipt !== null) noteMined(receipt.blockNumber);
       return receipt;
     },
-    async latestBlock() {
-      const latest = await live.read("latestBlock", () => reader.latestBlock());
+    async latestBlock(atLeast) {
+      let latest = await live.read("latestBlock", () => reader.latestBlock());
+      if (atLeast !== undefined && latest < atLeast) {
+        live.forget("latestBlock");
+        latest = await live.read("latestBlock", () => reader.latestBlock());
+      }
       noteMined(latest);
       return latest;
     },
+    blockTimestamp: (blockNumber) => remembered(`blockTimestamp:${blockNumber}`, () => reader.blockTimestamp(blockNumber), () => blockNumber <= minedUpTo),
+    // Keyed by its last block, a history never changes once that block is mined (the reader never asks beyond it).
+    memberHistory: (membershipLedger, memberKey, toBlock) =>
+      remembered(
+        `history:${membershipLedger.toLowerCase()}:${memberKey.toLowerCase()}:${toBlock}`,
+        () => reader.memberHistory(membershipLedger, memberKey, toBlock),
+        () => toBlock <= minedUpTo,
+      ),
     async hasRoleAt(registry, orgId, account, role, blockNumber) {
       const read = () => reader.hasRoleAt(registry, orgId, account, role, blockNumber);
       if (blockNumber > minedUpTo) noteMined(await reader.latestBlock());
@@ -225,6 +276,10 @@ class LiveAnswers {
 
   constructor(private readonly forMs: number, maxEntries: number) {
     this.answers = new LruCache(maxEntries);
+  }
+
+  forget(key: string): void {
+    this.answers.set(key, { at: 0, answer: undefined });
   }
 
   read<T>(key: string, read: () => Promise<T>): Promise<T> {
@@ -265,4 +320,9 @@ class LruCache {
     this.entries.set(key, value);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
+}
+
+/** ethers decodes to an untyped Result; the ABI fixes its shape, which each call names. */
+function decoded<T>(result: Result): T {
+  return result as unknown as T;
 }

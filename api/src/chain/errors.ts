@@ -92,7 +92,7 @@ function findCode(error: unknown, depth: number): boolean {
 // Revert data is a hex string of at least a 4-byte selector, found under `data` at some depth (or `data.data`).
 function findRevertData(error: unknown, depth: number): string | undefined {
   if (!isObject(error) || depth > MAX_DEPTH) return undefined;
-  if (isHexString(error.data) && (error.data as string).length >= 10) return error.data as string;
+  if (isHexString(error.data) && (error.data as string).length >= 10) return error.data;
   for (const key of NESTED_KEYS) {
     const found = findRevertData(error[key], depth + 1);
     if (found !== undefined) return found;

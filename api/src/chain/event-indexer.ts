@@ -5,7 +5,7 @@
 import { Indexed, type Interface, type Log, type LogDescription, type Provider } from "ethers";
 import { OrgRegistry__factory } from "../../../typechain-types/factories/contracts/OrgRegistry__factory";
 import { TransferLedger__factory } from "../../../typechain-types/factories/contracts/TransferLedger__factory";
-import type { Repositories } from "../data-access";
+import { isDatabaseUnavailable, type Repositories } from "../data-access";
 import type { IndexedContract, IndexedEvent } from "../data-access/repositories/chain-index";
 import { loggableError, type Logger } from "../lib/logger";
 import { PollingLoop } from "../lib/polling-loop";
@@ -196,7 +196,7 @@ export class EventIndexer {
       );
       return;
     }
-    if (decodeChainError(error).kind === "unavailable") {
+    if (decodeChainError(error).kind === "unavailable" || isDatabaseUnavailable(error)) {
       if (!alreadyFailing) this.deps.logger.warn({ cursor, retryInMs }, "chain or database unreachable: chain events wait");
       return;
     }

@@ -3,15 +3,14 @@
 // instance answers, and a member's skeleton at a given block. The chain is the directory: no shared secret, no prior
 // account.
 import type { JsonRpcApiProvider } from "ethers";
-import type { TransferKind, TransferState } from "../data-access";
+
 import { connectConsortium } from "./contracts";
 import type { ConsortiumAddresses } from "./deployment";
 import type { ChainMember } from "./chain-reader";
 import { CHAIN_ROLES, type ChainRole } from "./organizations";
+import type { TransferKind } from "../domain/vocabulary";
+import { hashOrNone, transferKindFromChain, transferStateFromChain, type ChainTransferState } from "./codec";
 
-/** ITransferLedger.State, with `Expired` read through stateOf; None means no such transfer. */
-const STATES = [null, "ISSUED", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"] as const;
-const KINDS: TransferKind[] = ["MEMBERSHIP", "MATERIALS"];
 
 export interface ChainTransfer {
   readonly id: string;
@@ -20,7 +19,7 @@ export interface ChainTransfer {
   /** 0 for an exported transfer. */
   readonly toOrgId: number;
   readonly kind: TransferKind;
-  readonly state: TransferState;
+  readonly state: ChainTransferState;
   /** Unix seconds: the timestamp of the block that issued it. */
   readonly issuedAt: number;
   /** Unix seconds. */
@@ -51,13 +50,11 @@ export interface FederationReader {
   member(memberKey: string, blockNumber?: number): Promise<ChainMember>;
 }
 
-const ZERO_HASH = `0x${"0".repeat(64)}`;
-
 export function createFederationReader(provider: JsonRpcApiProvider, addresses: ConsortiumAddresses): FederationReader {
   const { registry, transfers, membership } = connectConsortium({ contracts: addresses }, provider);
   return {
     async transfer(transferId) {
-      const name = STATES[Number(await transfers.stateOf(transferId))];
+      const name = transferStateFromChain(Number(await transfers.stateOf(transferId)));
       if (name === null) return null;
       const stored = await transfers.transfer(transferId);
       return {
@@ -65,13 +62,13 @@ export function createFederationReader(provider: JsonRpcApiProvider, addresses: 
         memberKey: stored.memberKey.toLowerCase(),
         fromOrgId: Number(stored.fromOrgId),
         toOrgId: Number(stored.toOrgId),
-        kind: KINDS[Number(stored.kind)],
+        kind: transferKindFromChain(Number(stored.kind)),
         state: name,
         issuedAt: Number(stored.issuedAt),
         validUntil: Number(stored.validUntil),
-        replaces: stored.replaces === ZERO_HASH ? null : stored.replaces.toLowerCase(),
+        replaces: hashOrNone(stored.replaces),
         letterHash: stored.letterHash.toLowerCase(),
-        destinationHash: stored.destinationHash === ZERO_HASH ? null : stored.destinationHash.toLowerCase(),
+        destinationHash: hashOrNone(stored.destinationHash),
       };
     },
     async issuance({ id, issuedAt }) {

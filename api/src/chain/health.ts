@@ -21,7 +21,7 @@ export async function chainHealth(provider: JsonRpcApiProvider, timeoutMs = DEFA
   });
   try {
     const [blockNumber, chainId] = await Promise.race([
-      Promise.all([provider.send("eth_blockNumber", []), provider.send("eth_chainId", [])]),
+      Promise.all([provider.send("eth_blockNumber", []) as Promise<string>, provider.send("eth_chainId", []) as Promise<string>]),
       timeout,
     ]);
     return { ok: true, blockNumber: Number(BigInt(blockNumber)), chainId: Number(BigInt(chainId)) };

@@ -8,3 +8,4 @@ export * from "./health";
 export * from "./organizations";
 export * from "./provider";
 export * from "./federation-reader";
+export * from "./log-ids";

@@ -1,14 +1,15 @@
 // Writes to and reads from the chain's organization tree. The API mirrors the tree into its database; ids are the
 // registry's (uint32, assigned from 1, id 1 being the consortium itself).
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
-import type { OrgRegistry } from "../../../typechain-types";
+import type { CheckpointLog, OrgRegistry } from "../../../typechain-types";
+import type { ChainRoleName } from "../domain/vocabulary";
 
 /** IOrgRegistry.OrgKind values, and the names the API uses for them (index 0, None, is never a registered kind). */
 export const CHAIN_ORG_KINDS = { CONSORTIUM: 1, COMMITTEE: 2, GENERAL_BRANCH: 3, BRANCH: 4 } as const;
 export type ChainOrgKind = keyof typeof CHAIN_ORG_KINDS;
 
 /** IOrgRegistry.Role values: an org admin manages the subtree's organizations and roles, an attester signs its writes. */
-export const CHAIN_ROLES = { ORG_ADMIN: 0, ATTESTER: 1 } as const;
+export const CHAIN_ROLES = { ORG_ADMIN: 0, ATTESTER: 1 } as const satisfies Record<ChainRoleName, number>;
 export type ChainRole = keyof typeof CHAIN_ROLES;
 
 export interface ChainOrganization {
@@ -43,6 +44,14 @@ export async function registerOrganization(
 /** Gives `account` a role in an organization (governance or an org admin of it or above) and waits until mined. */
 export async function grantRole(registry: OrgRegistry, orgId: number, account: string, role: ChainRole): Promise<void> {
   await mined(await registry.grantRole(orgId, account, CHAIN_ROLES[role]));
+}
+
+/**
+ * Makes `account` the only key that may checkpoint log `logId` (governance or an org admin of the organization or
+ * above), and waits until mined. A log with no writer is open to every attester of its organization.
+ */
+export async function designateLogWriter(checkpoints: CheckpointLog, logId: number, account: string): Promise<void> {
+  await mined(await checkpoints.setLogWriter(logId, account));
 }
 
 /** Every organization, ordered by id (parents before children), read at one block so the tree is consistent. */

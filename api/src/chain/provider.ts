@@ -1,4 +1,4 @@
-import { FetchRequest, JsonRpcProvider, Network } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, type Provider } from "ethers";
 
 const CHAIN_ID_TIMEOUT_MS = 5_000;
 
@@ -28,3 +28,17 @@ export async function connectProvider(rpcUrl: string): Promise<JsonRpcProvider> 
   }
   return providerFor(rpcUrl, Number(BigInt(result)));
 }
+
+/** What the worker needs of a JSON-RPC provider (ethers' JsonRpcProvider or Hardhat's in-process one). */
+export type ChainProvider = Pick<
+  Provider,
+  | "getTransactionReceipt"
+  | "getTransaction"
+  | "getTransactionCount"
+  | "getBlockNumber"
+  | "getBlock"
+  | "getLogs"
+  | "estimateGas"
+  | "getFeeData"
+  | "call"
+> & { send(method: string, params: unknown[]): Promise<unknown> };

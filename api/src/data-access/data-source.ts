@@ -18,8 +18,8 @@ export interface DataSourceConfig {
  * PGlite's node-postgres adapter: pg Pool options whose `connection` speaks the wire protocol to a PGlite instance.
  * Loaded with require because tsconfig's "node" module resolution cannot see package subpath exports.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createPgConfig }: { createPgConfig(pglite: PGlite): object } = require("@electric-sql/pglite/node-postgres");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a subpath export, invisible to "node" resolution
+const { createPgConfig } = require("@electric-sql/pglite/node-postgres") as { createPgConfig(pglite: PGlite): object };
 
 /**
  * PGlite has a single session. A caller waiting for it longer than this is almost surely a query issued
@@ -95,10 +95,19 @@ export async function createDataSource(config: DataSourceConfig = {}): Promise<D
 }
 
 async function createSchemaIfMissing(databaseUrl: string, schema: string): Promise<void> {
+  await onDatabase(databaseUrl, `CREATE SCHEMA IF NOT EXISTS ${schema}`);
+}
+
+/** Drops a schema with every table in it: a database that createDataSource({ schema }) then starts afresh. */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  await onDatabase(databaseUrl, `DROP SCHEMA IF EXISTS ${checkedSchemaName(schema)} CASCADE`);
+}
+
+async function onDatabase(databaseUrl: string, statement: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(statement);
   } finally {
     await client.end();
   }

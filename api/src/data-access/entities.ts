@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { Column, Entity, PrimaryColumn, type ValueTransformer } from "typeorm";
-import type { AccountRole, MemberStage, MemberStatus, OrgKind, TransferKind, TransferState } from "./types";
+import type { ChainRefusal } from "./types";
+import type { AccountRole, MemberStage, MemberStatus, OrgKind, TransferKind, TransferState } from "../domain/vocabulary";
 
 /**
  * TypeORM mappings of the tables created by the migrations (the migrations, not these classes, define the
@@ -32,6 +33,9 @@ export class OrganizationEntity {
 
   @Column({ name: "service_endpoint", type: "text", nullable: true })
   serviceEndpoint!: string | null;
+
+  @Column({ type: "boolean" })
+  closed!: boolean;
 }
 
 @Entity({ name: "accounts" })
@@ -60,8 +64,32 @@ export class AccountEntity {
   @Column({ type: "boolean" })
   disabled!: boolean;
 
+  @Column({ name: "display_name", type: "text" })
+  displayName!: string;
+
+  @Column({ name: "must_change_password", type: "boolean" })
+  mustChangePassword!: boolean;
+
   @Column({ name: "created_at", type: "timestamptz", precision: 3 })
   createdAt!: Date;
+}
+
+@Entity({ name: "sessions" })
+export class SessionEntity {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string;
+
+  @Column({ name: "account_id", type: "uuid" })
+  accountId!: string;
+
+  @Column({ name: "created_at", type: "timestamptz", precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: "last_seen_at", type: "timestamptz", precision: 3 })
+  lastSeenAt!: Date;
+
+  @Column({ name: "ended_at", type: "timestamptz", precision: 3, nullable: true })
+  endedAt!: Date | null;
 }
 
 @Entity({ name: "members" })
@@ -219,6 +247,15 @@ export class TransferEntity {
   @Column({ name: "letter_hash", type: "char", length: 66 })
   letterHash!: string;
 
+  @Column({ name: "letter_number", type: "char", length: 15, nullable: true })
+  letterNumber!: string | null;
+
+  @Column({ name: "holder_salt", type: "char", length: 12, nullable: true })
+  holderSalt!: string | null;
+
+  @Column({ name: "holder_hash", type: "char", length: 66, nullable: true })
+  holderHash!: string | null;
+
   @Column({ type: "char", length: 66, nullable: true })
   replaces!: string | null;
 
@@ -233,6 +270,12 @@ export class TransferEntity {
 
   @Column({ name: "issued_here", type: "boolean" })
   issuedHere!: boolean;
+
+  @Column({ name: "accepted_by", type: "uuid", nullable: true })
+  acceptedBy!: string | null;
+
+  @Column({ name: "acceptance_refusal", type: "jsonb", nullable: true })
+  acceptanceRefusal!: ChainRefusal | null;
 
   @Column({ name: "created_at", type: "timestamptz", precision: 3 })
   createdAt!: Date;
@@ -272,6 +315,7 @@ export class AuditEntryEntity {
 export const ENTITIES = [
   OrganizationEntity,
   AccountEntity,
+  SessionEntity,
   MemberEntity,
   RecordEntity,
   EvidenceEntity,

@@ -64,7 +64,8 @@ export function toPage<T extends Keyset>(rows: T[], size: number): Page<T> {
 }
 
 /**
- * One page of `query` (already filtered, selecting `alias` rows that have createdAt and id), newest first.
+ * One page of `query` (already filtered, selecting `alias` rows that have createdAt and id), newest first unless
+ * `direction` is ASC (oldest first).
  * @param idPattern what a row id looks like, so a tampered cursor fails here rather than in SQL.
  */
 export async function keysetPage<Entity extends ObjectLiteral & Keyset>(
@@ -72,12 +73,13 @@ export async function keysetPage<Entity extends ObjectLiteral & Keyset>(
   alias: string,
   request: PageRequest,
   idPattern: RegExp,
+  direction: "ASC" | "DESC" = "DESC",
 ): Promise<Page<Entity>> {
   const size = pageSize(request.limit);
-  query.orderBy(`${alias}.createdAt`, "DESC").addOrderBy(`${alias}.id`, "DESC").limit(size + 1);
+  query.orderBy(`${alias}.createdAt`, direction).addOrderBy(`${alias}.id`, direction).limit(size + 1);
   if (request.cursor) {
     const after = decodeCursor(request.cursor, idPattern);
-    query.andWhere(`(${alias}.createdAt, ${alias}.id) < (:afterCreatedAt, :afterId)`, {
+    query.andWhere(`(${alias}.createdAt, ${alias}.id) ${direction === "ASC" ? ">" : "<"} (:afterCreatedAt, :afterId)`, {
       afterCreatedAt: after.createdAt,
       afterId: after.id,
     });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "./data-source";
 import { createRepositories, type Repositories } from "./repositories";
+import { ROLES } from "../domain/vocabulary";
 import type { Account, Organization } from "./types";
 
 /**
@@ -39,7 +40,7 @@ export const ORG_IDS = {
 
 /** Mirrors deployConsortium's organization tree (universities A and B) into the database. */
 export async function seedConsortium(repositories: Repositories): Promise<Organization[]> {
-  const registered: Omit<Organization, "serviceEndpoint">[] = [
+  const registered: Omit<Organization, "serviceEndpoint" | "closed">[] = [
     { id: ORG_IDS.consortium, parentId: null, kind: "CONSORTIUM", name: "高校党建联盟", mayApprove: false },
     { id: ORG_IDS.committeeA, parentId: ORG_IDS.consortium, kind: "COMMITTEE", name: "甲大学党委", mayApprove: true },
     {
@@ -69,7 +70,7 @@ export async function createClerk(repositories: Repositories, orgId: number): Pr
   return repositories.accounts.create({
     username: `clerk-${randomBytes(4).toString("hex")}`,
     passwordHash: "$argon2id$test-only",
-    role: "CLERK",
+    role: ROLES.clerk,
     orgId,
   });
 }

@@ -3,27 +3,11 @@
  * so this file imports nothing from typeorm.
  *
  * Columns marked "encrypted" hold ciphertext produced by the field-encryption helper in api/src/lib:
- * the data tier stores and returns the bytes unchanged and never sees plaintext.
+ * the data tier stores and returns the bytes unchanged and never sees plaintext. The words it stores (roles, stages,
+ * transfer states) are the domain's vocabulary (api/src/domain/vocabulary.ts).
  */
 
-export const ORG_KINDS = ["CONSORTIUM", "COMMITTEE", "GENERAL_BRANCH", "BRANCH"] as const;
-export type OrgKind = (typeof ORG_KINDS)[number];
-
-export const ACCOUNT_ROLES = ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"] as const;
-export type AccountRole = (typeof ACCOUNT_ROLES)[number];
-
-/** IMembershipLedger.Stage without `None`. */
-export const MEMBER_STAGES = ["APPLICANT", "ACTIVIST", "CANDIDATE", "PROBATIONARY", "FULL", "CANCELLED"] as const;
-export type MemberStage = (typeof MEMBER_STAGES)[number];
-
-export const MEMBER_STATUSES = ["ACTIVE", "TRANSFERRED_OUT"] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
-
-export const TRANSFER_KINDS = ["MEMBERSHIP", "MATERIALS"] as const;
-export type TransferKind = (typeof TRANSFER_KINDS)[number];
-
-export const TRANSFER_STATES = ["ISSUED", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"] as const;
-export type TransferState = (typeof TRANSFER_STATES)[number];
+import type { AccountRole, MemberStage, MemberStatus, OrgKind, TransferKind, TransferState } from "../domain/vocabulary";
 
 /** 0x-prefixed lowercase hex of 32 bytes: member keys, record hashes, transfer ids, SHA-256 digests. */
 export type Hex32 = string;
@@ -37,6 +21,8 @@ export interface Organization {
   mayApprove: boolean;
   /** A committee's instance URL as the registry publishes it (OrgRegistry.serviceEndpoint); null when unset. */
   serviceEndpoint: string | null;
+  /** Closed on chain (OrgRegistry.isClosed): kept for its history, offered for nothing new. */
+  closed: boolean;
 }
 
 export interface Account {
@@ -49,7 +35,19 @@ export interface Account {
   /** The account's signing address on chain, when it signs transactions itself. */
   chainAddress: string | null;
   disabled: boolean;
+  /** How colleagues know the person; staff, not members, so not sealed. */
+  displayName: string;
+  /** Set by a one-time password (a new account, a reset): the account may do nothing but choose its own. */
+  mustChangePassword: boolean;
   createdAt: Date;
+}
+
+export interface Session {
+  id: string;
+  accountId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  endedAt: Date | null;
 }
 
 export interface Member {
@@ -128,6 +126,12 @@ export interface Transfer {
   state: TransferState;
   validUntil: Date;
   letterHash: Hex32;
+  /** The printed letter's 编号 (the transfer id is computed from it); null for a transfer issued elsewhere. */
+  letterNumber: string | null;
+  /** The 核验码 printed on the letter, salting the holder commitment. */
+  holderSalt: string | null;
+  /** The salted commitment to the holder's name and ID digits that the letter's hash covers. */
+  holderHash: Hex32 | null;
   /** The transfer this one reissues. */
   replaces: Hex32 | null;
   reasonCode: string | null;
@@ -136,8 +140,19 @@ export interface Transfer {
   createdBy: string | null;
   /** False for a transfer another institution issued to one of this instance's organizations. */
   issuedHere: boolean;
+  /** The account that accepted an incoming transfer here: the imported records are entered in its name. */
+  acceptedBy: string | null;
+  /** Why the chain refused this instance's latest acceptance (kept for the clerk until the next one). */
+  acceptanceRefusal: ChainRefusal | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A custom error the chain answered a write with: its name, arguments and a sentence naming both. */
+export interface ChainRefusal {
+  name: string;
+  args: unknown[];
+  message: string;
 }
 
 export interface AuditEntry {

@@ -67,7 +67,9 @@ describe("MembersRepository", function () {
   describe("findByIdNumberIndex", function () {
     it("should find the members with that blind index only", async function () {
       const index = randomHex32();
+      // One person, one active member: the earlier file is one the person left (transferred out) before the second.
       const first = await database.repositories.members.create(newMember({ idNumberIndex: index }));
+      await database.repositories.members.update(first.id, { status: "TRANSFERRED_OUT" });
       const second = await database.repositories.members.create(
         newMember({ idNumberIndex: index, orgId: ORG_IDS.branchB })
       );

@@ -27,11 +27,11 @@ describe("OrganizationsRepository", function () {
         name: "丙大学党委",
         mayApprove: false,
       } as const;
-      expect(await database.repositories.organizations.upsertFromChain(committeeC)).to.deep.equal({ ...committeeC, serviceEndpoint: null });
+      expect(await database.repositories.organizations.upsertFromChain(committeeC)).to.deep.equal({ ...committeeC, serviceEndpoint: null, closed: false });
 
       const approving = { ...committeeC, mayApprove: true };
-      expect(await database.repositories.organizations.upsertFromChain(approving)).to.deep.equal({ ...approving, serviceEndpoint: null });
-      expect(await database.repositories.organizations.get(7)).to.deep.equal({ ...approving, serviceEndpoint: null });
+      expect(await database.repositories.organizations.upsertFromChain(approving)).to.deep.equal({ ...approving, serviceEndpoint: null, closed: false });
+      expect(await database.repositories.organizations.get(7)).to.deep.equal({ ...approving, serviceEndpoint: null, closed: false });
     });
 
     it("should accept the largest uint32 id", async function () {
@@ -43,7 +43,16 @@ describe("OrganizationsRepository", function () {
         mayApprove: false,
       } as const;
       await database.repositories.organizations.upsertFromChain(org);
-      expect(await database.repositories.organizations.get(4294967295)).to.deep.equal({ ...org, serviceEndpoint: null });
+      expect(await database.repositories.organizations.get(4294967295)).to.deep.equal({ ...org, serviceEndpoint: null, closed: false });
+    });
+  });
+
+  describe("applyChainChange", function () {
+    it("should take the registry's rename and closing, and keep the rest", async function () {
+      const before = (await database.repositories.organizations.get(ORG_IDS.branchB))!;
+      await database.repositories.organizations.applyChainChange(ORG_IDS.branchB, { name: "数学与统计学院党支部" });
+      await database.repositories.organizations.applyChainChange(ORG_IDS.branchB, { closed: true });
+      expect(await database.repositories.organizations.get(ORG_IDS.branchB)).to.deep.equal({ ...before, name: "数学与统计学院党支部", closed: true });
     });
   });
 

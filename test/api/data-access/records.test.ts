@@ -138,7 +138,7 @@ describe("RecordsRepository", function () {
       const rejected = outcomes.filter((outcome) => outcome.status === "rejected");
       expect(fulfilled).to.have.length(1);
       expect(rejected).to.have.length(1);
-      expect((rejected[0] as PromiseRejectedResult).reason).to.be.instanceOf(RecordSequenceConflictError);
+      expect((rejected[0]).reason).to.be.instanceOf(RecordSequenceConflictError);
       expect(await database.repositories.records.listByMember(member.id)).to.have.length(1);
     });
 

@@ -3,6 +3,7 @@ import {
   DuplicateError,
   OpenTransferExistsError,
   TransferStateConflictError,
+  TransferTransitionError,
   type Account,
   type NewTransfer,
   type Transfer,
@@ -162,6 +163,26 @@ describe("TransfersRepository", function () {
         state: "CANCELLED",
         reasonCode: "LOST",
       });
+    });
+
+    it("should keep an ACCEPTING transfer the member's open one, and hand it back with the chain's refusal", async function () {
+      const transfer = await database.repositories.transfers.create(newTransfer({ createdBy: null, issuedHere: false }));
+      const accepting = await database.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "ACCEPTING", acceptedBy: clerk.id, acceptanceRefusal: null });
+      expect(accepting).to.include({ state: "ACCEPTING", acceptedBy: clerk.id, acceptanceRefusal: null });
+      const second = await rejectionOf(database.repositories.transfers.create(newTransfer({ memberKey: transfer.memberKey, createdBy: null, issuedHere: false })));
+      expect(second).to.be.instanceOf(OpenTransferExistsError);
+      const refusal = { name: "TransferLedgerHeadMismatch", args: [transfer.id, randomHex32(), randomHex32()], message: "the chain refused accept" };
+      const back = await database.repositories.transfers.updateState(transfer.id, { from: "ACCEPTING", to: "ISSUED", acceptanceRefusal: refusal });
+      expect(back).to.deep.include({ state: "ISSUED", acceptanceRefusal: refusal, acceptedBy: clerk.id });
+    });
+
+    it("should refuse a transition the state machine does not have, and change nothing", async function () {
+      const transfer = await database.repositories.transfers.create(newTransfer());
+      await database.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "REJECTED", reasonCode: "OTHER" });
+      const error = await rejectionOf(database.repositories.transfers.updateState(transfer.id, { from: "REJECTED", to: "ACCEPTED" }));
+      expect(error).to.be.instanceOf(TransferTransitionError);
+      expect(error).to.include({ from: "REJECTED", to: "ACCEPTED" });
+      expect(await database.repositories.transfers.get(transfer.id)).to.include({ state: "REJECTED" });
     });
 
     it("should return null for an unknown transfer", async function () {

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { AccountEntity } from "../entities";
 import { DuplicateError } from "../errors";
-import type { Account, AccountRole } from "../types";
-import { toPlain, violatedUniqueConstraint } from "./shared";
+import type { Account } from "../types";
+import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
+import type { AccountRole } from "../../domain/vocabulary";
 
 export interface NewAccount {
   username: string;
@@ -12,7 +13,14 @@ export interface NewAccount {
   orgId: number;
   canReadPersonalData?: boolean;
   chainAddress?: string | null;
+  displayName?: string;
+  mustChangePassword?: boolean;
 }
+
+/** What an administrator or the account itself may change after creation. */
+export type AccountChanges = Partial<
+  Pick<Account, "displayName" | "role" | "orgId" | "canReadPersonalData" | "disabled" | "passwordHash" | "mustChangePassword">
+>;
 
 export class AccountsRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -29,6 +37,8 @@ export class AccountsRepository {
         orgId: account.orgId,
         canReadPersonalData: account.canReadPersonalData ?? false,
         chainAddress: account.chainAddress ?? null,
+        displayName: account.displayName ?? "",
+        mustChangePassword: account.mustChangePassword ?? false,
       });
     } catch (error) {
       const constraint = violatedUniqueConstraint(error);
@@ -36,6 +46,12 @@ export class AccountsRepository {
       throw error;
     }
     return (await this.get(id))!;
+  }
+
+  /** Applies `changes` and returns the account as it now stands; null when there is no such account. */
+  async update(id: string, changes: AccountChanges): Promise<Account | null> {
+    if (Object.keys(changes).length > 0) await this.manager.update(AccountEntity, { id }, changes);
+    return this.get(id);
   }
 
   async get(id: string): Promise<Account | null> {
@@ -46,5 +62,20 @@ export class AccountsRepository {
   async findByUsername(username: string): Promise<Account | null> {
     const entity = await this.manager.findOneBy(AccountEntity, { username });
     return entity && toPlain(entity);
+  }
+
+  /** Accounts of the organization and everything below it, by username. */
+  async listInSubtree(rootOrgId: number): Promise<Account[]> {
+    const entities = await this.manager
+      .createQueryBuilder(AccountEntity, "account")
+      .where(`account.orgId IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId })
+      .orderBy("account.username", "ASC")
+      .getMany();
+    return entities.map(toPlain);
+  }
+
+  /** Enabled accounts of `role` in exactly this organization (not below it). */
+  async countEnabled(orgId: number, role: AccountRole): Promise<number> {
+    return this.manager.countBy(AccountEntity, { orgId, role, disabled: false });
   }
 }

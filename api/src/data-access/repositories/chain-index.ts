@@ -1,9 +1,10 @@
 import type { EntityManager } from "typeorm";
+import type { ChainRoleName } from "../../domain/vocabulary";
 
 export type IndexedContract = "registry" | "transfers";
 
 /** A role the registry grants, as mirrored here (IOrgRegistry.Role by name). */
-export type MirroredRole = "ORG_ADMIN" | "ATTESTER";
+export type MirroredRole = ChainRoleName;
 
 /** A contract event as the indexer read it from the chain. */
 export interface IndexedEvent {
@@ -108,6 +109,23 @@ export class ChainIndexRepository {
         effect,
       ],
     );
+  }
+
+  /**
+   * For each outbox item given that sent a registry change, the organization its event names, once the indexer has
+   * applied that event here (absent until then): the new organization of a registration, the one renamed or closed.
+   */
+  async mirroredRegistryChanges(outboxIds: number[]): Promise<Map<number, number>> {
+    const rows: { outbox_id: string; org_id: string }[] = await this.manager.query(
+      `SELECT o.id AS outbox_id, e.args->>'orgId' AS org_id
+         FROM outbox o
+         JOIN chain_transactions t ON t.id = o.transaction_id
+         JOIN chain_events e ON e.transaction_hash = t.hash AND e.contract = 'registry'
+          AND e.name IN ('OrganizationRegistered', 'OrganizationRenamed', 'OrganizationClosed')
+        WHERE o.id = ANY($1::bigint[])`,
+      [outboxIds],
+    );
+    return new Map(rows.map((row) => [Number(row.outbox_id), Number(row.org_id)]));
   }
 
   /** Newest first, in chain order reversed. */

@@ -60,6 +60,29 @@ export class ChainTransactionsRepository {
     return rows[0] ? toTransaction(rows[0]) : null;
   }
 
+  async findByHash(hash: string): Promise<ChainTransaction | null> {
+    const rows: ChainTransactionRow[] = await this.manager.query("SELECT * FROM chain_transactions WHERE hash = $1", [hash.toLowerCase()]);
+    return rows[0] ? toTransaction(rows[0]) : null;
+  }
+
+  /** Which of these transaction hashes this instance journaled: a chain write that is not among them was not its own. */
+  async journaledOf(hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows: { hash: string }[] = await this.manager.query("SELECT hash FROM chain_transactions WHERE hash = ANY($1::text[])", [
+      hashes.map((hash) => hash.toLowerCase()),
+    ]);
+    return new Set(rows.map((row) => row.hash));
+  }
+
+  /** Another journaled transaction of `sender` that the chain mined with this nonce, if any: proof of a replacement. */
+  async minedWithNonce(sender: string, nonce: number, exceptId: number): Promise<ChainTransaction | null> {
+    const rows: ChainTransactionRow[] = await this.manager.query(
+      "SELECT * FROM chain_transactions WHERE sender = $1 AND nonce = $2 AND id <> $3 AND state IN ('MINED', 'FINAL', 'REVERTED') LIMIT 1",
+      [sender, nonce, exceptId],
+    );
+    return rows[0] ? toTransaction(rows[0]) : null;
+  }
+
   /** Transactions signed but not yet final, in nonce order: what the worker must follow up. */
   async listOpen(): Promise<ChainTransaction[]> {
     const rows: ChainTransactionRow[] = await this.manager.query(
@@ -77,9 +100,10 @@ export class ChainTransactionsRepository {
     return Number(rows[0].next);
   }
 
+  /** Also for a transaction taken for replaced that the chain turns out to hold: it was mined after all. */
   async markMined(id: number, block: { number: number; hash: string }, reverted: boolean): Promise<void> {
     await this.manager.query(
-      "UPDATE chain_transactions SET state = $2, block_number = $3, block_hash = $4, mined_at = now() WHERE id = $1",
+      "UPDATE chain_transactions SET state = $2, block_number = $3, block_hash = $4, mined_at = now() WHERE id = $1 AND state <> 'FINAL'",
       [id, reverted ? "REVERTED" : "MINED", block.number, block.hash],
     );
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { EvidenceEntity } from "../entities";
 import type { Evidence, EvidenceMeta } from "../types";
-import { toPlain } from "./shared";
+import { subtreeIdsSql, toPlain } from "./shared";
 
 export interface NewEvidence {
   sha256: string;
@@ -28,7 +28,7 @@ export class EvidenceRepository {
       .returning("id")
       .execute();
     const stored = await this.manager.findOneByOrFail(EvidenceEntity, { sha256: evidence.sha256 });
-    return { evidence: toPlain(stored), created: inserted.raw.length === 1 };
+    return { evidence: toPlain(stored), created: (inserted.raw as unknown[]).length === 1 };
   }
 
   /** The file's metadata without its content. */
@@ -45,5 +45,19 @@ export class EvidenceRepository {
       .where("evidence.sha256 = :sha256", { sha256 })
       .getOne();
     return entity && toPlain(entity);
+  }
+
+  /** Records that orgId holds the file (uploaded it, or one of its members' records names it). */
+  async hold(sha256: string, orgId: number): Promise<void> {
+    await this.manager.query(`INSERT INTO evidence_holders (sha256, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [sha256, orgId]);
+  }
+
+  /** Whether rootOrgId or an organization below it holds the file. */
+  async isHeldWithin(sha256: string, rootOrgId: number): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `SELECT 1 FROM evidence_holders WHERE sha256 = $1 AND org_id IN (${subtreeIdsSql("$2")}) LIMIT 1`,
+      [sha256, rootOrgId],
+    );
+    return rows.length > 0;
   }
 }

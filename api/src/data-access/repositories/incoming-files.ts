@@ -69,14 +69,29 @@ export class IncomingFilesRepository {
     );
   }
 
-  /** Stores the received file (replacing an earlier one: a corrected file may be sent again while the transfer is open). */
-  async receive(transferId: string, via: "FETCH" | "PACKAGE", content: Uint8Array): Promise<void> {
-    await this.manager.query(
+  /**
+   * Stores the received file, replacing an earlier one (a corrected file may be sent again while the transfer is
+   * ISSUED). False when the transfer is no longer ISSUED: once accepted, the reviewed file is the one imported.
+   */
+  async receive(transferId: string, via: "FETCH" | "PACKAGE", content: Uint8Array): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
       `INSERT INTO incoming_files (transfer_id, state, received_via, content, received_at, last_error)
-       VALUES ($1, 'RECEIVED', $2, $3, now(), NULL)
+       SELECT $1, 'RECEIVED', $2, $3, now(), NULL WHERE EXISTS (SELECT 1 FROM transfers WHERE id = $1 AND state = 'ISSUED')
        ON CONFLICT (transfer_id) DO UPDATE
-         SET state = 'RECEIVED', received_via = $2, content = $3, received_at = now(), last_error = NULL`,
+         SET state = 'RECEIVED', received_via = $2, content = $3, received_at = now(), last_error = NULL
+       RETURNING transfer_id`,
       [transferId, via, Buffer.from(content)],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sets the file of a transfer whose acceptance the chain refused to be fetched again: the source wrote since. */
+  async fetchAgain(transferId: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE incoming_files SET state = 'WAITING', content = NULL, received_via = NULL, received_at = NULL,
+              attempts = 0, last_error = NULL, next_attempt_at = now()
+        WHERE transfer_id = $1`,
+      [transferId],
     );
   }
 }

@@ -12,6 +12,10 @@ export interface LogRow {
   recordHash: string;
   /** "YYYY-MM-DD". */
   effectiveDate: string;
+  ruleVersion: string;
+  /** The hash of the record the row's supersedes column names (null when it names none, or a record no row holds). */
+  supersedesHash: string | null;
+  reasonCode: string | null;
   /** The sealed body as stored (the UTF-8 bytes of a "v1:…" string). */
   body: Uint8Array;
   createdAt: Date;
@@ -38,6 +42,9 @@ interface LogScanRow {
   prev_hash: string | null;
   record_hash: string;
   effective_date: string;
+  rule_version: string;
+  supersedes_hash: string | null;
+  reason_code: string | null;
   body: Buffer;
   created_at: Date;
   imported: boolean;
@@ -59,9 +66,10 @@ export class LogScanRepository {
   async page(afterId: number, upToId: number): Promise<LogRow[]> {
     const rows: LogScanRow[] = await this.manager.query(
       `SELECT r.id, r.member_id, m.member_key, r.sequence, r.step, r.prev_hash, r.record_hash,
-              to_char(r.effective_date, 'YYYY-MM-DD') AS effective_date, r.body, r.created_at,
+              to_char(r.effective_date, 'YYYY-MM-DD') AS effective_date, r.rule_version, r.reason_code,
+              s.record_hash AS supersedes_hash, r.body, r.created_at,
               EXISTS (SELECT 1 FROM record_imports i WHERE i.record_id = r.id) AS imported, m.departed_record_count
-         FROM records r JOIN members m ON m.id = r.member_id
+         FROM records r JOIN members m ON m.id = r.member_id LEFT JOIN records s ON s.id = r.supersedes_record_id
         WHERE r.id > $1 AND r.id <= $2`,
       [afterId, upToId],
     );
@@ -76,6 +84,9 @@ export class LogScanRepository {
         prevHash: row.prev_hash,
         recordHash: row.record_hash,
         effectiveDate: row.effective_date,
+        ruleVersion: row.rule_version,
+        supersedesHash: row.supersedes_hash,
+        reasonCode: row.reason_code,
         body: row.body,
         createdAt: row.created_at,
         imported: row.imported,
@@ -93,5 +104,22 @@ export class LogScanRepository {
           ORDER BY record_id`,
       );
     return rows.map((row) => ({ recordId: Number(row.record_id), state: row.state, createdAt: row.created_at, error: row.error }));
+  }
+
+  /**
+   * People with more than one active member (the same ID number's blind index): each person's member keys, earliest
+   * first. Only members entered before the unique index on active members existed can be found here.
+   */
+  async peopleWithSeveralActiveMembers(): Promise<string[][]> {
+    const rows: { id_number_index: string; member_key: string }[] = await this.manager.query(
+      `SELECT id_number_index, member_key FROM members
+        WHERE status = 'ACTIVE' AND id_number_index IN (
+          SELECT id_number_index FROM members WHERE status = 'ACTIVE' AND id_number_index IS NOT NULL
+           GROUP BY id_number_index HAVING count(*) > 1)
+        ORDER BY id_number_index, created_at, id`,
+    );
+    const people = new Map<string, string[]>();
+    for (const row of rows) people.set(row.id_number_index, [...(people.get(row.id_number_index) ?? []), row.member_key]);
+    return [...people.values()];
   }
 }

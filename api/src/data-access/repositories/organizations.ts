@@ -7,15 +7,17 @@ import { subtreeIdsSql, toPlain } from "./shared";
 export class OrganizationsRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** Inserts or refreshes an organization as read from chain. Parents must be upserted before their children. */
-  /** The registration facts; the endpoint changes separately (applyChainChange). */
-  async upsertFromChain(org: Omit<Organization, "serviceEndpoint">): Promise<Organization> {
+  /**
+   * Inserts or refreshes an organization as read from chain. Parents must be upserted before their children. The
+   * registration facts; the endpoint and closing change separately (applyChainChange).
+   */
+  async upsertFromChain(org: Omit<Organization, "serviceEndpoint" | "closed">): Promise<Organization> {
     await this.manager.upsert(OrganizationEntity, org, ["id"]);
     return (await this.get(org.id))!;
   }
 
-  /** Changes what the registry may change after registration: approval power, the published endpoint. */
-  async applyChainChange(id: number, change: { mayApprove?: boolean; serviceEndpoint?: string | null }): Promise<void> {
+  /** Changes what the registry may change after registration: approval power, the published endpoint, name, closing. */
+  async applyChainChange(id: number, change: { mayApprove?: boolean; serviceEndpoint?: string | null; name?: string; closed?: true }): Promise<void> {
     await this.manager.update(OrganizationEntity, { id }, change);
   }
 

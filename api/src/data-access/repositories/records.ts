@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { RecordEntity } from "../entities";
 import { DuplicateError, RecordSequenceConflictError, UnknownMemberError } from "../errors";
 import type { StoredRecord } from "../types";
-import { inTransaction, toPlain, violatedUniqueConstraint } from "./shared";
+import { inTransaction, subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
 
 export interface NewRecord {
   memberId: string;
@@ -53,7 +53,7 @@ export class RecordsRepository {
           .values({ ...record, body: Buffer.from(record.body) })
           .returning("id")
           .execute();
-        id = Number(inserted.raw[0].id);
+        id = Number((inserted.raw as { id: unknown }[])[0].id);
       } catch (error) {
         const constraint = violatedUniqueConstraint(error);
         if (constraint === "records_member_sequence_unique") {
@@ -86,6 +86,21 @@ export class RecordsRepository {
   async latestOfMember(memberId: string): Promise<StoredRecord | null> {
     const entity = await this.manager.findOne(RecordEntity, { where: { memberId }, order: { sequence: "DESC" } });
     return entity && toPlain(entity);
+  }
+
+  /**
+   * Records of members of the subtree whose effective date lies in [from, to], by step; a record a correction
+   * superseded is not counted (its correction is, on its own date).
+   */
+  async countInForceByStep(rootOrgId: number, from: string, to: string): Promise<Map<string, number>> {
+    const rows: { step: string; count: string }[] = await this.manager.query(
+      `SELECT record.step, count(*) AS count FROM records record JOIN members member ON member.id = record.member_id
+        WHERE member.org_id IN (${subtreeIdsSql("$1")}) AND record.effective_date BETWEEN $2::date AND $3::date
+          AND NOT EXISTS (SELECT 1 FROM records later WHERE later.supersedes_record_id = record.id)
+        GROUP BY record.step`,
+      [rootOrgId, from, to],
+    );
+    return new Map(rows.map((row) => [row.step, Number(row.count)]));
   }
 
   /** Log entries with position greater than `afterId`, in log order. */

@@ -1,9 +1,10 @@
 import type { EntityManager } from "typeorm";
 import { TransferEntity } from "../entities";
-import { DuplicateError, OpenTransferExistsError, TransferStateConflictError } from "../errors";
+import { DuplicateError, OpenTransferExistsError, TransferStateConflictError, TransferTransitionError } from "../errors";
 import { HEX32_PATTERN, keysetPage, type PageRequest } from "../pagination";
-import { TRANSFER_STATES, type Page, type Transfer, type TransferKind, type TransferState } from "../types";
+import { type ChainRefusal, type Page, type Transfer } from "../types";
 import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
+import { TRANSFER_STATES, TRANSFER_TRANSITIONS, type TransferKind, type TransferState } from "../../domain/vocabulary";
 
 export interface NewTransfer {
   id: string;
@@ -17,11 +18,21 @@ export interface NewTransfer {
   destination: Uint8Array | null;
   validUntil: Date;
   letterHash: string;
+  /** Only for a letter issued here (see Transfer). */
+  letterNumber?: string | null;
+  holderSalt?: string | null;
+  holderHash?: string | null;
   replaces: string | null;
   /** Null for an incoming transfer, created from the chain by the event indexer. */
   createdBy: string | null;
   /** False for an incoming transfer issued by another institution; defaults to true. */
   issuedHere?: boolean;
+}
+
+/** A span of creation times: from `from` (inclusive) until `until` (exclusive). */
+export interface IssuedBetween {
+  from: Date;
+  until: Date;
 }
 
 export interface StateChange {
@@ -30,6 +41,8 @@ export interface StateChange {
   to: TransferState;
   reasonCode?: string | null;
   receiptHash?: string | null;
+  acceptedBy?: string | null;
+  acceptanceRefusal?: ChainRefusal | null;
 }
 
 export class TransfersRepository {
@@ -61,7 +74,7 @@ export class TransfersRepository {
     return entity && toPlain(entity);
   }
 
-  /** The member's ISSUED transfer (at most one), whether or not its validity has passed. */
+  /** The member's ISSUED transfer, whether or not its validity has passed (an open one is ISSUED or ACCEPTING). */
   async findIssuedForMember(memberKey: string): Promise<Transfer | null> {
     const entity = await this.manager.findOneBy(TransferEntity, { memberKey, state: "ISSUED" });
     return entity && toPlain(entity);
@@ -84,20 +97,23 @@ export class TransfersRepository {
   }
 
   /** Transfers to the organization or its descendants by state, as of `asOf` (see countBySubtree). */
-  async countIncomingByState(rootOrgId: number, asOf: Date): Promise<Record<TransferState, number>> {
-    return this.countBySubtree("to_org_id", rootOrgId, asOf);
+  async countIncomingByState(rootOrgId: number, asOf: Date, issued?: IssuedBetween): Promise<Record<TransferState, number>> {
+    return this.countBySubtree("to_org_id", rootOrgId, asOf, issued);
   }
 
   /** Transfers from the organization or its descendants by state, as of `asOf` (see countBySubtree). */
-  async countOutgoingByState(rootOrgId: number, asOf: Date): Promise<Record<TransferState, number>> {
-    return this.countBySubtree("from_org_id", rootOrgId, asOf);
+  async countOutgoingByState(rootOrgId: number, asOf: Date, issued?: IssuedBetween): Promise<Record<TransferState, number>> {
+    return this.countBySubtree("from_org_id", rootOrgId, asOf, issued);
   }
 
   /**
-   * Moves the transfer from `change.from` to `change.to` (compare-and-set). Null when the transfer does not exist.
-   * @throws TransferStateConflictError when it is no longer in `change.from`.
+   * The one transition function of the transfer state machine: moves the transfer from `change.from` to `change.to`
+   * (compare-and-set), if TRANSFER_TRANSITIONS allows it. Null when the transfer does not exist.
+   * @throws TransferStateConflictError when it is no longer in `change.from`; TransferTransitionError for a move the
+   * state machine does not have.
    */
   async updateState(id: string, change: StateChange): Promise<Transfer | null> {
+    if (!TRANSFER_TRANSITIONS[change.from].includes(change.to)) throw new TransferTransitionError(id, change.from, change.to);
     const result = await this.manager
       .createQueryBuilder()
       .update(TransferEntity)
@@ -105,6 +121,8 @@ export class TransfersRepository {
         state: change.to,
         ...(change.reasonCode !== undefined && { reasonCode: change.reasonCode }),
         ...(change.receiptHash !== undefined && { receiptHash: change.receiptHash }),
+        ...(change.acceptedBy !== undefined && { acceptedBy: change.acceptedBy }),
+        ...(change.acceptanceRefusal !== undefined && { acceptanceRefusal: change.acceptanceRefusal }),
         updatedAt: () => "now()",
       })
       .where("id = :id AND state = :from", { id, from: change.from })
@@ -121,18 +139,21 @@ export class TransfersRepository {
 
   /**
    * Every state with its count, zeros included. An ISSUED transfer whose validity ended before `asOf` counts as
-   * EXPIRED: it is one, though nobody has opened it since to record the expiry.
+   * EXPIRED: it is one, though nobody has opened it since to record the expiry. With `issued`, only the transfers
+   * created in that span count.
    */
   private async countBySubtree(
     orgColumn: "to_org_id" | "from_org_id",
     rootOrgId: number,
-    asOf: Date
+    asOf: Date,
+    issued?: IssuedBetween
   ): Promise<Record<TransferState, number>> {
     const rows: { state: TransferState; count: string }[] = await this.manager.query(
       `SELECT CASE WHEN state = 'ISSUED' AND valid_until <= $2 THEN 'EXPIRED' ELSE state END AS state, count(*) AS count
          FROM transfers WHERE ${orgColumn} IN (${subtreeIdsSql("$1")})
+          AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
         GROUP BY 1`,
-      [rootOrgId, asOf]
+      [rootOrgId, asOf, issued?.from ?? null, issued?.until ?? null]
     );
     const counts = Object.fromEntries(TRANSFER_STATES.map((state) => [state, 0])) as Record<TransferState, number>;
     for (const row of rows) counts[row.state] += Number(row.count);
