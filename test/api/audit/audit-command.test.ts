@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ethers } from "hardhat";
-import { createAuditChainReader } from "../../../api/src/chain";
+import { adminLogIdOf, createAuditChainReader } from "../../../api/src/chain";
 import { parseAuditArgs, runAudit, type AuditEnvironment } from "../../../api/src/cli/audit-command";
 import { createProgressDisplay } from "../../../api/src/cli/audit-progress";
 import { CliError, type CliIo } from "../../../api/src/cli/command";
 import { ORG_IDS, rejectionOf } from "../../../api/src/data-access/testing";
 import type { AuditReport } from "../../../api/src/domain/audit";
 import { startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";
+import { Role } from "../../helpers/fixture";
 
 function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -122,6 +123,43 @@ describe("cunzheng audit", function () {
       const report = JSON.parse(readFileSync(out, "utf8")) as AuditReport;
       expect(report.findings.map((finding) => `${finding.kind} ${finding.recordId}`)).to.deep.equal(["UNANCHORED 6", "UNANCHORED 7"]);
       expect(io.stdout).to.include("2 finding(s): 2 UNANCHORED.").and.to.include(`Report written to ${out}.`);
+    });
+
+    it("should exit 1, not 2, naming an absurd checkpoint of its log that another key wrote", async function () {
+      const { checkpoints, registry, signers } = instance.consortium;
+      // The committee's admin hands the log to a stray key of the university, which claims an absurd tree size.
+      await registry.connect(signers.adminA).grantRole(ORG_IDS.committeeA, signers.outsider.address, Role.Attester);
+      await checkpoints.connect(signers.adminA).setLogWriter(ORG_IDS.committeeA, signers.outsider.address);
+      const receipt = await (await checkpoints.connect(signers.outsider).checkpoint(ORG_IDS.committeeA, 2n ** 64n - 1n, ethers.id("absurd"))).wait();
+      const io = capture();
+
+      const exitCode = await runAudit([], io, environmentOf(instance));
+
+      expect(exitCode).to.equal(1);
+      const report = JSON.parse(io.stdout.join("\n")) as AuditReport;
+      expect(report.findings.map((finding) => finding.kind)).to.deep.equal(["FOREIGN_CHECKPOINT"]);
+      expect(report.findings[0].subject).to.deep.equal({ type: "checkpoint", id: receipt!.hash });
+      expect(report.findings[0].detail).to.contain(signers.outsider.address).and.to.contain("never wrote");
+      expect(report.totals).to.include({ records: 5, checkpoints: 2 });
+    });
+
+    it("should exit 1, not 2, naming an absurd checkpoint of its administrative log that another key wrote", async function () {
+      const { checkpoints, registry, signers } = instance.consortium;
+      await registry.connect(signers.adminA).grantRole(ORG_IDS.committeeA, signers.outsider.address, Role.Attester);
+      // Rotating the writer through the administrative log's id hands both logs of the committee to the stray key.
+      const adminLogId = adminLogIdOf(ORG_IDS.committeeA);
+      await checkpoints.connect(signers.adminA).setLogWriter(adminLogId, signers.outsider.address);
+      const receipt = await (await checkpoints.connect(signers.outsider).checkpoint(adminLogId, 2n ** 64n - 1n, ethers.id("absurd"))).wait();
+      const io = capture();
+
+      const exitCode = await runAudit([], io, environmentOf(instance));
+
+      expect(exitCode).to.equal(1);
+      const report = JSON.parse(io.stdout.join("\n")) as AuditReport;
+      expect(report.findings.map((finding) => finding.kind)).to.deep.equal(["FOREIGN_CHECKPOINT"]);
+      expect(report.findings[0].subject).to.deep.equal({ type: "checkpoint", id: receipt!.hash });
+      expect(report.findings[0].detail).to.contain(signers.outsider.address).and.to.contain("the administrative log");
+      expect(report.totals).to.include({ checkpoints: 1, adminCheckpoints: 2 });
     });
 
     it("should not run when a report file cannot be written", async function () {

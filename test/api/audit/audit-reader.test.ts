@@ -43,9 +43,14 @@ describe("createAuditChainReader", function () {
 
         for (const memberKey of memberKeys) {
           const member = await instance.consortium.membership.member(memberKey);
-          expect(heads.get(memberKey)).to.deep.equal({ recordCount: Number(member.recordCount), head: member.head });
+          expect(heads.get(memberKey)).to.deep.equal({
+            orgId: Number(member.orgId),
+            stage: Number(member.stage),
+            recordCount: Number(member.recordCount),
+            head: member.head,
+          });
         }
-        expect(heads.get(unknown)).to.deep.equal({ recordCount: 0, head: ZERO_HASH });
+        expect(heads.get(unknown)).to.deep.equal({ orgId: 0, stage: 0, recordCount: 0, head: ZERO_HASH });
       });
 
       it("should read every checkpoint of the log in order, as the contract counts them", async function () {

@@ -21,6 +21,9 @@ function rowOf(body: RecordBody, overrides: Partial<CheckedRow> = {}): CheckedRo
     step: body.step,
     prevHash: body.prevHash,
     effectiveDate: body.effectiveDate,
+    ruleVersion: body.ruleVersion,
+    supersedesHash: body.supersedes?.recordHash ?? null,
+    reasonCode: body.supersedes?.reasonCode ?? null,
     ...overrides,
   };
 }

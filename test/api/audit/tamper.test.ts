@@ -2,9 +2,9 @@
 // triggers and foreign keys switched off, as a database owner can), and the audit sweep names what happened.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import type { EntityManager } from "typeorm";
 import { createAuditChainReader } from "../../../api/src/chain";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
+import { openPersonalData, sealPersonalData } from "../../../api/src/domain/members";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
 import { recordHash } from "../../../api/src/lib/record-hash";
 import { startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";
@@ -53,7 +53,8 @@ describe("runAuditSweep", function () {
       const report = await sweep(instance);
 
       expect(report).to.include({ format: "cunzheng.audit-report/1", logId: ORG_IDS.committeeA, chainId: 31337, clean: true });
-      expect(report.totals).to.deep.equal({ records: 43, members: 3, checkpoints: 3, findings: 0 });
+      // Each anchorAll checkpoints both logs: the administrative log grew with every journey.
+      expect(report.totals).to.deep.equal({ records: 43, members: 3, checkpoints: 3, adminCheckpoints: 3, findings: 0 });
       expect(report.findings).to.deep.equal([]);
       expect(report.blockNumber).to.equal(await ethers.provider.getBlockNumber());
     });
@@ -160,6 +161,33 @@ describe("runAuditSweep", function () {
     });
   });
 
+  describe("the two gaps the first sweep left open", function () {
+    it("should name a reorder across two members inside a later checkpoint, where neither member's own order breaks", async function () {
+      journeys = await threeJourneys(instance);
+      const [, second, third] = journeys;
+      const [a, b] = [second.ids.at(-1)!, third.ids[0]];
+
+      await asInsider(instance, (sql) => swapRecords(sql, a, b));
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`REORDERED ${a}`, `REORDERED ${b}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[2].detail).to.contain("positions 27–38");
+    });
+
+    it("should name a swap combined with a deletion by the records' ids, the deleted one with its member and sequence", async function () {
+      journeys = await threeJourneys(instance);
+      const [first, second] = journeys;
+      const [a, b, deleted] = [first.ids[9], second.ids[3], first.ids[15]];
+
+      await asInsider(instance, (sql) => swapRecords(sql, a, b));
+      await deleteAsInsider(instance, deleted);
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal([`REORDERED ${a}`, `DELETED ${deleted}`, `REORDERED ${b}`, "CHECKPOINT_MISMATCH -"]);
+      expect(report.findings[1]).to.include({ memberKey: first.memberKey, sequence: 16 });
+    });
+  });
+
   describe("inserted records", function () {
     it("should name a forged record appended to a member's chain with no chain write behind it", async function () {
       journeys = await threeJourneys(instance);
@@ -190,6 +218,33 @@ describe("runAuditSweep", function () {
       expect(named(report)).to.deep.equal([`INSERTED ${id}`, "CHECKPOINT_MISMATCH -"]);
       expect(report.findings[0]).to.include({ memberKey: first.memberKey, sequence: 26 + 1 });
       expect(report.findings[1].detail).to.contain("positions 27–38");
+    });
+  });
+
+  describe("people on file twice", function () {
+    it("should name a person's later active member, entered before the database refused a second one", async function () {
+      const [first, later] = [await instance.walk("S2"), await instance.walk("S2")];
+      await instance.anchorAll();
+      const { members } = instance.database.repositories;
+      const [earliest, duplicate] = [(await members.get(first))!, (await members.get(later))!];
+      // The same person entered twice, as the unique index now refuses: the later member holds the earliest's
+      // personal data, and the migration marked it a duplicate, outside the index.
+      const person = openPersonalData(instance.institution, earliest);
+      const sealedAgain = sealPersonalData(instance.institution, duplicate.memberKey, duplicate.orgId, person);
+      await asInsider(instance, (sql) =>
+        sql("UPDATE members SET personal_data = $2, id_number_index = $3, duplicate_of = $4 WHERE id = $1", [
+          later,
+          sealedAgain.personalData,
+          sealedAgain.idNumberIndex,
+          first,
+        ]),
+      );
+
+      const report = await sweep(instance);
+
+      expect(named(report)).to.deep.equal(["DUPLICATE_MEMBER -"]);
+      expect(report.findings[0]).to.include({ memberKey: duplicate.memberKey });
+      expect(report.findings[0].detail).to.contain(earliest.memberKey);
     });
   });
 

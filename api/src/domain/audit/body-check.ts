@@ -11,10 +11,10 @@ export interface BodyCheck {
   prevHash: string | null;
 }
 
-const COMPARED_COLUMNS = ["memberKey", "sequence", "step", "prevHash", "effectiveDate"] as const;
+const COMPARED_COLUMNS = ["memberKey", "sequence", "step", "prevHash", "effectiveDate", "ruleVersion"] as const;
 
 /** What checking a row's body reads of it. */
-export type CheckedRow = Pick<LogRow, "body" | "recordHash" | (typeof COMPARED_COLUMNS)[number]>;
+export type CheckedRow = Pick<LogRow, "body" | "recordHash" | "supersedesHash" | "reasonCode" | (typeof COMPARED_COLUMNS)[number]>;
 
 export function checkBody(row: CheckedRow, cipher: Pick<FieldCipher, "decrypt">): BodyCheck {
   const unreadable = (problem: string): BodyCheck => ({ problem, prevHash: row.prevHash });
@@ -33,9 +33,18 @@ export function checkBody(row: CheckedRow, cipher: Pick<FieldCipher, "decrypt">)
   if (hash !== row.recordHash) {
     return { problem: `Its body hashes to ${hash}, but the row's record hash is ${row.recordHash}.`, prevHash: body.prevHash };
   }
-  const differing = COMPARED_COLUMNS.filter((column) => body[column] !== row[column]);
-  if (differing.length > 0) {
-    const named = differing.map((column) => `${column} is ${String(row[column])} in the row but ${String(body[column])} in the body`);
+  const named = COMPARED_COLUMNS.filter((column) => body[column] !== row[column]).map(
+    (column) => `${column} is ${String(row[column])} in the row but ${String(body[column])} in the body`,
+  );
+  // The supersession columns: the superseded record's hash (through the row it names) and the reason code.
+  const supersedes = body.supersedes ?? { recordHash: null, reasonCode: null };
+  if (supersedes.recordHash !== row.supersedesHash) {
+    named.push(`it supersedes ${row.supersedesHash ?? "nothing"} in the row but ${supersedes.recordHash ?? "nothing"} in the body`);
+  }
+  if (supersedes.reasonCode !== row.reasonCode) {
+    named.push(`reasonCode is ${String(row.reasonCode)} in the row but ${String(supersedes.reasonCode)} in the body`);
+  }
+  if (named.length > 0) {
     return { problem: `Its columns disagree with its body: ${named.join("; ")}.`, prevHash: body.prevHash };
   }
   return { problem: null, prevHash: body.prevHash };

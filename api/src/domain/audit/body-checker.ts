@@ -57,6 +57,9 @@ export interface PackedRows {
   steps: string[];
   prevHashes: (string | null)[];
   effectiveDates: string[];
+  ruleVersions: string[];
+  supersedesHashes: (string | null)[];
+  reasonCodes: (string | null)[];
 }
 
 export function packRows(rows: readonly CheckedRow[]): PackedRows {
@@ -74,6 +77,9 @@ export function packRows(rows: readonly CheckedRow[]): PackedRows {
     steps: rows.map((row) => row.step),
     prevHashes: rows.map((row) => row.prevHash),
     effectiveDates: rows.map((row) => row.effectiveDate),
+    ruleVersions: rows.map((row) => row.ruleVersion),
+    supersedesHashes: rows.map((row) => row.supersedesHash),
+    reasonCodes: rows.map((row) => row.reasonCode),
   };
 }
 
@@ -86,6 +92,9 @@ export function unpackRows(packed: PackedRows): CheckedRow[] {
     step: packed.steps[index],
     prevHash: packed.prevHashes[index],
     effectiveDate: packed.effectiveDates[index],
+    ruleVersion: packed.ruleVersions[index],
+    supersedesHash: packed.supersedesHashes[index],
+    reasonCode: packed.reasonCodes[index],
   }));
 }
 

@@ -5,6 +5,39 @@ import type { ChainCheckpoint } from "../../chain/audit-reader";
 import type { ScannedLog } from "./log-scan";
 import type { AuditProgress, FindingSet } from "./report";
 
+/** Lost positions beyond the log named one finding each; past this many, the rest are named by one finding as a range. */
+export const MAX_NAMED_LOST_POSITIONS = 10_000;
+
+/** A checkpoint as the instance stored it when it wrote it. */
+export interface WrittenCheckpoint {
+  treeSize: number;
+  root: string;
+}
+
+/**
+ * The chain's checkpoints of the log split into those this instance wrote (the same size and root are in its own
+ * checkpoints table) and the others, each named as a finding: a key other than the instance's wrote into its log.
+ * Only its own are held against the log: a foreign one may claim any size at all.
+ */
+export function ownCheckpoints(
+  checkpoints: readonly ChainCheckpoint[],
+  written: readonly WrittenCheckpoint[],
+  findings: FindingSet,
+  logName = "this log",
+): ChainCheckpoint[] {
+  const ours = new Set(written.map((checkpoint) => `${checkpoint.treeSize}:${checkpoint.root.toLowerCase()}`));
+  return checkpoints.filter((checkpoint) => {
+    if (ours.has(`${checkpoint.treeSize}:${checkpoint.root.toLowerCase()}`)) return true;
+    findings.add({
+      kind: "FOREIGN_CHECKPOINT",
+      recordId: null,
+      subject: { type: "checkpoint", id: checkpoint.transactionHash },
+      detail: `${checkpoint.attester} checkpointed ${logName} at ${checkpoint.treeSize} entries (root ${checkpoint.root}, block ${checkpoint.blockNumber}, transaction ${checkpoint.transactionHash}), but this instance never wrote that checkpoint.`,
+    });
+    return false;
+  });
+}
+
 export interface CheckpointOutcome {
   /** Every position up to here is as the chain attested it (0: none is vouched for). */
   vouchedSize: number;
@@ -27,13 +60,12 @@ export function checkCheckpoints(
   });
   const firstBad = agrees.indexOf(false);
   const coveredSize = checkpoints.at(-1)?.treeSize ?? 0;
-  const lostTailIds = Array.from({ length: Math.max(0, coveredSize - log.size) }, (_, index) => log.size + 1 + index);
-  for (const id of lostTailIds) {
-    findings.add({
-      kind: "DELETED",
-      recordId: id,
-      detail: `The chain's checkpoint covers ${coveredSize} records, but the log ends at position ${log.size}.`,
-    });
+  const lostCount = Math.max(0, coveredSize - log.size);
+  const lostTailIds = Array.from({ length: Math.min(lostCount, MAX_NAMED_LOST_POSITIONS) }, (_, index) => log.size + 1 + index);
+  const lostDetail = `The chain's checkpoint covers ${coveredSize} records, but the log ends at position ${log.size}.`;
+  for (const id of lostTailIds) findings.add({ kind: "DELETED", recordId: id, detail: lostDetail });
+  if (lostCount > lostTailIds.length) {
+    findings.add({ kind: "DELETED", recordId: null, detail: `${lostDetail} Positions ${log.size + lostTailIds.length + 1}–${coveredSize} are lost as well.` });
   }
   if (firstBad < 0) return { vouchedSize: coveredSize, mismatch: false, lostTailIds };
 

@@ -7,6 +7,7 @@ import { Conflict, NotFound } from "../errors";
 import type { Actor, Institution } from "../institution";
 import type { AuditProgress, AuditReport } from "./report";
 import { runAuditSweep } from "./sweep";
+import { RULES } from "../refusals";
 
 /** What a sweep reads besides the database. */
 export interface AuditSources {
@@ -29,7 +30,6 @@ export interface AuditJob {
 }
 
 const KEPT_JOBS = 20;
-const AUDIT_ROLES = ["AUDITOR"] as const;
 
 export class AuditJobs {
   private readonly jobs = new Map<string, AuditJob>();
@@ -37,9 +37,9 @@ export class AuditJobs {
   constructor(private readonly institution: Institution, private readonly sources: AuditSources) {}
 
   start(actor: Actor): AuditJob {
-    requireRole(actor, AUDIT_ROLES, "running an audit sweep");
+    requireRole(actor, "audit");
     if ([...this.jobs.values()].some((job) => job.state === "RUNNING")) {
-      throw new Conflict("an audit sweep is already running; follow it instead", { rule: "audit.oneAtATime" });
+      throw new Conflict("an audit sweep is already running; follow it instead", { rule: RULES.auditOneAtATime });
     }
     const job: AuditJob = { id: randomUUID(), state: "RUNNING", startedBy: actor.accountId, startedAt: this.institution.now().toISOString(), progress: null };
     this.remember(job);
@@ -48,7 +48,7 @@ export class AuditJobs {
   }
 
   get(actor: Actor, id: string): AuditJob {
-    requireRole(actor, AUDIT_ROLES, "reading an audit sweep");
+    requireRole(actor, "audit");
     const job = this.jobs.get(id);
     if (!job) throw new NotFound(`audit ${id} not found (reports are kept for the last ${KEPT_JOBS} sweeps)`);
     return job;
@@ -57,12 +57,12 @@ export class AuditJobs {
   /** The finished sweep's report. */
   report(actor: Actor, id: string): AuditReport {
     const job = this.get(actor, id);
-    if (!job.report) throw new Conflict(`audit ${id} is ${job.state.toLowerCase()}: it has no report`, { rule: "audit.notDone" });
+    if (!job.report) throw new Conflict(`audit ${id} is ${job.state.toLowerCase()}: it has no report`, { rule: RULES.auditNotDone });
     return job.report;
   }
 
   list(actor: Actor): AuditJob[] {
-    requireRole(actor, AUDIT_ROLES, "listing audit sweeps");
+    requireRole(actor, "audit");
     return [...this.jobs.values()].reverse().map(({ report, ...job }) => ({ ...job, ...(report && { report: { ...report, findings: [] } }) }));
   }
 

@@ -13,20 +13,26 @@ export interface MemberChainInputs {
   lostIds: readonly number[];
   /** Every member's head on the ledger at `blockNumber`. */
   heads: ReadonlyMap<string, MemberHead>;
-  chain: Pick<AuditChainReader, "recordsAppended">;
+  chain: Pick<AuditChainReader, "recordsAppended" | "sendersOf">;
+  /** Which of these transactions this instance sent (its journal): a record another key appended is no lost row. */
+  journaledOf(transactionHashes: readonly string[]): Promise<ReadonlySet<string>>;
   fromBlock: number;
   blockNumber: number;
   findings: FindingSet;
   onProgress(progress: AuditProgress): void;
 }
 
-/** A record the ledger holds and no row does; `after`/`before` bound the log position it must have had. */
+/**
+ * A record the ledger holds and no row does; each of `bounds` brackets the log position it must have had
+ * (`after` < position < `before`), the first by all the member's rows, the others leaving out rows that are out of
+ * place (a swap combined with the deletion moves a neighbour to the wrong side).
+ */
 interface LostRecord {
   memberKey: string;
   sequence: number;
   recordHash: string;
-  after: number;
-  before: number;
+  transactionHash: string;
+  bounds: (readonly [after: number, before: number])[];
 }
 
 export async function checkMemberChains(inputs: MemberChainInputs): Promise<void> {
@@ -45,7 +51,9 @@ export async function checkMemberChains(inputs: MemberChainInputs): Promise<void
   const lost = suspects.flatMap((member) =>
     compareWithLedger(inputs, member, heads.get(member.memberKey)!, eventsOf.get(member.memberKey) ?? []),
   );
-  nameLostRecords(lost, inputs.lostIds, findings);
+  const own = await inputs.journaledOf(lost.map((record) => record.transactionHash));
+  nameLostRecords(lost.filter((record) => own.has(record.transactionHash)), inputs.lostIds, findings);
+  await nameForeignWrites(lost.filter((record) => !own.has(record.transactionHash)), chain, findings);
   inputs.onProgress({ phase: "members", done: log.members.length, total: log.members.length });
 }
 
@@ -79,7 +87,7 @@ function compareWithLedger(
   const onLedger = new Set(events.map((event) => event.recordHash));
   const reached = new Set<number>();
   const lost: LostRecord[] = [];
-  events.forEach(({ recordHash }, index) => {
+  events.forEach(({ recordHash, transactionHash }, index) => {
     const sequence = index + 1;
     const id = idOfHash.get(recordHash);
     const holder = idOfSequence.get(sequence);
@@ -93,9 +101,21 @@ function compareWithLedger(
       reached.add(holder);
       findings.add({ kind: "TAMPERED", recordId: holder, recordHash: log.hashOf(holder), memberKey, sequence, detail: `${ledgerSays}, but the row holding that sequence has hash ${log.hashOf(holder)}.` });
     } else {
-      const before = member.ids.filter((other) => log.sequenceOf(other) < sequence);
-      const after = member.ids.filter((other) => log.sequenceOf(other) > sequence);
-      lost.push({ memberKey, sequence, recordHash, after: Math.max(0, ...before), before: Math.min(Infinity, ...after) });
+      const earlier = member.ids.filter((other) => log.sequenceOf(other) < sequence);
+      const later = member.ids.filter((other) => log.sequenceOf(other) > sequence);
+      const after = Math.max(0, ...earlier);
+      const before = Math.min(Infinity, ...later);
+      lost.push({
+        memberKey,
+        sequence,
+        recordHash,
+        transactionHash,
+        bounds: [
+          [after, before],
+          [Math.max(0, ...earlier.filter((id) => id < before)), before],
+          [after, Math.min(Infinity, ...later.filter((id) => id > after))],
+        ],
+      });
     }
   });
   for (const id of member.ids) {
@@ -118,10 +138,13 @@ function compareWithLedger(
  */
 function nameLostRecords(lost: readonly LostRecord[], lostIds: readonly number[], findings: FindingSet): void {
   const claimed = new Set<number>();
-  for (const record of lost) {
-    let index = firstAbove(lostIds, record.after);
+  const freeWithin = ([after, before]: readonly [number, number]): number | null => {
+    let index = firstAbove(lostIds, after);
     while (claimed.has(lostIds[index])) index += 1;
-    const recordId = index < lostIds.length && lostIds[index] < record.before ? lostIds[index] : null;
+    return index < lostIds.length && lostIds[index] < before ? lostIds[index] : null;
+  };
+  for (const record of lost) {
+    const recordId = record.bounds.map(freeWithin).find((id) => id !== null) ?? null;
     if (recordId !== null) claimed.add(recordId);
     findings.add({
       kind: "DELETED",
@@ -130,6 +153,26 @@ function nameLostRecords(lost: readonly LostRecord[], lostIds: readonly number[]
       memberKey: record.memberKey,
       sequence: record.sequence,
       detail: `The ledger holds ${record.recordHash} as record ${record.sequence} of member ${record.memberKey}; no row holds it.`,
+    });
+  }
+}
+
+/**
+ * A record the ledger holds for one of this instance's members that a transaction it never sent appended: another key
+ * with a role in the member's organization wrote to the member's chain behind the instance's back. No row ever held it,
+ * so it names no log position; it names the transaction and its key.
+ */
+async function nameForeignWrites(foreign: readonly LostRecord[], chain: Pick<AuditChainReader, "sendersOf">, findings: FindingSet): Promise<void> {
+  if (foreign.length === 0) return;
+  const senders = await chain.sendersOf(foreign.map((record) => record.transactionHash));
+  for (const record of foreign) {
+    findings.add({
+      kind: "FOREIGN_WRITE",
+      recordId: null,
+      recordHash: record.recordHash,
+      memberKey: record.memberKey,
+      sequence: record.sequence,
+      detail: `The ledger holds ${record.recordHash} as record ${record.sequence} of member ${record.memberKey}, appended by key ${senders.get(record.transactionHash)} in transaction ${record.transactionHash}, which this instance never sent.`,
     });
   }
 }

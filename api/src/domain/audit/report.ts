@@ -2,13 +2,45 @@
 
 export const AUDIT_REPORT_FORMAT = "cunzheng.audit-report/1";
 
-export const FINDING_KINDS = ["TAMPERED", "DELETED", "REORDERED", "INSERTED", "UNANCHORED", "CHECKPOINT_MISMATCH"] as const;
+export const FINDING_KINDS = [
+  "TAMPERED",
+  "DELETED",
+  "REORDERED",
+  "INSERTED",
+  "UNANCHORED",
+  "CHECKPOINT_MISMATCH",
+  "FOREIGN_CHECKPOINT",
+  "MEMBER_MISMATCH",
+  "FOREIGN_MEMBER",
+  "FOREIGN_RECORD",
+  "FOREIGN_WRITE",
+  "UNHELD_MEMBER",
+  "PERSONAL_DATA_UNREADABLE",
+  "TRANSFER_MISMATCH",
+  "FINDINGS_MISMATCH",
+  "EVIDENCE_TAMPERED",
+  "ACCOUNT_MISMATCH",
+  "ADMIN_LOG_BROKEN",
+  "ADMIN_LOG_CHECKPOINT_MISMATCH",
+  "DUPLICATE_MEMBER",
+] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** The kinds of row a finding that is not about a record names. */
+export const SUBJECT_TYPES = ["member", "transfer", "account", "evidence", "auditEntry", "checkpoint"] as const;
+
+/** The row a finding is about when it is not a record: its table's kind and its id there. */
+export interface FindingSubject {
+  type: (typeof SUBJECT_TYPES)[number];
+  id: string;
+}
 
 export interface Finding {
   kind: FindingKind;
   /** The record's position in the log; null when no record id can be named (a checkpoint, a member's lost record). */
   recordId: number | null;
+  /** The row of another table the finding is about (a member, transfer, account, evidence file, log entry, checkpoint). */
+  subject?: FindingSubject;
   recordHash?: string;
   memberKey?: string;
   sequence?: number;
@@ -24,12 +56,13 @@ export interface AuditReport {
   chainId: number;
   /** The block every chain read was made at. */
   blockNumber: number;
-  totals: { records: number; members: number; checkpoints: number; findings: number };
+  /** `checkpoints` counts the record log's, `adminCheckpoints` the administrative log's. */
+  totals: { records: number; members: number; checkpoints: number; adminCheckpoints: number; findings: number };
   clean: boolean;
   findings: Finding[];
 }
 
-export type AuditPhase = "log" | "checkpoints" | "members" | "order" | "outbox";
+export type AuditPhase = "log" | "checkpoints" | "members" | "order" | "outbox" | "instance";
 
 export interface AuditProgress {
   phase: AuditPhase;
@@ -82,5 +115,6 @@ export class FindingSet {
 
 function keyOf(finding: Finding): string {
   if (finding.recordId !== null) return `${finding.kind}:${finding.recordId}`;
+  if (finding.subject) return `${finding.kind}:${finding.subject.type}:${finding.subject.id}`;
   return `${finding.kind}:-:${finding.memberKey ?? ""}:${finding.sequence ?? ""}:${finding.recordHash ?? ""}:${finding.detail}`;
 }

@@ -1,19 +1,24 @@
 // The audit sweep of one institution: every record re-hashed, the log against every checkpoint, every member's chain
-// against the ledger, the log's order against the order the ledger received it in, and overdue chain writes.
+// against the ledger, the log's order against the order the ledger received it in, overdue chain writes, people with
+// more than one active member, and the rest of the instance (members, personal data, transfers, evidence, findings)
+// against the chain and the logs that prove it.
 import type { AuditChainReader, ChainCheckpoint } from "../../chain/audit-reader";
+import { adminLogIdOf } from "../../chain/log-ids";
 import type { Repositories } from "../../data-access";
 import type { FieldCipher } from "../../lib/field-encryption";
 import { bodyCheckerInThread, type BodyChecker } from "./body-checker";
-import { checkCheckpoints } from "./checkpoints";
+import { checkCheckpoints, ownCheckpoints } from "./checkpoints";
+import { checkDuplicateMembers } from "./duplicate-members";
 import { scanLog } from "./log-scan";
 import { checkMemberChains } from "./member-chains";
 import { MemberHeadReader } from "./member-heads";
+import { checkInstance } from "./instance-checks";
 import { checkOrder } from "./order";
 import { AUDIT_REPORT_FORMAT, AuditIncompleteError, FindingSet, type AuditProgress, type AuditReport } from "./report";
 import { checkUnanchored } from "./unanchored";
 
 export interface AuditDependencies {
-  repositories: Pick<Repositories, "records" | "logScan">;
+  repositories: Pick<Repositories, "records" | "logScan" | "checkpoints" | "adminLogCheckpoints" | "instanceScan" | "auditLog" | "chainTransactions">;
   chain: AuditChainReader;
   /** Opens record bodies (the institution's field cipher). */
   cipher: Pick<FieldCipher, "decrypt">;
@@ -22,7 +27,7 @@ export interface AuditDependencies {
 }
 
 export interface AuditOptions {
-  /** The institution's CheckpointLog log id. */
+  /** The institution's CheckpointLog log id (its committee id); its administrative log's id is derived from it. */
   logId: number;
   /** A record whose chain write is not final this long after it was written is reported. */
   deadlineSeconds: number;
@@ -48,9 +53,14 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
     onProgress,
     onNewMember: (memberKey) => heads.want(memberKey),
   });
-  const checkpoints = await readCheckpoints(chain, options.logId, options.fromBlock, blockNumber);
+  const onChain = await readCheckpoints(chain, options.logId, options.fromBlock, blockNumber);
+  const checkpoints = ownCheckpoints(onChain, await repositories.checkpoints.list(), findings);
+  const adminOnChain = await readCheckpoints(chain, adminLogIdOf(options.logId), options.fromBlock, blockNumber);
+  const adminWritten = (await repositories.adminLogCheckpoints.list()).map(({ treeSize, head }) => ({ treeSize, root: head }));
+  const adminCheckpoints = ownCheckpoints(adminOnChain, adminWritten, findings, "the administrative log");
   const { vouchedSize, lostTailIds } = checkCheckpoints(log, checkpoints, findings, onProgress);
-  const chainReads = { chain, fromBlock: options.fromBlock, blockNumber, findings, onProgress };
+  const journaledOf = (hashes: readonly string[]) => repositories.chainTransactions.journaledOf(hashes);
+  const chainReads = { chain, fromBlock: options.fromBlock, blockNumber, findings, onProgress, journaledOf };
   await checkMemberChains({
     ...chainReads,
     log,
@@ -60,6 +70,8 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
   });
   await checkOrder({ ...chainReads, log, vouchedSize });
   checkUnanchored(unfinished, { logSize: size, deadlineSeconds: options.deadlineSeconds, asOf: startedAt }, findings, onProgress);
+  await checkInstance({ scan: repositories.instanceScan, auditLog: repositories.auditLog, chain, committeeId: options.logId, cipher: deps.cipher, log, adminCheckpoints, fromBlock: options.fromBlock, blockNumber, journaledOf, findings, onProgress });
+  checkDuplicateMembers(await repositories.logScan.peopleWithSeveralActiveMembers(), findings);
 
   const sorted = findings.sorted();
   return {
@@ -69,7 +81,7 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
     finishedAt: options.now().toISOString(),
     chainId,
     blockNumber,
-    totals: { records: log.recordCount, members: log.members.length, checkpoints: checkpoints.length, findings: sorted.length },
+    totals: { records: log.recordCount, members: log.members.length, checkpoints: onChain.length, adminCheckpoints: adminOnChain.length, findings: sorted.length },
     clean: sorted.length === 0,
     findings: sorted,
   };
