@@ -35,8 +35,17 @@ const envSchema = z.object({
   FIELD_ENCRYPTION_KEY: SECRET_SCHEMAS.FIELD_ENCRYPTION_KEY.optional(),
   BLIND_INDEX_KEY: SECRET_SCHEMAS.BLIND_INDEX_KEY.optional(),
   TOKEN_SECRET: SECRET_SCHEMAS.TOKEN_SECRET.optional(),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(900),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(43_200),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(1).default(50),
+  LOGIN_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or addresses/subnets separated by commas")
+    .default("false"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CHAIN_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   CHAIN_PRIVATE_KEY: z
     .string()
@@ -54,10 +63,13 @@ const envSchema = z.object({
   RUN_WORKER: z.enum(["true", "false"]).default("true"),
   INDEXER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   INDEXER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(100_000).default(2_000),
-  FEDERATION_REQUEST_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(300),
+  FEDERATION_REQUEST_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  FEDERATION_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   FEDERATION_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   FEDERATION_RETRY_MAX_MS: z.coerce.number().int().min(100).default(60_000),
+  DEMO_PORT_B: z.coerce.number().int().min(0).max(65535).optional(),
   EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
@@ -75,9 +87,25 @@ export interface Config {
   readonly fieldEncryptionKey: string;
   readonly blindIndexKey: string;
   readonly tokenSecret: string;
+  /** The longest a session lasts however active its user: a token carries this expiry. */
   readonly tokenTtlSeconds: number;
-  /** Login attempts allowed per IP and username in each 15-minute window. */
-  readonly loginRateLimit: number;
+  /** A session unused this long ends; every request renews it. */
+  readonly sessionIdleSeconds: number;
+  /** Failed logins counted against a login (successful ones never count). */
+  readonly loginLimits: {
+    /** Per username, in each 15-minute window. */
+    readonly perUsername: number;
+    /** Per source address, in each 15-minute window. */
+    readonly perAddress: number;
+    /** Over all usernames and addresses, in each hour: the bound on password spraying. */
+    readonly global: number;
+  };
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the source address (false: none). */
+  readonly trustProxy: boolean | number | string;
+  /** /metrics on the API's listener answers only with this bearer token; unset, it is not served there. */
+  readonly metricsToken: string | undefined;
+  /** A separate listener on 127.0.0.1 serving only /metrics, without a token. */
+  readonly metricsPort: number | undefined;
   readonly chainRpcUrl: string | undefined;
   readonly chainPrivateKey: string | undefined;
   readonly chainConfirmations: number;
@@ -100,14 +128,23 @@ export interface Config {
   readonly federation: {
     readonly indexerPollMs: number;
     readonly indexerBatchBlocks: number;
-    /** A signed member-file request is refused this long after (or before) its timestamp. */
+    /** A signed member-file request is refused this long after its timestamp; its nonce is remembered as long. */
     readonly requestMaxAgeSeconds: number;
+    /** How far in the future a request's timestamp may be (the two servers' clocks differ a little). */
+    readonly clockSkewSeconds: number;
     readonly fetchTimeoutMs: number;
     /** Pauses between fetch attempts double up to this. */
     readonly retryMaxMs: number;
   };
   /** Loopback port of the embedded chain node, used when chainRpcUrl is unset. */
   readonly embeddedChainPort: number;
+  /** The embedded demo's second instance (乙大学) listens here; the first (甲大学) on `port`. */
+  readonly demoPortB: number;
+  /**
+   * On SIGTERM: how long requests in flight and the background rounds (anchoring, chain events, member files) get to
+   * finish before the instance closes its database connections and exits anyway.
+   */
+  readonly shutdownGraceMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -141,7 +178,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blindIndexKey: secrets.BLIND_INDEX_KEY,
     tokenSecret: secrets.TOKEN_SECRET,
     tokenTtlSeconds: vars.TOKEN_TTL_SECONDS,
-    loginRateLimit: vars.LOGIN_RATE_LIMIT,
+    sessionIdleSeconds: vars.SESSION_IDLE_MINUTES * 60,
+    loginLimits: Object.freeze({
+      perUsername: vars.LOGIN_RATE_LIMIT,
+      perAddress: vars.LOGIN_ADDRESS_RATE_LIMIT,
+      global: vars.LOGIN_GLOBAL_RATE_LIMIT,
+    }),
+    trustProxy: trustProxyOf(vars.TRUST_PROXY),
+    metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
     chainRpcUrl: vars.CHAIN_RPC_URL,
     chainPrivateKey: vars.CHAIN_PRIVATE_KEY,
     chainConfirmations: vars.CHAIN_CONFIRMATIONS,
@@ -160,15 +205,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       indexerPollMs: vars.INDEXER_POLL_MS,
       indexerBatchBlocks: vars.INDEXER_BATCH_BLOCKS,
       requestMaxAgeSeconds: vars.FEDERATION_REQUEST_MAX_AGE_SECONDS,
+      clockSkewSeconds: vars.FEDERATION_CLOCK_SKEW_SECONDS,
       fetchTimeoutMs: vars.FEDERATION_FETCH_TIMEOUT_MS,
       retryMaxMs: vars.FEDERATION_RETRY_MAX_MS,
     }),
     embeddedChainPort: vars.EMBEDDED_CHAIN_PORT,
+    // Beside the first instance's port; with PORT=0 (any free port) the second takes any free port too.
+    demoPortB: vars.DEMO_PORT_B ?? (vars.PORT === 0 ? 0 : vars.PORT + 1),
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     logLevel: vars.LOG_LEVEL,
   });
 }
 
+/**
+ * The embedded demo's second university (乙大学): the same settings as `first`'s, but listening on its DEMO_PORT_B,
+ * reached there (PUBLIC_BASE_URL and METRICS_PORT name the first's listener), with its files and generated secrets in
+ * `dataDir` and the consortium's deployment file shared.
+ */
+export function loadDemoSecondConfig(first: Config, dataDir: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig({
+    ...env,
+    DATA_DIR: dataDir,
+    PORT: String(first.demoPortB),
+    PUBLIC_BASE_URL: "",
+    METRICS_PORT: "",
+    DEPLOYMENT_FILE: first.deploymentFile,
+  });
+}
+
 type ParsedEnv = z.infer<typeof envSchema>;
+
+/** "true"/"false", a number of hops, or a list Express's proxy-addr understands ("loopback, 10.0.0.0/8"). */
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
 type Secrets = Record<SecretName, string>;
 
 // A real deployment must bring its own keys: generating them silently would make encrypted

@@ -1,8 +1,8 @@
 // The parts of a running instance that both entry points share: the API process (main.ts, `npm start`) and a
 // standalone anchoring worker (worker-main.ts, `npm run worker`).
-import { Wallet, type JsonRpcApiProvider, type Signer } from "ethers";
+import { Wallet, type BaseWallet, type JsonRpcApiProvider } from "ethers";
 import type { DataSource } from "typeorm";
-import { AnchoringWorker, LogTree } from "./anchoring";
+import { AnchoringWorker, type LogTree } from "./anchoring";
 import type { Config } from "./config";
 import {
   cachedChainReader,
@@ -14,18 +14,18 @@ import {
   type ConsortiumDeployment,
 } from "./chain";
 import { EventIndexer } from "./chain/event-indexer";
-import { chainEventHandler, EVENT_CURSOR, FileFetcher, type FederationSources } from "./domain/federation";
+import { chainEventHandler, EVENT_CURSOR, FileFetcher } from "./domain/federation";
 import { withTransaction, type Repositories } from "./data-access";
 import type { AuditSources } from "./domain/audit/jobs";
-import type { Institution } from "./domain/institution";
-import type { ProofSources } from "./domain/proofs";
+import type { Institution, WriteReceiptSources } from "./domain/institution";
+import type { FederationSources, ProofSources } from "./domain/institution";
 import type { Logger } from "./lib/logger";
 
 export interface ConnectedChain {
   provider: JsonRpcApiProvider;
   deployment: ConsortiumDeployment;
   /** The instance's own key: Attester of the committees it serves. */
-  signer: Signer;
+  signer: BaseWallet;
 }
 
 const READER_CACHE_ENTRIES = 10_000;
@@ -54,13 +54,14 @@ export async function logIdOf(config: Pick<Config, "logId">, repositories: Pick<
   return committee?.id ?? null;
 }
 
-export function proofSourcesFor(chain: ConnectedChain, logId: number, tree: LogTree): ProofSources {
+export function proofSourcesFor(chain: ConnectedChain, logId: number, tree: LogTree, confirmations: number): ProofSources {
   const { contracts, chainId } = chain.deployment;
   return {
     logId,
     chain: { chainId, registry: contracts.registry, membershipLedger: contracts.membership, checkpointLog: contracts.checkpoints },
     tree,
     reader: cachedChainReader(createChainReader(chain.provider), { maxEntries: READER_CACHE_ENTRIES, liveForMs: LIVE_ANSWERS_FOR_MS }),
+    confirmations,
   };
 }
 
@@ -95,6 +96,7 @@ export function createWorker(options: {
       logger: options.logger.child({ component: "anchoring" }),
       now: () => institution.now(),
       tree: options.tree,
+      fromBlock: chain.deployment.deploymentBlock,
     },
     {
       logId: options.logId,
@@ -108,6 +110,14 @@ export function createWorker(options: {
   );
 }
 
+export function writeReceiptSourcesFor(chain: ConnectedChain, config: Pick<Config, "anchoring">): WriteReceiptSources {
+  return {
+    signer: chain.signer,
+    chain: { chainId: chain.deployment.chainId, membershipLedger: chain.deployment.contracts.membership },
+    anchorWithinSeconds: config.anchoring.deadlineSeconds,
+  };
+}
+
 export function federationSourcesFor(chain: ConnectedChain, config: Pick<Config, "federation">): FederationSources {
   const { contracts, chainId } = chain.deployment;
   return {
@@ -115,6 +125,7 @@ export function federationSourcesFor(chain: ConnectedChain, config: Pick<Config,
     signer: chain.signer,
     requestChain: { chainId, transferLedger: contracts.transfers },
     requestMaxAgeSeconds: config.federation.requestMaxAgeSeconds,
+    clockSkewSeconds: config.federation.clockSkewSeconds,
     fetch: globalThis.fetch,
     fetchTimeoutMs: config.federation.fetchTimeoutMs,
   };
@@ -135,7 +146,7 @@ export async function createFederation(options: { config: Config; logger: Logger
       addresses: { registry: chain.deployment.contracts.registry, transfers: chain.deployment.contracts.transfers },
       transaction: (work) => institution.transaction(work),
       repositories: institution.repositories,
-      apply: chainEventHandler({ account, reader: institution.federation!.reader, onIncomingTransfer: () => fetcher.poke() }),
+      apply: chainEventHandler({ account, reader: institution.federation!.reader, institution, onIncomingTransfer: () => fetcher.poke() }),
       logger,
     },
     {

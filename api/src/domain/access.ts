@@ -2,18 +2,22 @@
 // committee above the member. Refusals name the rule that refused.
 import type { Repositories } from "../data-access";
 import { Forbidden } from "./errors";
-import type { Actor, Role } from "./institution";
+import type { Actor } from "./institution";
+import { mayDo, PERMISSIONS, type Action } from "./permissions";
+import { RULES } from "./refusals";
 
-export function requireRole(actor: Actor, allowed: readonly Role[], action: string): void {
-  if (!allowed.includes(actor.role)) {
-    throw new Forbidden({ rule: "auth.role", message: `${action} needs one of the roles ${allowed.join(", ")}` });
+/** Refuses unless the actor's role may do `action` (permissions.ts). */
+export function requireRole(actor: Actor, action: Action): void {
+  if (!mayDo(actor.role, action)) {
+    const { doing, roles } = PERMISSIONS[action];
+    throw new Forbidden({ rule: RULES.authRole, message: `${doing} needs one of the roles ${roles.join(", ")}` });
   }
 }
 
 export async function requireInScope(repositories: Repositories, actor: Actor, orgId: number): Promise<void> {
   if (!(await repositories.organizations.isInSubtree(actor.orgId, orgId))) {
     throw new Forbidden({
-      rule: "scope.orgSubtree",
+      rule: RULES.scopeOrgSubtree,
       message: `organization ${orgId} is outside your organization ${actor.orgId} and its subtree`,
     });
   }
@@ -32,10 +36,10 @@ export async function approvesFor(repositories: Repositories, actor: Actor, orgI
 
 /** Approvals (S13, S17, S24, transfers) are decided by an approver of the approving committee above `orgId`. */
 export async function requireApprover(repositories: Repositories, actor: Actor, orgId: number): Promise<void> {
-  requireRole(actor, ["APPROVER"], "an approval");
+  requireRole(actor, "approve");
   if (!(await approvesFor(repositories, actor, orgId))) {
     throw new Forbidden({
-      rule: "scope.approvingCommittee",
+      rule: RULES.scopeApprovingCommittee,
       message: `only an approving committee above organization ${orgId} may decide this`,
     });
   }

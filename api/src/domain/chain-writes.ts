@@ -3,10 +3,12 @@
 // api/src/anchoring/. Only hashes, keys, organization ids, day numbers and codes appear here: never personal data.
 import { keccak_256 } from "@noble/hashes/sha3";
 import { utf8ToBytes } from "@noble/hashes/utils";
+import { chainStage, chainTransferKind, ZERO_HASH } from "../chain/codec";
 import type { ChainCall, NewOutboxItem, Transfer } from "../data-access";
 import { dayNumber, type IsoDate } from "../lib/calendar";
 import type { RecordBody } from "../lib/record-hash";
-import type { ChainDates, Evaluation } from "./rules";
+import type { ArchivalDates, ChainDates, Evaluation } from "./rules";
+import type { MemberStage } from "./vocabulary";
 
 /** How a record reaches the chain: the rules' chain action, or a plain append for a correction. */
 export function recordChainCall(
@@ -45,12 +47,35 @@ function required(dates: ChainDates, name: keyof ChainDates): IsoDate {
   return date;
 }
 
+/** The stages a member entered from earlier files may be registered at: not cancelled. */
+type ArchivalStage = Exclude<MemberStage, "CANCELLED">;
+
+/**
+ * The one call that registers a member entered from earlier files: the stage, its key dates as day numbers (0 for a
+ * date the file does not give) and the archival records' hashes in chain order.
+ */
+export function archivalChainCall(
+  memberKey: string,
+  orgId: number,
+  stage: ArchivalStage,
+  dates: ArchivalDates,
+  recordHashes: readonly string[],
+): ChainCall {
+  const day = (date: IsoDate | undefined) => (date === undefined ? 0 : dayNumber(date));
+  const struct = {
+    applicationDay: day(dates.applicationDate),
+    activistDay: day(dates.activistDate),
+    candidateDay: day(dates.candidateDate),
+    branchMeetingDay: day(dates.branchMeetingDate),
+    conversionDay: day(dates.conversionDate),
+  };
+  return { contract: "membership", method: "registerArchival", args: [memberKey, orgId, chainStage(stage), struct, [...recordHashes]] };
+}
+
 export function recordOutboxItem(recordId: number, body: RecordBody, call: ChainCall): NewOutboxItem {
   return { kind: "RECORD", subject: body.memberKey, call, recordId };
 }
 
-const TRANSFER_KINDS = { MEMBERSHIP: 0, MATERIALS: 1 } as const;
-const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 /**
  * The chain stores a reason as a uint16: the first two bytes of keccak256 of the UPPER_SNAKE_CASE code (0 is reserved
@@ -93,7 +118,7 @@ export function issueCall(transfer: Transfer): ChainCall {
     memberKey: transfer.memberKey,
     toOrgId: transfer.toOrgId ?? 0,
     destinationHash: transfer.destinationHash ?? ZERO_HASH,
-    kind: TRANSFER_KINDS[transfer.kind],
+    kind: chainTransferKind(transfer.kind),
     validUntil: Math.floor(transfer.validUntil.getTime() / 1000),
     letterHash: transfer.letterHash,
   };

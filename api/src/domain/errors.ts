@@ -53,9 +53,10 @@ export class NotFound extends AppError {
   }
 }
 
+/** Not logged in, or no longer: `rule` says why a session was refused (e.g. 'auth.sessionExpired'). */
 export class Unauthorized extends AppError {
-  constructor(message = "Authentication required") {
-    super("UNAUTHORIZED", 401, message);
+  constructor(message = "Authentication required", details: { rule?: string } = {}) {
+    super("UNAUTHORIZED", 401, message, details);
   }
 }
 
@@ -69,6 +70,27 @@ export class Forbidden extends AppError {
 export class Conflict extends AppError {
   constructor(message: string, details: { rule?: string; field?: string } = {}) {
     super("CONFLICT", 409, message, details);
+  }
+}
+
+/** A refusal for now: the service cannot serve the request at the moment; `retryAfterSeconds` says when to try again. */
+export class Unavailable extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number) {
+    super(code, 503, message);
+  }
+}
+
+/** The database cannot be reached (down, restarting, out of connections): nothing was done that the caller can rely on. */
+export class DatabaseUnavailable extends Unavailable {
+  constructor(retryAfterSeconds: number) {
+    super("DATABASE_UNAVAILABLE", `DATABASE_UNAVAILABLE: 数据库暂时无法访问，请求未能完成，请 ${retryAfterSeconds} 秒后重试。`, retryAfterSeconds);
+  }
+}
+
+/** The instance is stopping: requests it had accepted finish, new ones go to another instance or come back later. */
+export class ShuttingDown extends Unavailable {
+  constructor(retryAfterSeconds: number) {
+    super("SHUTTING_DOWN", `SHUTTING_DOWN: 服务正在停止，本请求未被处理，请 ${retryAfterSeconds} 秒后重试。`, retryAfterSeconds);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Member, StoredRecord } from "../data-access";
 import type { RecordBody } from "../lib/record-hash";
 import type { Institution } from "./institution";
-import type { HistoryRecord } from "./rules";
+import { ARCHIVAL_MILESTONES, type HistoryRecord } from "./rules";
 
 /** The encryption context binds a body to its hash: a body copied onto another row no longer opens. */
 export function recordContext(recordHash: string): string {
@@ -39,8 +39,9 @@ export async function loadHistory(
       return {
         step: body.step,
         effectiveDate: body.effectiveDate,
-        fields: body.fields as Record<string, unknown>,
+        fields: body.fields,
         superseded: superseded.has(record.id),
+        ...(body.archival && { archivalStatus: ARCHIVAL_MILESTONES.find((milestone) => milestone.step === body.step)?.status }),
       };
     });
 }

@@ -1,14 +1,19 @@
-// Members: their encrypted personal data, the blind index on the ID number, and the views clerks see.
+// Members: their encrypted personal data, the blind index on the ID number and the search tokens of the name and
+// 学号/工号, and the views clerks see: the filtered, searchable list and the member's file.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { InvalidCursorError, MEMBER_STAGES, type Member, type MemberStage } from "../data-access";
+import { InvalidCursorError, type Member, type MemberFilter } from "../data-access";
 import { isIsoDate } from "../lib/calendar";
-import { blindIndex } from "../lib/field-encryption";
+import { blindIndex, type FieldCipher } from "../lib/field-encryption";
 import { requireInScope, requireRole } from "./access";
-import { NotFound, ValidationError } from "./errors";
+import { Conflict, NotFound, ValidationError } from "./errors";
 import type { Actor, Institution } from "./institution";
 import { nextSteps, type NextStep } from "./rules";
 import { loadHistory } from "./history";
+import { nextDueOfMembers, refreshStaleNextDue, type NextDue } from "./next-due";
+import { nameQueryToken, searchTokensOf, staffNumberToken } from "./search-tokens";
+import { MEMBER_STAGES, MEMBER_STATUSES, type MemberStage } from "./vocabulary";
+import { RULES } from "./refusals";
 
 /** Mainland resident ID: 17 digits and a digit or X check character. */
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
@@ -20,10 +25,52 @@ export const personalDataSchema = z.strictObject({
   gender: z.enum(["M", "F"]).optional(),
   phone: z.string().max(32).optional(),
   unit: z.string().max(128).optional(),
+  ethnicity: z.string().max(32).optional(),
+  /** 学号/工号. */
+  staffNumber: z.string().max(64).optional(),
 });
 export type PersonalData = z.infer<typeof personalDataSchema>;
 
 export const memberStageSchema = z.enum(MEMBER_STAGES);
+
+/** A yes/no filter, from a query string ("true"/"false") or a JSON body. */
+const flagSchema = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
+
+/** What narrows and orders the member list; everything given must hold. */
+export const memberFilterSchema = z.object({
+  /** The subtree to list: the caller's organization by default, or one of its descendants (a branch). */
+  orgId: z.coerce.number().int().positive().optional(),
+  stage: memberStageSchema.optional(),
+  status: z.enum(MEMBER_STATUSES).optional(),
+  /** Only active members whose most pressing step is past due. */
+  overdue: flagSchema.optional(),
+  /** Only members with findings on their records. */
+  withFindings: flagSchema.optional(),
+  order: z.enum(["newest", "oldest"]).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const SEARCH_FIELDS = ["name", "staffNumber", "idNumber"] as const;
+
+/**
+ * The list's filters and one way to find a member by personal data: the name (its beginning, or all of it), the
+ * 学号/工号 or the ID number. Sent in a request body, never a URL, so no access log holds them.
+ */
+export const memberSearchSchema = z
+  .strictObject({
+    ...memberFilterSchema.shape,
+    name: z.string().trim().min(1).max(64).optional(),
+    nameMatch: z.enum(["prefix", "exact"]).optional(),
+    staffNumber: z.string().trim().min(1).max(64).optional(),
+    idNumber: z.string().max(32).optional(),
+  })
+  .refine((body) => SEARCH_FIELDS.filter((field) => body[field] !== undefined).length === 1, {
+    message: "give exactly one of name, staffNumber or idNumber",
+    path: ["name"],
+  });
+type MemberSearch = Partial<Pick<z.output<typeof memberSearchSchema>, (typeof SEARCH_FIELDS)[number] | "nameMatch">>;
+export type MemberListRequest = Partial<z.output<typeof memberFilterSchema>> & MemberSearch;
 
 export interface MemberView {
   id: string;
@@ -34,15 +81,6 @@ export interface MemberView {
   /** Present only for callers granted personal data. */
   personal?: PersonalData;
   createdAt: string;
-}
-
-/** The step a clerk should see first in a list: an overdue one, else the one due soonest, else the first offered. */
-export interface NextDue {
-  step: string;
-  name: { zh: string; en: string };
-  dueBy?: string;
-  deadline?: string;
-  overdue: boolean;
 }
 
 export interface MemberListItem extends MemberView {
@@ -56,24 +94,56 @@ export interface MemberFile extends MemberView {
   findings: { recordId: number; rule: string; message: string }[];
 }
 
-export const MEMBER_READ_ROLES = ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"] as const;
-
 export function newMemberKey(): string {
   return `0x${randomBytes(32).toString("hex")}`;
 }
 
-export function sealPersonalData(institution: Institution, memberKey: string, personal: PersonalData) {
+/**
+ * The AES-GCM associated data personal data is sealed under: the member and the organization holding it. A row moved
+ * to another organization behind the service's back no longer opens, so no other organization ever reads it; a move
+ * the service makes (an accepted transfer) seals it again for the new organization.
+ */
+export function personalDataContext(memberKey: string, orgId: number): string {
+  return `member:${memberKey}:org:${orgId}`;
+}
+
+/** The member's personal data sealed to its row, with the keyed indexes and tokens it is found by. */
+export function sealPersonalData(institution: Institution, memberKey: string, orgId: number, personal: PersonalData) {
   return {
-    personalData: Buffer.from(institution.cipher.encryptJson(personal, `member:${memberKey}`)),
+    personalData: Buffer.from(institution.cipher.encryptJson(personal, personalDataContext(memberKey, orgId))),
     idNumberIndex: blindIndex(institution.blindIndexKey, personal.idNumber),
+    ...searchTokensOf(institution.blindIndexKey, personal),
   };
 }
 
+/** The member's personal data, or null when it does not open under the member's row (moved or altered outside the service). */
+export function tryOpenPersonalData(
+  institution: { cipher: Pick<FieldCipher, "decrypt"> },
+  member: Pick<Member, "memberKey" | "orgId" | "personalData">,
+): PersonalData | null {
+  try {
+    return JSON.parse(
+      institution.cipher.decrypt(Buffer.from(member.personalData).toString("utf8"), personalDataContext(member.memberKey, member.orgId)),
+    ) as PersonalData;
+  } catch {
+    return null;
+  }
+}
+
 export function openPersonalData(institution: Institution, member: Member): PersonalData {
-  return institution.cipher.decryptJson<PersonalData>(
-    Buffer.from(member.personalData).toString("utf8"),
-    `member:${member.memberKey}`,
-  );
+  const personal = tryOpenPersonalData(institution, member);
+  if (personal === null) {
+    throw new Conflict(
+      `the personal data of member ${member.id} is not sealed for organization ${member.orgId}: the row was changed outside the service (the audit sweep names it)`,
+      { rule: RULES.memberPersonalDataSealedToOrganization },
+    );
+  }
+  return personal;
+}
+
+/** Whether the member's row is one the service wrote for its organization: only then is it shown to anyone. */
+function sealedForItsOrganization(institution: Institution, member: Member): boolean {
+  return tryOpenPersonalData(institution, member) !== null;
 }
 
 export function memberView(institution: Institution, actor: Actor, member: Member): MemberView {
@@ -90,10 +160,11 @@ export function memberView(institution: Institution, actor: Actor, member: Membe
 
 /** A member the actor may read: in the actor's organization subtree. */
 export async function readableMember(institution: Institution, actor: Actor, memberId: string): Promise<Member> {
-  requireRole(actor, MEMBER_READ_ROLES, "reading a member");
+  requireRole(actor, "readMembers");
   const member = await institution.repositories.members.get(memberId);
   if (!member) throw new NotFound(`member ${memberId} not found`);
   await requireInScope(institution.repositories, actor, member.orgId);
+  if (!sealedForItsOrganization(institution, member)) throw new NotFound(`member ${memberId} not found`);
   return member;
 }
 
@@ -116,56 +187,77 @@ export async function memberNextSteps(institution: Institution, member: Member):
   return nextSteps(institution.ruleSet, await loadHistory(institution, member), institution.today());
 }
 
-export function nextDueOf(steps: readonly NextStep[]): NextDue | null {
-  const pressing = steps.reduce<NextStep | null>((best, step) => (best === null || pressesMore(step, best) ? step : best), null);
-  if (!pressing) return null;
-  const { step, name, dueBy, deadline, overdue } = pressing;
-  return { step, name, ...(dueBy !== undefined && { dueBy }), ...(deadline !== undefined && { deadline }), overdue };
-}
-
-/** Overdue before not; then the earlier limit (the one `overdue` is measured against); ties keep rule-set order. */
-function pressesMore(candidate: NextStep, best: NextStep): boolean {
-  if (candidate.overdue !== best.overdue) return candidate.overdue;
-  const limit = candidate.dueBy ?? candidate.deadline;
-  const bestLimit = best.dueBy ?? best.deadline;
-  return limit !== undefined && (bestLimit === undefined || limit < bestLimit);
-}
-
+/**
+ * Members of the caller's subtree (or of one organization in it) that pass the filter and, when a search is given,
+ * match it through their keyed tokens; newest first unless asked otherwise, a page at a time.
+ */
 export async function listMembers(
   institution: Institution,
   actor: Actor,
-  request: { orgId?: number; stage?: MemberStage; cursor?: string; limit?: number },
+  filter: MemberListRequest,
 ): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
-  requireRole(actor, MEMBER_READ_ROLES, "listing members");
-  const rootOrgId = request.orgId ?? actor.orgId;
+  const searching = SEARCH_FIELDS.some((field) => filter[field] !== undefined);
+  requireRole(actor, "readMembers");
+  const rootOrgId = filter.orgId ?? actor.orgId;
   await requireInScope(institution.repositories, actor, rootOrgId);
-  const page = await pageOrRefuse(institution.repositories.members.listByOrgSubtree(rootOrgId, request));
-  const [steps, findingCounts] = await Promise.all([
-    Promise.all(page.items.map((member) => memberNextSteps(institution, member))),
-    institution.repositories.findings.countByMembers(page.items.map((member) => member.id)),
+  const today = institution.today();
+  // Counted as the dashboard counts them: a next due derived before the member's latest record is derived again.
+  if (filter.overdue) await refreshStaleNextDue(institution, rootOrgId);
+  const page = await pageOrRefuse(
+    institution.repositories.members.listByOrgSubtree(rootOrgId, {
+      stage: filter.stage,
+      status: filter.status,
+      ...(filter.overdue && { overdueBefore: today }),
+      withFindings: filter.withFindings,
+      order: filter.order,
+      cursor: filter.cursor,
+      limit: filter.limit,
+      ...(searching && searchFilter(institution, filter)),
+    }),
+  );
+  const members = page.items.filter((member) => sealedForItsOrganization(institution, member));
+  const [nextDue, findingCounts] = await Promise.all([
+    nextDueOfMembers(institution, members),
+    institution.repositories.findings.countByMembers(members.map((member) => member.id)),
   ]);
-  const items = page.items.map((member, index) => ({
+  const items = members.map((member) => ({
     ...memberView(institution, actor, member),
-    nextDue: nextDueOf(steps[index]),
+    nextDue: nextDue.get(member.id) ?? null,
     findingCount: findingCounts.get(member.id) ?? 0,
   }));
   return { items, nextCursor: page.nextCursor };
 }
 
-/** Finds members by ID number through the blind index: the number itself is never stored or compared in clear. */
-export async function findMembersByIdNumber(institution: Institution, actor: Actor, idNumber: string) {
-  requireRole(actor, MEMBER_READ_ROLES, "searching members");
-  if (!ID_NUMBER.test(idNumber)) {
+/** The keyed token a search looks for: the value itself is never stored or compared in clear. */
+function searchFilter(institution: Institution, search: MemberSearch): MemberFilter {
+  const key = institution.blindIndexKey;
+  if (search.name !== undefined) return { nameToken: nameQueryToken(key, search.name, search.nameMatch ?? "prefix") };
+  if (search.staffNumber !== undefined) return { staffNumberIndex: staffNumberToken(key, search.staffNumber) };
+  if (!ID_NUMBER.test(search.idNumber ?? "")) {
     throw new ValidationError({ field: "idNumber", message: "must be an 18-character resident ID number" });
   }
-  const found = await institution.repositories.members.findByIdNumberIndex(blindIndex(institution.blindIndexKey, idNumber));
-  const visible: MemberView[] = [];
-  for (const member of found) {
-    if (await institution.repositories.organizations.isInSubtree(actor.orgId, member.orgId)) {
-      visible.push(memberView(institution, actor, member));
-    }
+  return { idNumberIndex: blindIndex(key, search.idNumber!) };
+}
+
+/**
+ * Fills the search tokens of members written before they existed (migration MemberSearchTokens), in batches; only
+ * the instance can, since it holds the keys. A row whose personal data does not open gets no tokens (it is shown to
+ * no one, and the audit sweep names it). Returns how many members it went through.
+ */
+export async function fillMissingSearchTokens(institution: Institution, batchSize = 500): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const members = await institution.repositories.members.listWithoutSearchTokens(batchSize);
+    if (members.length === 0) return filled;
+    await institution.transaction(async (tx) => {
+      for (const member of members) {
+        const personal = tryOpenPersonalData(institution, member);
+        const tokens = personal ? searchTokensOf(institution.blindIndexKey, personal) : { staffNumberIndex: null, nameTokens: [] };
+        await tx.members.storeSearchTokens(member.id, tokens);
+      }
+    });
+    filled += members.length;
   }
-  return visible;
 }
 
 /** A page, with a cursor that does not decode refused as the client's mistake. */

@@ -1,6 +1,6 @@
 // Proof bundles (docs/formats.md): a record, or a member's whole file, with everything an outsider needs to check it
 // against the chain alone. Built from the database, the log's Merkle tree and the chain; checked by verifyBundle.
-import type { ChainReader } from "../chain/chain-reader";
+import { ZeroHash } from "ethers";
 import type { Member, StoredCheckpoint, StoredRecord } from "../data-access";
 import {
   MEMBER_PROOF_FORMAT,
@@ -8,26 +8,17 @@ import {
   RECORD_PROOF_FORMAT,
   recordProofSchema,
   type MemberProof,
-  type ProofBundleChain,
   type RecordProof,
 } from "../lib/proof-bundle";
-import type { Hex32 } from "../lib/record-hash";
 import { anchoringViews, type AnchoringView } from "./anchoring-state";
 import { Conflict, NotFound } from "./errors";
 import { openRecordBody } from "./history";
-import type { Actor, Institution } from "./institution";
+import type { Actor, Institution, ProofSources } from "./institution";
 import { readableMember } from "./members";
-
-/** What proofs are made of besides the database: the log's tree, the chain's coordinates, a reader of the chain. */
-export interface ProofSources {
-  logId: number;
-  chain: ProofBundleChain;
-  tree: { sync(): Promise<number>; inclusionProof(leafIndex: number, treeSize: number): Hex32[] };
-  reader: ChainReader;
-}
+import { RULES } from "./refusals";
 
 function sourcesOf(institution: Institution): ProofSources {
-  if (!institution.proofs) throw new Conflict("this instance has no chain configured: proofs are unavailable", { rule: "proof.noChain" });
+  if (!institution.proofs) throw new Conflict("this instance has no chain configured: proofs are unavailable", { rule: RULES.proofNoChain });
   return institution.proofs;
 }
 
@@ -43,7 +34,7 @@ export async function recordProof(institution: Institution, actor: Actor, record
   await sources.tree.sync();
   if (anchoring.state !== "FINAL" || !checkpoint) {
     throw new Conflict(`record ${recordId} is ${anchoring.state.toLowerCase()}: its proof exists once it is final`, {
-      rule: "proof.notFinal",
+      rule: RULES.proofNotFinal,
     });
   }
   const superseding = records.find((candidate) => candidate.supersedesRecordId === record.id);
@@ -82,10 +73,11 @@ export async function memberProofOf(institution: Institution, member: Member, wi
   const checkpoint = await institution.repositories.checkpoints.finalCovering();
   await sources.tree.sync();
   const supersederOf = new Map(records.flatMap((record) => (record.supersedesRecordId ? [[record.supersedesRecordId, record.recordHash]] : [])));
-  const [head, latestBlock] = await Promise.all([
-    sources.reader.member(sources.chain.membershipLedger, member.memberKey),
-    sources.reader.latestBlock(),
-  ]);
+  // The head as of one named block, from the same RecordAppended order a verifier reads: never a head of another block.
+  const latestBlock = await sources.reader.latestBlock();
+  const history = await sources.reader.memberHistory(sources.chain.membershipLedger, member.memberKey, latestBlock);
+  const appended = history.filter((event) => event.kind === "appended");
+  const head = { head: appended.at(-1)?.recordHash ?? ZeroHash, recordCount: appended.length };
   return memberProofSchema.parse({
     format: MEMBER_PROOF_FORMAT,
     chain: sources.chain,

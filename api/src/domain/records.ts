@@ -1,25 +1,23 @@
 // Recording a development step: rules first (a hard rule refuses, a soft rule leaves a finding), then one
 // transaction appends the hashed, encrypted record to the member's chain with its findings and an audit entry.
 import { z } from "zod";
-import {
-  DuplicateError,
-  RecordSequenceConflictError,
-  type Member,
-  type MemberStage,
-  type Repositories,
-  type StoredRecord,
-} from "../data-access";
+import { ActivePersonExistsError, DuplicateError, RecordSequenceConflictError, type Member, type Repositories, type StoredRecord } from "../data-access";
 import { canonicalize } from "../lib/canonical-json";
 import { isIsoDate } from "../lib/calendar";
 import { newSalt, recordHash, type RecordBody } from "../lib/record-hash";
+import { signWriteReceipt, type WriteReceipt } from "../lib/write-receipt";
 import { approvesFor, requireApprover, requireInScope, requireRole } from "./access";
 import { anchoringView, anchoringViews, type AnchoringView } from "./anchoring-state";
 import { recordChainCall, recordOutboxItem } from "./chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
+import { heldEvidenceMeta } from "./evidence";
 import { loadHistory, openRecordBody, sealRecordBody, supersededIds } from "./history";
 import type { Actor, Institution } from "./institution";
 import { newMemberKey, openPersonalData, personalDataSchema, readableMember, sealPersonalData } from "./members";
+import { closedOrganization } from "./organizations";
 import { evaluateStep, replayHistory, type Evaluation, type HistoryRecord, type StepDefinition } from "./rules";
+import { ROLES, type MemberStage } from "./vocabulary";
+import { RULES } from "./refusals";
 
 const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
 const sha256Hex = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");
@@ -32,6 +30,18 @@ const stepWriteShape = {
   evidence: z.array(sha256Hex).max(20).default([]),
 };
 
+/**
+ * Why a record is corrected: the one list of reasons a correction may give. The portal names each in its language
+ * (api/web/assets/pages/member/correct-form.js); the code goes into the record body and the chain.
+ */
+export const CORRECTION_REASON_CODES = [
+  "CORRECTION_DATE",
+  "CORRECTION_TYPO",
+  "CORRECTION_CONTENT",
+  "CORRECTION_EVIDENCE",
+  "CORRECTION_OTHER",
+] as const;
+
 export const recordStepSchema = z.strictObject({
   step: z.string().regex(/^S[1-9][0-9]*$/, "must be a step code such as S3"),
   ...stepWriteShape,
@@ -39,7 +49,7 @@ export const recordStepSchema = z.strictObject({
   supersedes: z
     .strictObject({
       recordId: z.number().int().positive(),
-      reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE reason code"),
+      reasonCode: z.enum(CORRECTION_REASON_CODES),
     })
     .optional(),
 });
@@ -67,6 +77,8 @@ export interface RecordView {
   anchoring: AnchoringView;
   /** The full record body (it may hold personal data): only for callers granted personal data. */
   body?: RecordBody;
+  /** The signed promise to anchor this record given when it was accepted (docs/formats.md); null if none was issued. */
+  receipt: WriteReceipt | null;
 }
 
 export interface RecordedStep {
@@ -88,27 +100,35 @@ const STAGE_OF_STATUS: Record<string, MemberStage> = {
 /** Enters a new member with the application (S1) in one transaction. */
 export async function enrollMember(institution: Institution, actor: Actor, request: EnrollRequest): Promise<RecordedStep> {
   const { repositories } = institution;
-  requireRole(actor, ["CLERK", "ORG_ADMIN"], "entering a member");
+  requireRole(actor, "enterMembers");
   const org = await repositories.organizations.get(request.orgId);
   if (!org || org.kind === "CONSORTIUM") {
     throw new ValidationError({ field: "orgId", message: `organization ${request.orgId} cannot hold members` });
   }
   await requireInScope(repositories, actor, request.orgId);
+  if (org.closed) throw closedOrganization(org, "orgId");
   const memberKey = newMemberKey();
-  const sealed = sealPersonalData(institution, memberKey, request.personal);
+  const sealed = sealPersonalData(institution, memberKey, request.orgId, request.personal);
+  // A friendly early refusal only: the unique index on active members decides between concurrent enrollments.
   const duplicates = await repositories.members.findByIdNumberIndex(sealed.idNumberIndex);
-  if (duplicates.some((member) => member.status === "ACTIVE")) {
-    throw new Conflict("a member with this ID number is already on file", { rule: "member.uniqueIdNumber", field: "personal.idNumber" });
-  }
+  if (duplicates.some((member) => member.status === "ACTIVE")) throw personOnFile();
   const step = stepOrRefuse(institution, "S1");
   const evaluation = evaluateOrRefuse(institution, step, request.application, [], request.personal.birthDate, {});
-  const evidence = await evidenceOf(repositories, request.application.evidence);
+  const evidence = await evidenceOf(repositories, actor, request.application.evidence);
 
-  return institution.transaction(async (tx) => {
-    const member = await tx.members.create({ memberKey, orgId: request.orgId, stage: "APPLICANT", ...sealed });
-    const body = bodyOf(institution, member, step.code, 1, null, request.application, evidence, null);
-    return appendRecord(institution, tx, actor, member, body, evaluation, null, "APPLICANT");
-  });
+  try {
+    return await institution.transaction(async (tx) => {
+      const member = await tx.members.create({ memberKey, orgId: request.orgId, stage: "APPLICANT", ...sealed });
+      const body = bodyOf(institution, member, step.code, 1, null, request.application, evidence, null);
+      return appendRecord(institution, tx, actor, member, body, evaluation, null, "APPLICANT");
+    });
+  } catch (error) {
+    throw error instanceof ActivePersonExistsError ? personOnFile() : error;
+  }
+}
+
+function personOnFile(): Conflict {
+  return new Conflict("a member with this ID number is already on file", { rule: RULES.memberUniqueIdNumber, field: "personal.idNumber" });
 }
 
 /** Records a step for an existing member. */
@@ -121,11 +141,11 @@ export async function recordStep(
   const { repositories } = institution;
   const member = await readableMember(institution, actor, memberId);
   if (member.status !== "ACTIVE") {
-    throw new Conflict(`member ${memberId} was transferred out and is read-only`, { rule: "member.transferredOut" });
+    throw new Conflict(`member ${memberId} was transferred out and is read-only`, { rule: RULES.memberTransferredOut });
   }
   const step = stepOrRefuse(institution, request.step);
-  if (step.recordedBy === "APPROVER") await requireApprover(repositories, actor, member.orgId);
-  else requireRole(actor, ["CLERK", "ORG_ADMIN"], `recording ${step.code}`);
+  if (step.recordedBy === ROLES.approver) await requireApprover(repositories, actor, member.orgId);
+  else requireRole(actor, "recordClerkSteps");
 
   const records = await repositories.records.listByMember(member.id);
   const corrected = request.supersedes && correctedRecord(records, request.supersedes.recordId);
@@ -134,7 +154,7 @@ export async function recordStep(
   const { birthDate } = openPersonalData(institution, member);
   const facts = { approvingOrgMayApprove: await approvesFor(repositories, actor, member.orgId) };
   const evaluation = evaluateOrRefuse(institution, step, { ...request, fields }, history, birthDate, facts);
-  const evidence = await evidenceOf(repositories, request.evidence);
+  const evidence = await evidenceOf(repositories, actor, request.evidence);
   const head = records.at(-1) ?? null;
   const stage = corrected
     ? member.stage
@@ -161,8 +181,12 @@ export async function listRecords(institution: Institution, actor: Actor, member
   const member = await readableMember(institution, actor, memberId);
   const records = await institution.repositories.records.listByMember(member.id);
   const superseded = supersededIds(records);
-  const anchoring = await anchoringViews(institution.repositories, records.map((record) => record.id));
-  return records.map((record) => recordView(institution, actor, record, superseded.has(record.id), anchoring.get(record.id)!));
+  const ids = records.map((record) => record.id);
+  const anchoring = await anchoringViews(institution.repositories, ids);
+  const receipts = await institution.repositories.writeReceipts.getMany(ids);
+  return records.map((record) =>
+    recordView(institution, actor, record, superseded.has(record.id), anchoring.get(record.id)!, receipts.get(record.id)),
+  );
 }
 
 function recordView(
@@ -171,6 +195,7 @@ function recordView(
   record: StoredRecord,
   superseded: boolean,
   anchoring: AnchoringView,
+  receipt: unknown,
 ): RecordView {
   return {
     id: record.id,
@@ -186,6 +211,7 @@ function recordView(
     createdAt: record.createdAt.toISOString(),
     anchoring,
     ...(actor.canReadPersonalData && { body: openRecordBody(institution, record) }),
+    receipt: (receipt as WriteReceipt | undefined) ?? null,
   };
 }
 
@@ -193,7 +219,7 @@ function stepOrRefuse(institution: Institution, code: string): StepDefinition {
   const step = institution.ruleSet.step(code);
   if (!step) {
     throw new RuleViolation({
-      rule: "general.knownStep",
+      rule: RULES.generalKnownStep,
       field: "step",
       message: `general.knownStep: 规则 ${institution.ruleSet.version} 中没有步骤 ${code}`,
     });
@@ -235,7 +261,7 @@ function correctedRecord(records: StoredRecord[], recordId: number): StoredRecor
     throw new ValidationError({ field: "supersedes.recordId", message: `record ${recordId} is not in this member's chain` });
   }
   if (supersededIds(records).has(recordId)) {
-    throw new Conflict(`record ${recordId} was already superseded`, { rule: "record.supersedeOnce", field: "supersedes.recordId" });
+    throw new Conflict(`record ${recordId} was already superseded`, { rule: RULES.recordSupersedeOnce, field: "supersedes.recordId" });
   }
   return record;
 }
@@ -277,10 +303,10 @@ async function enrichFields(
   return enriched;
 }
 
-async function evidenceOf(repositories: Repositories, hashes: string[]) {
+async function evidenceOf(repositories: Repositories, actor: Actor, hashes: string[]) {
   return Promise.all(
     hashes.map(async (sha256, index) => {
-      const meta = await repositories.evidence.getMeta(sha256);
+      const meta = await heldEvidenceMeta(repositories, actor, sha256);
       if (!meta) throw new ValidationError({ field: `evidence.${index}`, message: `no evidence file with SHA-256 ${sha256}` });
       return { sha256: meta.sha256, contentType: meta.contentType, size: meta.size };
     }),
@@ -343,7 +369,7 @@ async function appendRecord(
   } catch (error) {
     if (error instanceof RecordSequenceConflictError || error instanceof DuplicateError) {
       throw new Conflict("the member's record chain moved while this step was being recorded; reload and retry", {
-        rule: "record.chainMoved",
+        rule: RULES.recordChainMoved,
       });
     }
     throw error;
@@ -351,6 +377,9 @@ async function appendRecord(
   const call = recordChainCall(body, hash, corrected ? { correctionDay: institution.today() } : evaluation);
   await tx.outbox.enqueue(recordOutboxItem(stored.id, body, call));
   await tx.findings.add(stored.id, findings);
+  const receipt = await issueWriteReceipt(institution, stored, body);
+  if (receipt) await tx.writeReceipts.add(stored.id, receipt);
+  for (const { sha256 } of body.evidence) await tx.evidence.hold(sha256, member.orgId);
   if (stage !== member.stage) await tx.members.update(member.id, { stage });
   await tx.auditLog.append({
     accountId: actor.accountId,
@@ -363,7 +392,7 @@ async function appendRecord(
   return {
     memberId: member.id,
     stage,
-    record: recordView(institution, actor, stored, false, anchoringView(stored.id, undefined, 0)),
+    record: recordView(institution, actor, stored, false, anchoringView(stored.id, undefined, 0), receipt),
     findings,
   };
 }
@@ -374,5 +403,22 @@ export async function getRecord(institution: Institution, actor: Actor, recordId
   const member = await readableMember(institution, actor, record.memberId);
   const records = await institution.repositories.records.listByMember(member.id);
   const anchoring = await anchoringViews(institution.repositories, [record.id]);
-  return recordView(institution, actor, record, supersededIds(records).has(record.id), anchoring.get(record.id)!);
+  const receipts = await institution.repositories.writeReceipts.getMany([record.id]);
+  return recordView(institution, actor, record, supersededIds(records).has(record.id), anchoring.get(record.id)!, receipts.get(record.id));
+}
+
+/** The promise, signed with the instance's chain key, to anchor exactly this record at its place by the deadline. */
+async function issueWriteReceipt(institution: Institution, stored: StoredRecord, body: RecordBody): Promise<WriteReceipt | null> {
+  const sources = institution.writeReceipts;
+  if (!sources) return null;
+  const acceptedAt = Math.floor(stored.createdAt.getTime() / 1000);
+  return signWriteReceipt(sources.signer, sources.chain, {
+    recordHash: stored.recordHash,
+    memberKey: body.memberKey,
+    orgId: body.orgId,
+    sequence: body.sequence,
+    logIndex: stored.id - 1,
+    acceptedAt,
+    anchorBy: acceptedAt + sources.anchorWithinSeconds,
+  });
 }

@@ -1,14 +1,19 @@
 // The printable letter of a transfer issued here, for the clerk who hands it to the member: it names the member, so it
-// is only for accounts granted personal data. What makes it checkable (transfer code, letter hash, QR code to the
+// is only for accounts granted personal data. What makes it checkable (the 编号, the 核验码 and the QR codes to the
 // public verification page) holds nothing personal.
-import { MEMBER_STAGES, type MemberStage } from "../data-access";
-import { todayInChina } from "../lib/calendar";
-import { Forbidden, NotFound } from "./errors";
+
+import { ageOn, todayInChina } from "../lib/calendar";
+import { Conflict, Forbidden, NotFound } from "./errors";
 import type { Actor, Institution } from "./institution";
 import { renderLetterPdf } from "./letter-pdf";
 import { openPersonalData } from "./members";
 import type { RuleSet } from "./rules";
-import { exportedDestination, letterOf, readableTransfer } from "./transfers";
+import { letterOf } from "./letter-format";
+import { exportedDestination, readableTransfer } from "./transfers";
+import { MEMBER_STAGES, type MemberStage } from "./vocabulary";
+import { RULES } from "./refusals";
+
+const DAY_MS = 86_400_000;
 
 /** An exported transfer keeps its outside destination sealed beside it; this stands in should that be missing. */
 const OUTSIDE_ORGANIZATION = "（外部组织）";
@@ -21,30 +26,42 @@ export async function transferLetterPdf(
 ): Promise<{ fileName: string; content: Buffer }> {
   const transfer = await readableTransfer(institution, actor, transferId);
   if (!transfer.issuedHere) {
-    throw new Forbidden({ rule: "letter.issuedHere", message: "only the institution that issued a transfer prints its letter" });
+    throw new Forbidden({ rule: RULES.letterIssuedHere, message: "only the institution that issued a transfer prints its letter" });
   }
   if (!actor.canReadPersonalData) {
-    throw new Forbidden({ rule: "personalData.notGranted", message: "the letter names the member, whose personal data your account is not granted" });
+    throw new Forbidden({ rule: RULES.personalDataNotGranted, message: "the letter names the member, whose personal data your account is not granted" });
   }
   const { organizations, members } = institution.repositories;
   const member = transfer.memberId ? await members.get(transfer.memberId) : null;
   if (!member) throw new NotFound(`the member of transfer ${transferId} is not held here`);
+  if (transfer.letterNumber === null || transfer.holderSalt === null) {
+    throw new Conflict(`transfer ${transferId} was issued before letters had numbers: reissue it to print a letter`, { rule: RULES.letterNoNumber });
+  }
   const nameOf = async (orgId: number | null) => (orgId === null ? null : ((await organizations.get(orgId))?.name ?? null));
+  // An organization is named with its committee, which names the university: 甲大学党委 计算机学院本科生第一党支部.
+  const fullNameOf = async (orgId: number | null) => {
+    const name = await nameOf(orgId);
+    const committee = orgId === null ? null : await organizations.committeeOf(orgId);
+    return committee === null || committee === orgId ? name : `${await nameOf(committee)}${name}`;
+  };
   const personal = openPersonalData(institution, member);
+  const issuedOn = todayInChina(transfer.createdAt);
   const content = await renderLetterPdf({
     kind: transfer.kind,
-    addressee: (await nameOf(transfer.toOrgId)) ?? exportedDestination(institution, transfer)?.name ?? OUTSIDE_ORGANIZATION,
-    member: { name: personal.name, gender: personal.gender, idNumber: personal.idNumber },
+    number: transfer.letterNumber,
+    salt: transfer.holderSalt,
+    addressee: (await fullNameOf(transfer.toOrgId)) ?? exportedDestination(institution, transfer)?.name ?? OUTSIDE_ORGANIZATION,
+    member: { name: personal.name, gender: personal.gender, age: ageOn(personal.birthDate, issuedOn), idNumber: personal.idNumber, phone: personal.phone },
     stageName: stageName(institution.ruleSet, member.stage),
-    fromOrgName: (await nameOf(transfer.fromOrgId)) ?? String(transfer.fromOrgId),
+    fromOrgName: (await fullNameOf(transfer.fromOrgId)) ?? String(transfer.fromOrgId),
     issuerName: (await nameOf(await organizations.committeeOf(transfer.fromOrgId))) ?? String(transfer.fromOrgId),
-    issuedOn: todayInChina(transfer.createdAt),
-    validUntil: todayInChina(transfer.validUntil),
-    letterHash: transfer.letterHash,
-    verifyUrl: `${publicBaseUrl}/verify?transfer=${transfer.id}`,
+    issuedOn,
+    validDays: Math.round((transfer.validUntil.getTime() - transfer.createdAt.getTime()) / DAY_MS),
+    letterUrl: `${publicBaseUrl}/verify?number=${transfer.letterNumber}&salt=${transfer.holderSalt}`,
+    receiptUrl: `${publicBaseUrl}/verify?number=${transfer.letterNumber}`,
     letter: letterOf(transfer),
   });
-  return { fileName: `letter-${transfer.id.slice(0, 10)}.pdf`, content };
+  return { fileName: `介绍信-${transfer.letterNumber}.pdf`, content };
 }
 
 // The rule set lists its stages in the ledger's order (applicant … full member); a cancelled probation has none.

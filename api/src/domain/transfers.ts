@@ -1,24 +1,22 @@
 // Organizational-relationship transfers (组织关系转接) inside this instance: issue, accept, reject, cancel,
-// reissue and export, with the states and limits of DESIGN §2. The chain handshake comes with anchoring.
+// reissue and export, with the states and limits of DESIGN §2. The chain handshake comes with anchoring. Another
+// institution's transfer settles on the chain first: accepting it makes it ACCEPTING, and the member is imported
+// only when the chain's acceptance is final (federation/chain-events.ts); a refusal hands it back to the clerk.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { ChainTransfer } from "../chain/federation-reader";
-import {
-  OpenTransferExistsError,
-  TransferStateConflictError,
-  type Member,
-  type Repositories,
-  type Transfer,
-  type TransferKind,
-} from "../data-access";
+import { OpenTransferExistsError, TransferStateConflictError, type ChainRefusal, type StateChange, type Member, type Repositories, type Transfer } from "../data-access";
 import { canonicalKeccak } from "../lib/record-hash";
 import { requireApprover, requireInScope, requireRole } from "./access";
 import { closeCall, issueCall, transferOutboxItem } from "./chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
-import { importMemberFile } from "./federation/import-member";
 import { reviewFile } from "./federation/review";
 import type { Actor, Institution } from "./institution";
-import { pageOrRefuse } from "./members";
+import { letterOf } from "./letter-format";
+import { holderHash, newHolderSalt, newLetterNumber, transferIdOfNumber } from "./letter-number";
+import { openPersonalData, pageOrRefuse, sealPersonalData } from "./members";
+import { closedOrganization } from "./organizations";
+import type { TransferKind } from "./vocabulary";
+import { RULES } from "./refusals";
 
 export const MAX_VALIDITY_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -58,34 +56,19 @@ export interface TransferView {
   state: Transfer["state"];
   validUntil: string;
   letterHash: string;
+  /** The printed letter's 编号; null for a transfer issued elsewhere or before letters had numbers. */
+  letterNumber: string | null;
+  /** The salted holder commitment the letter's hash covers (nothing personal without the paper's 核验码). */
+  holderHash: string | null;
   replaces: string | null;
   reasonCode: string | null;
   receiptHash: string | null;
   /** False for a transfer another institution issued to one of this instance's organizations. */
   issuedHere: boolean;
+  /** Why the chain refused this instance's latest acceptance: review the file again (it is fetched anew), then accept or reject. */
+  acceptanceRefusal: ChainRefusal | null;
   createdAt: string;
   updatedAt: string;
-}
-
-/** The letter's skeleton (no personal data): its hash is the letterHash, recomputable from the transfer alone. */
-export function letterOf(transfer: Pick<Transfer, "id" | "memberKey" | "kind" | "fromOrgId" | "toOrgId" | "destinationHash" | "validUntil">) {
-  return {
-    version: 1,
-    transferId: transfer.id,
-    memberKey: transfer.memberKey,
-    kind: transfer.kind,
-    fromOrgId: transfer.fromOrgId,
-    toOrgId: transfer.toOrgId,
-    destinationHash: transfer.destinationHash,
-    validUntil: transfer.validUntil.toISOString(),
-  };
-}
-
-export type Letter = ReturnType<typeof letterOf>;
-
-/** The letter as the ledger's own fields rebuild it: what its letterHash must be the hash of. */
-export function ledgerLetter(onChain: ChainTransfer): Letter {
-  return letterOf({ ...onChain, toOrgId: onChain.toOrgId || null, validUntil: new Date(onChain.validUntil * 1000) });
 }
 
 /** The outside organization an exported transfer goes to, as the issuer typed it; null for a transfer inside. */
@@ -108,10 +91,13 @@ export function transferView(transfer: Transfer): TransferView {
     state: transfer.state,
     validUntil: transfer.validUntil.toISOString(),
     letterHash: transfer.letterHash,
+    letterNumber: transfer.letterNumber,
+    holderHash: transfer.holderHash,
     replaces: transfer.replaces,
     reasonCode: transfer.reasonCode,
     receiptHash: transfer.receiptHash,
     issuedHere: transfer.issuedHere,
+    acceptanceRefusal: transfer.acceptanceRefusal,
     createdAt: transfer.createdAt.toISOString(),
     updatedAt: transfer.updatedAt.toISOString(),
   };
@@ -120,7 +106,7 @@ export function transferView(transfer: Transfer): TransferView {
 function kindFor(member: Member): TransferKind {
   if (member.stage === "PROBATIONARY" || member.stage === "FULL") return "MEMBERSHIP";
   if (member.stage === "CANCELLED") {
-    throw new RuleViolation({ rule: "transfer.kindFitsStage", field: "memberId", message: "a cancelled probationary member has nothing to transfer" });
+    throw new RuleViolation({ rule: RULES.transferKindFitsStage, field: "memberId", message: "a cancelled probationary member has nothing to transfer" });
   }
   return "MATERIALS";
 }
@@ -139,15 +125,15 @@ export async function reissueTransfer(
 ): Promise<TransferView> {
   const replaced = await existing(institution.repositories, transferId);
   if (replaced.state === "ACCEPTED") {
-    throw new Conflict(`transfer ${transferId} was accepted; there is nothing to reissue`, { rule: "transfer.reissueAccepted" });
+    throw new Conflict(`transfer ${transferId} was accepted; there is nothing to reissue`, { rule: RULES.transferReissueAccepted });
   }
   const replacing = await institution.repositories.transfers.findReplacing(transferId);
   if (replacing) {
-    throw new Conflict(`transfer ${transferId} was already reissued as ${replacing.id}`, { rule: "transfer.reissueOnce" });
+    throw new Conflict(`transfer ${transferId} was already reissued as ${replacing.id}`, { rule: RULES.transferReissueOnce });
   }
   const member = replaced.memberId ? await institution.repositories.members.get(replaced.memberId) : null;
   if (!member || member.orgId !== replaced.fromOrgId) {
-    throw new Conflict("only the organization still holding the member reissues its transfer", { rule: "transfer.reissueSource" });
+    throw new Conflict("only the organization still holding the member reissues its transfer", { rule: RULES.transferReissueSource });
   }
   const exportTo = exportedDestination(institution, replaced);
   const toOrgId = request.toOrgId ?? replaced.toOrgId;
@@ -166,18 +152,22 @@ async function issue(
   const { repositories } = institution;
   await requireApprover(repositories, actor, member.orgId);
   if (member.status !== "ACTIVE") {
-    throw new Conflict(`member ${member.id} was transferred out`, { rule: "member.transferredOut" });
+    throw new Conflict(`member ${member.id} was transferred out`, { rule: RULES.memberTransferredOut });
   }
   const kind = kindFor(member);
   if (toOrgId !== null) await requireDestination(repositories, member, toOrgId);
   await expireIfStale(institution, await repositories.transfers.findIssuedForMember(member.memberKey));
 
-  const id = `0x${randomBytes(32).toString("hex")}`;
+  const letterNumber = newLetterNumber();
+  const id = transferIdOfNumber(letterNumber);
   const destinationSalt = `0x${randomBytes(32).toString("hex")}`;
   // Whole seconds, as the chain stores it: anyone can then recompute the letter hash from the ledger alone.
   const validUntil = new Date(Math.floor((institution.now().getTime() + validDays * DAY_MS) / 1000) * 1000);
   const destinationHash = exportTo ? canonicalKeccak({ name: exportTo.name, salt: destinationSalt }) : null;
-  const letter = letterOf({ id, memberKey: member.memberKey, kind, fromOrgId: member.orgId, toOrgId, destinationHash, validUntil });
+  const holderSalt = newHolderSalt();
+  const personal = openPersonalData(institution, member);
+  const holder = holderHash({ name: personal.name, idLast4: personal.idNumber.slice(-4), salt: holderSalt });
+  const letter = letterOf({ id, memberKey: member.memberKey, kind, fromOrgId: member.orgId, toOrgId, destinationHash, validUntil, holderHash: holder });
 
   try {
     return await institution.transaction(async (tx) => {
@@ -198,6 +188,9 @@ async function issue(
           : null,
         validUntil,
         letterHash: canonicalKeccak(letter),
+        letterNumber,
+        holderSalt,
+        holderHash: holder,
         replaces: replaced?.id ?? null,
         createdBy: actor.accountId,
       });
@@ -207,7 +200,7 @@ async function issue(
     });
   } catch (error) {
     if (error instanceof OpenTransferExistsError) {
-      throw new Conflict("the member already has an open transfer", { rule: "transfer.oneOpen", field: "memberId" });
+      throw new Conflict("the member already has an open transfer", { rule: RULES.transferOneOpen, field: "memberId" });
     }
     throw error;
   }
@@ -218,27 +211,28 @@ export async function acceptTransfer(institution: Institution, actor: Actor, tra
   const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, receivedByOrgId: transfer.toOrgId });
   if (!transfer.issuedHere) return acceptFromAnotherInstitution(institution, actor, transfer, receiptHash);
   return close(institution, actor, transfer, "transfer.accept", { to: "ACCEPTED", receiptHash }, async (tx) => {
-    if (transfer.memberId) await tx.members.update(transfer.memberId, { orgId: transfer.toOrgId! });
+    if (transfer.memberId) await moveMember(institution, tx, transfer.memberId, transfer.toOrgId!);
   });
 }
 
 /**
- * Another institution's member arrives: the review is computed again now, and only an acceptable file is imported,
- * in the transaction that accepts. The chain's acceptance names the head this review verified, so a source that
- * writes to the member's chain meanwhile makes the ledger refuse it rather than accept an outdated file.
+ * Another institution's member arrives: the review is computed again now, and only an acceptable file is accepted.
+ * The transfer becomes ACCEPTING and its file is held as reviewed; the member is imported when the chain's acceptance
+ * is final. The acceptance names the head this review verified, so a source that writes to the member's chain
+ * meanwhile makes the ledger refuse it rather than accept an outdated file, and nothing was imported.
  */
 async function acceptFromAnotherInstitution(institution: Institution, actor: Actor, transfer: Transfer, receiptHash: string) {
   const reviewed = await reviewFile(institution, transfer);
   const { review } = reviewed;
   if (review.verdict === "WAITING_FOR_FILE") {
     throw new Conflict(`the member's file has not arrived yet${review.file.lastError ? ` (last attempt: ${review.file.lastError})` : ""}`, {
-      rule: "transfer.fileMissing",
+      rule: RULES.transferFileMissing,
     });
   }
   if (review.verdict !== "ACCEPTABLE") {
     const failures = review.steps.filter((result) => result.status === "failed");
     throw new Conflict(`the member's file does not verify: ${failures.map((result) => `${result.reason}: ${result.message}`).join(" ")}`, {
-      rule: "transfer.reviewFailed",
+      rule: RULES.transferReviewFailed,
     });
   }
   return close(
@@ -246,10 +240,8 @@ async function acceptFromAnotherInstitution(institution: Institution, actor: Act
     actor,
     transfer,
     "transfer.accept",
-    { to: "ACCEPTED", receiptHash },
-    async (tx) => {
-      await importMemberFile(institution, tx, actor, transfer, reviewed);
-    },
+    { to: "ACCEPTING", receiptHash, acceptedBy: actor.accountId, acceptanceRefusal: null },
+    undefined,
     review.member!.head!,
   );
 }
@@ -273,7 +265,7 @@ export async function recordExportReceipt(
 ): Promise<TransferView> {
   const transfer = await openOutgoing(institution, actor, transferId);
   if (transfer.toOrgId !== null) {
-    throw new Conflict("only an exported transfer is closed with an outside receipt", { rule: "transfer.exportOnly" });
+    throw new Conflict("only an exported transfer is closed with an outside receipt", { rule: RULES.transferExportOnly });
   }
   const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, reference });
   return close(institution, actor, transfer, "transfer.exportReceipt", { to: "ACCEPTED", receiptHash }, async (tx) => {
@@ -287,14 +279,14 @@ export async function getTransfer(institution: Institution, actor: Actor, transf
 
 /** A transfer the actor may read: one concerning the actor's subtree, as either source or destination. */
 export async function readableTransfer(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
-  requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "reading a transfer");
+  requireRole(actor, "readTransfers");
   const transfer = await existing(institution.repositories, transferId);
   const { organizations } = institution.repositories;
   const concerns =
     (await organizations.isInSubtree(actor.orgId, transfer.fromOrgId)) ||
     (transfer.toOrgId !== null && (await organizations.isInSubtree(actor.orgId, transfer.toOrgId)));
   if (!concerns) await requireInScope(institution.repositories, actor, transfer.fromOrgId);
-  return expireIfStale(institution, transfer);
+  return current(institution, transfer);
 }
 
 export async function listTransfers(
@@ -303,13 +295,13 @@ export async function listTransfers(
   direction: "incoming" | "outgoing",
   request: { cursor?: string; limit?: number },
 ) {
-  requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "listing transfers");
+  requireRole(actor, "readTransfers");
   const { transfers } = institution.repositories;
   const page = await pageOrRefuse(
     direction === "incoming" ? transfers.listIncoming(actor.orgId, request) : transfers.listOutgoing(actor.orgId, request),
   );
   const items = [];
-  for (const transfer of page.items) items.push(transferView(await expireIfStale(institution, transfer)));
+  for (const transfer of page.items) items.push(transferView(await current(institution, transfer)));
   return { items, nextCursor: page.nextCursor };
 }
 
@@ -322,6 +314,7 @@ async function requireDestination(repositories: Repositories, member: Member, to
       message: `organization ${toOrgId} cannot receive a transfer (unknown, the member's own, or without an approving committee)`,
     });
   }
+  if (destination.closed) throw closedOrganization(destination, "toOrgId");
 }
 
 async function committeeAbove(repositories: Repositories, orgId: number) {
@@ -335,6 +328,47 @@ async function existing(repositories: Repositories, transferId: string): Promise
   const transfer = await repositories.transfers.get(transferId);
   if (!transfer) throw new NotFound(`transfer ${transferId} not found`);
   return transfer;
+}
+
+/**
+ * The transfer as it stands: an acceptance the chain refused goes back to the clerk, and an ISSUED transfer past its
+ * validity becomes EXPIRED, each the first time anyone looks at it.
+ */
+async function current(institution: Institution, transfer: Transfer): Promise<Transfer> {
+  return expireIfStale(institution, await takeBackIfRefused(institution, transfer));
+}
+
+/**
+ * An ACCEPTING transfer whose acceptance the chain refused (the source wrote a step since the review, say) is ISSUED
+ * again, with the chain's reason for the clerk, and its file is fetched anew for the next review. Nothing was imported.
+ * The ledger has the last word: while it reads the transfer as accepted (or cannot be read), the transfer stays
+ * ACCEPTING and the indexer imports the member once the acceptance is final.
+ */
+async function takeBackIfRefused(institution: Institution, transfer: Transfer): Promise<Transfer> {
+  if (transfer.state !== "ACCEPTING") return transfer;
+  const acceptance = (await institution.repositories.outbox.listByTransfer(transfer.id)).filter((item) => item.call.method === "accept").at(-1);
+  if (acceptance?.state !== "FAILED") return transfer;
+  const onChain = await institution.federation?.reader.transfer(transfer.id).catch(() => null);
+  if (!onChain || onChain.state === "ACCEPTED") return transfer;
+  try {
+    return await institution.transaction(async (tx) => {
+      const refusal = acceptance.error;
+      const back = (await tx.transfers.updateState(transfer.id, { from: "ACCEPTING", to: "ISSUED", receiptHash: null, acceptanceRefusal: refusal }))!;
+      await tx.incomingFiles.fetchAgain(transfer.id);
+      await tx.auditLog.append({
+        accountId: null,
+        orgId: transfer.toOrgId,
+        action: "transfer.acceptanceRefused",
+        targetType: "transfer",
+        targetId: transfer.id,
+        details: { memberKey: transfer.memberKey, error: refusal?.name ?? null },
+      });
+      return back;
+    });
+  } catch (error) {
+    if (error instanceof TransferStateConflictError) return (await institution.repositories.transfers.get(transfer.id))!;
+    throw error;
+  }
 }
 
 /** An ISSUED transfer past its validity becomes EXPIRED the first time anyone looks at it. */
@@ -353,7 +387,7 @@ async function expireIfStale(institution: Institution, transfer: Transfer | null
 async function openIncoming(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
   const transfer = await requireOpen(institution, await existing(institution.repositories, transferId));
   if (transfer.toOrgId === null) {
-    throw new Conflict("an exported transfer is closed by its source with the outside receipt", { rule: "transfer.exportOnly" });
+    throw new Conflict("an exported transfer is closed by its source with the outside receipt", { rule: RULES.transferExportOnly });
   }
   await requireApprover(institution.repositories, actor, transfer.toOrgId);
   return transfer;
@@ -366,14 +400,17 @@ async function openOutgoing(institution: Institution, actor: Actor, transferId: 
 }
 
 async function requireOpen(institution: Institution, transfer: Transfer): Promise<Transfer> {
-  const current = await expireIfStale(institution, transfer);
-  if (current.state === "EXPIRED") {
-    throw new Conflict(`transfer ${transfer.id} expired on ${transfer.validUntil.toISOString()}`, { rule: "transfer.expired" });
+  const now = await current(institution, transfer);
+  if (now.state === "EXPIRED") {
+    throw new Conflict(`transfer ${transfer.id} expired on ${transfer.validUntil.toISOString()}`, { rule: RULES.transferExpired });
   }
-  if (current.state !== "ISSUED") {
-    throw new Conflict(`transfer ${transfer.id} is ${current.state}`, { rule: "transfer.notOpen" });
+  if (now.state === "ACCEPTING") {
+    throw new Conflict(`transfer ${transfer.id} was accepted and waits for the chain to confirm it`, { rule: RULES.transferAccepting });
   }
-  return current;
+  if (now.state !== "ISSUED") {
+    throw new Conflict(`transfer ${transfer.id} is ${now.state}`, { rule: RULES.transferNotOpen });
+  }
+  return now;
 }
 
 async function close(
@@ -381,7 +418,7 @@ async function close(
   actor: Actor,
   transfer: Transfer,
   action: string,
-  change: { to: Transfer["state"]; reasonCode?: string; receiptHash?: string },
+  change: Omit<StateChange, "from"> & { reasonCode?: string; receiptHash?: string },
   alsoWrite?: (tx: Repositories) => Promise<void>,
   verifiedHead?: string,
 ): Promise<TransferView> {
@@ -396,7 +433,7 @@ async function close(
     });
   } catch (error) {
     if (error instanceof TransferStateConflictError) {
-      throw new Conflict(`transfer ${transfer.id} changed meanwhile; reload it`, { rule: "transfer.notOpen" });
+      throw new Conflict(`transfer ${transfer.id} changed meanwhile; reload it`, { rule: RULES.transferNotOpen });
     }
     throw error;
   }
@@ -411,4 +448,11 @@ async function audit(tx: Repositories, actor: Actor, action: string, transfer: T
     targetId: transfer.id,
     details: { memberKey: transfer.memberKey, state: transfer.state, ...details },
   });
+}
+
+/** Moves a member to another organization of this instance, its personal data sealed again for the new one. */
+async function moveMember(institution: Institution, tx: Repositories, memberId: string, orgId: number): Promise<void> {
+  const member = (await tx.members.get(memberId))!;
+  const { personalData } = sealPersonalData(institution, member.memberKey, orgId, openPersonalData(institution, member));
+  await tx.members.update(memberId, { orgId, personalData });
 }

@@ -82,3 +82,13 @@ export function blindIndex(hmacKeyHex: string, value: string): string {
   const key = keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes");
   return bytesToHex(hmac(sha256, key, utf8ToBytes(normalizeForIndex(value))));
 }
+
+/**
+ * A keyed search token: HMAC-SHA256 under the blind index key of `purpose`, a NUL and the normalized value. The
+ * purpose keeps tokens of different fields apart, so a staff number equal to someone's ID number, or a name prefix
+ * equal to a staff number, gives unrelated tokens.
+ */
+export function searchToken(hmacKeyHex: string, purpose: string, value: string): string {
+  const key = keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes");
+  return bytesToHex(hmac(sha256, key, utf8ToBytes(`${purpose}\u0000${normalizeForIndex(value)}`)));
+}

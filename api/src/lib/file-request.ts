@@ -1,7 +1,17 @@
 // The request one institution's instance signs to fetch a member's file from another's (EIP-712). The source recovers
 // the key that signed and asks the chain whether it is an attester of the destination committee: no account, no shared
-// secret. docs/formats.md documents the typed data so another implementation can sign or check it.
-import { getAddress, verifyTypedData, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
+// secret. The same recovery gives the signer's public key, to which the source seals its answer; a random nonce makes
+// every request single-use. docs/formats.md documents the typed data so another implementation can sign or check it.
+import { randomBytes } from "node:crypto";
+import {
+  computeAddress,
+  getAddress,
+  SigningKey,
+  TypedDataEncoder,
+  type Signer,
+  type TypedDataDomain,
+  type TypedDataField,
+} from "ethers";
 import { z } from "zod";
 
 export const FILE_REQUEST_DOMAIN_NAME = "cunzheng";
@@ -12,6 +22,7 @@ export const FILE_REQUEST_TYPES: Record<string, TypedDataField[]> = {
     { name: "transferId", type: "bytes32" },
     { name: "committeeId", type: "uint32" },
     { name: "issuedAt", type: "uint64" },
+    { name: "nonce", type: "bytes32" },
   ],
 };
 
@@ -37,6 +48,8 @@ export const fileRequestSchema = z.strictObject({
   committeeId: z.number().int().min(1).max(0xffffffff),
   /** Unix seconds: the source refuses a request too far from its own clock, so a captured one goes stale. */
   issuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** 32 random bytes: the source refuses a nonce it has seen, so a captured request cannot be sent again. */
+  nonce: bytes32,
 });
 export type FileRequest = z.infer<typeof fileRequestSchema>;
 
@@ -53,13 +66,30 @@ export async function signFileRequest(signer: Signer, chain: FileRequestChain, r
   return { request: checked, signature };
 }
 
-/** The checksummed address that signed, or null when the signature is malformed/unrecoverable. */
-export function fileRequestSigner(chain: FileRequestChain, signed: SignedFileRequest): string | null {
+export function newRequestNonce(): string {
+  return `0x${randomBytes(32).toString("hex")}`;
+}
+
+/** The EIP-712 digest of a request: what is signed, and what binds the sealed answer to this one request. */
+export function fileRequestDigest(chain: FileRequestChain, request: FileRequest): string {
+  return TypedDataEncoder.hash(fileRequestDomain(chain), FILE_REQUEST_TYPES, request);
+}
+
+export interface RequestSigner {
+  /** Checksummed. */
+  address: string;
+  /** Uncompressed secp256k1 public key, 0x04 + 128 hex. */
+  publicKey: string;
+}
+
+/** The key that signed, or null when the signature is malformed/unrecoverable. */
+export function fileRequestSigner(chain: FileRequestChain, signed: SignedFileRequest): RequestSigner | null {
   // Outside the try: a misconfigured TransferLedger address is this instance's fault, not a bad signature.
-  const domain = fileRequestDomain(chain);
+  const digest = fileRequestDigest(chain, signed.request);
   try {
     // ethers refuses a high-s signature, so a valid signature cannot be re-spelled into a second valid one.
-    return verifyTypedData(domain, FILE_REQUEST_TYPES, signed.request, signed.signature);
+    const publicKey = SigningKey.recoverPublicKey(digest, signed.signature);
+    return { address: computeAddress(publicKey), publicKey };
   } catch {
     return null;
   }

@@ -18,6 +18,7 @@ export interface RoundOutcomes {
 
 export class PollingLoop<T> {
   private running = false;
+  private stopRequested = false;
   private stopped: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private previous: Promise<unknown> = Promise.resolve();
@@ -35,10 +36,18 @@ export class PollingLoop<T> {
     this.stopped = this.loop();
   }
 
+  /** Whether stop() was called: a long round checks it between steps, and ends early so the stop is quick. */
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
   async stop(): Promise<void> {
+    this.stopRequested = true;
     this.running = false;
     this.wake?.();
     await this.stopped;
+    // Stopped: a round run by hand afterwards (a test, an operator) goes to the end again.
+    this.stopRequested = false;
   }
 
   /** Asks for a round now instead of at the next poll. */

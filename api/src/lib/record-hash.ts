@@ -1,10 +1,10 @@
 // The record body (what is hashed) and the one function that computes a record hash:
 // keccak256(utf8(RFC 8785 canonical JSON of the body)), hex "0x…". docs/formats.md specifies it for auditors.
-import { keccak_256 } from "@noble/hashes/sha3";
-import { bytesToHex, randomBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { bytesToHex, randomBytes } from "@noble/hashes/utils";
 import { z } from "zod";
 import { canonicalize } from "./canonical-json";
 import { isIsoDate } from "./calendar";
+import { keccak256Hex } from "./keccak";
 
 export type Hex32 = `0x${string}`;
 
@@ -23,6 +23,17 @@ export const supersedesSchema = z.strictObject({
   reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE reason code"),
 });
 
+/**
+ * The mark of a record entered from earlier files (a roster import) rather than when its step happened: the imported
+ * file's SHA-256 and the account that imported it. The rules checked only what the file's dates allow; the ledger
+ * registered the member with `registerArchival`.
+ */
+export const archivalMarkSchema = z.strictObject({
+  sourceSha256: bytes32,
+  importedBy: z.string().uuid(),
+});
+export type ArchivalMark = z.infer<typeof archivalMarkSchema>;
+
 /** Version 1 of the record body. Strict: an unknown key is refused, since it would silently change the hash. */
 export const recordBodySchema = z
   .strictObject({
@@ -37,6 +48,8 @@ export const recordBodySchema = z
     fields: z.record(z.string(), z.json()),
     evidence: z.array(evidenceSchema),
     supersedes: supersedesSchema.nullable(),
+    /** Absent on a record written when its step happened (so older bodies and hashes are unchanged). */
+    archival: archivalMarkSchema.optional(),
     salt: bytes32,
   })
   .refine((body) => (body.sequence === 1) === (body.prevHash === null), {
@@ -48,14 +61,23 @@ export type RecordBody = z.infer<typeof recordBodySchema>;
 
 /** keccak256 of the canonical JSON of any JSON value (record bodies, rule sets), as 0x-hex. */
 export function canonicalKeccak(value: unknown): Hex32 {
-  return `0x${bytesToHex(keccak_256(utf8ToBytes(canonicalize(value))))}`;
+  return `0x${keccak256Hex(canonicalize(value))}`;
 }
 
 /** The hash of a record body. Throws if the body is not a valid version-1 body. */
 export function recordHash(body: RecordBody): Hex32 {
+  return hashedRecord(body).recordHash;
+}
+
+/**
+ * The hash of a record body and the canonical JSON it was computed over, for a writer that stores that JSON too (a
+ * bulk import canonicalizes each body once). Throws if the body is not a valid version-1 body.
+ */
+export function hashedRecord(body: RecordBody): { recordHash: Hex32; canonical: string } {
   recordBodySchema.parse(body);
   // Hash what the caller holds, not zod's copy: the parse only checks, it must not reshape what is hashed.
-  return canonicalKeccak(body);
+  const canonical = canonicalize(body);
+  return { recordHash: `0x${keccak256Hex(canonical)}`, canonical };
 }
 
 /** A fresh 32-byte salt, so a record's hash cannot be guessed by trying likely field values. */

@@ -4,6 +4,7 @@ import type { Actor, Institution } from "../domain/institution";
 import type { PersonalData } from "../domain/members";
 import { enrollMember, recordStep, type RecordedStep } from "../domain/records";
 import { addMonths } from "../lib/calendar";
+import { ROLES } from "../domain/vocabulary";
 import { JOURNEY } from "./journey";
 
 export interface Walk {
@@ -26,16 +27,16 @@ export async function walkMember(institution: Institution, clerk: Actor, approve
   const enrolled = await enrollMember(institution, clerk, {
     orgId: walk.orgId,
     personal: walk.personal,
-    application: { effectiveDate: application.effectiveDate, fields: application.fields as Record<string, never>, evidence: [] },
+    application: { effectiveDate: application.effectiveDate, fields: application.fields, evidence: [] },
   });
   const recorded = [enrolled];
   for (const record of rest) {
-    const actor = institution.ruleSet.step(record.step)!.recordedBy === "APPROVER" ? approver : clerk;
+    const actor = institution.ruleSet.step(record.step)!.recordedBy === ROLES.approver ? approver : clerk;
     recorded.push(
       await recordStep(institution, actor, enrolled.memberId, {
         step: record.step,
         effectiveDate: record.effectiveDate,
-        fields: record.fields as Record<string, never>,
+        fields: record.fields,
         evidence: [],
       }),
     );

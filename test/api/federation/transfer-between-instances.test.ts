@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { ORG_IDS, rejectionOf } from "../../../api/src/data-access/testing";
 import { AppError } from "../../../api/src/domain/errors";
+import { sealEvidence, uploadEvidence } from "../../../api/src/domain/evidence";
 import { exportMemberPackage, importMemberPackage, reviewTransfer } from "../../../api/src/domain/federation";
+import { buildMemberFile } from "../../../api/src/domain/federation/member-file";
 import { listRecords, recordStep } from "../../../api/src/domain/records";
 import { addMonths } from "../../../api/src/lib/calendar";
 import { JOURNEY } from "../../../api/src/seed/journey";
 import { acceptTransfer, getTransfer, issueTransfer, rejectTransfer } from "../../../api/src/domain/transfers";
-import { signFileRequest } from "../../../api/src/lib/file-request";
+import { newRequestNonce, signFileRequest } from "../../../api/src/lib/file-request";
 import { startFederation, SIGNERS, type Federation } from "../../helpers/federation";
 import { asInsider, bodyOf, deleteAsInsider, sealed } from "../../helpers/insider";
 
@@ -51,7 +53,10 @@ describe("federation: a transfer between two institutions", function () {
       expect(review.steps.map((result) => result.check)).to.have.members(["letter", "transfer", "file", "checkpoints", "signers", "rules", "evidence"]);
       expect(review.file).to.include({ state: "RECEIVED", receivedVia: "FETCH" });
 
-      const accepted = await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+      await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+      // The member is imported once the chain's acceptance is final.
+      await federation.settle();
+      const accepted = await getTransfer(b.institution, b.actors.approver, transfer.id);
       expect(accepted.state).to.equal("ACCEPTED");
       const imported = (await b.database.repositories.members.get(accepted.memberId!))!;
       expect(imported).to.include({ memberKey: transfer.memberKey, orgId: ORG_IDS.branchB, stage: "PROBATIONARY", status: "ACTIVE" });
@@ -76,7 +81,9 @@ describe("federation: a transfer between two institutions", function () {
       federation = await startFederation();
       const { b } = federation;
       const { transfer } = await issuedToB(federation);
-      const { memberId } = await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+      await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+      await federation.settle();
+      const { memberId } = await getTransfer(b.institution, b.actors.approver, transfer.id);
       const later = JOURNEY.slice(JOURNEY.findIndex((record) => record.step === "S19")).map((record) => ({
         ...record,
         effectiveDate: addMonths(record.effectiveDate, 48),
@@ -84,7 +91,7 @@ describe("federation: a transfer between two institutions", function () {
       }));
       const record = (step: (typeof later)[number], effectiveDate = step.effectiveDate) => {
         const actor = b.institution.ruleSet.step(step.step)!.recordedBy === "APPROVER" ? b.actors.approver : b.actors.clerk;
-        return recordStep(b.institution, actor, memberId!, { step: step.step, effectiveDate, fields: step.fields as Record<string, never>, evidence: [] });
+        return recordStep(b.institution, actor, memberId!, { step: step.step, effectiveDate, fields: step.fields, evidence: [] });
       };
       for (const step of later.filter((candidate) => candidate.step < "S24" || candidate.step.length < 3)) await record(step);
       // Probation began at A's branch meeting (S15, 2025-06-20): B cannot approve the conversion before 2026-06-20.
@@ -136,6 +143,31 @@ describe("federation: a transfer between two institutions", function () {
       expect((await getTransfer(b.institution, b.actors.approver, transfer.id)).state).to.equal("ISSUED");
     });
 
+    it("should re-hash evidence before serving it: bytes an insider swapped at A are left out, and B's review names the file missing", async function () {
+      federation = await startFederation();
+      const { a, b } = federation;
+      const memberId = await federation.walkAtA("S18");
+      const original = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.from("预备党员入党宣誓记录")]);
+      const { sha256 } = await uploadEvidence(a.institution, a.actors.clerk, "application/pdf", original);
+      const assignment = JOURNEY.find((record) => record.step === "S19")!;
+      const latest = (await a.database.repositories.records.listByMember(memberId)).at(-1)!.effectiveDate;
+      await recordStep(a.institution, a.actors.clerk, memberId, { step: "S19", effectiveDate: latest, fields: assignment.fields, evidence: [sha256] });
+      const transfer = await issueTransfer(a.institution, a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
+      // The insider (an operator holding A's key) seals other bytes under the same SHA-256: they open, but hash otherwise.
+      const swapped = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.from("伪造的宣誓记录")]);
+      await asInsider(a as never, (sql) => sql("UPDATE evidence SET content = $2 WHERE sha256 = $1", [sha256, sealEvidence(a.institution, sha256, swapped)]));
+      await federation.settle();
+
+      const member = (await a.database.repositories.members.get(memberId))!;
+      const served = await buildMemberFile(a.institution, (await a.database.repositories.transfers.get(transfer.id))!, member);
+      expect(served.evidence.map((item) => item.sha256)).to.not.include(sha256);
+      expect(JSON.stringify(served)).to.not.contain(swapped.toString("base64"));
+      const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
+      expect(review.verdict).to.equal("NOT_ACCEPTABLE");
+      expect(review.steps.find((result) => result.check === "evidence")).to.include({ status: "failed", reason: "evidence.missing" });
+      expect((await refusal(acceptTransfer(b.institution, b.actors.approver, transfer.id))).rule).to.equal("transfer.reviewFailed");
+    });
+
     it("should refuse a file from which A dropped a record, naming the incomplete chain", async function () {
       federation = await startFederation();
       const { a, b } = federation;
@@ -174,6 +206,7 @@ describe("federation: a transfer between two institutions", function () {
             transferId: transfer.id,
             committeeId: ORG_IDS.committeeB,
             issuedAt: Math.floor(Date.now() / 1000),
+            nonce: newRequestNonce(),
           }),
         ),
       });
@@ -222,7 +255,9 @@ describe("federation: a transfer between two institutions", function () {
       const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
       expect(review).to.deep.include({ verdict: "ACCEPTABLE" });
       expect(review.file.receivedVia).to.equal("PACKAGE");
-      expect((await acceptTransfer(b.institution, b.actors.approver, transfer.id)).state).to.equal("ACCEPTED");
+      await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+      await federation.settle();
+      expect((await getTransfer(b.institution, b.actors.approver, transfer.id)).state).to.equal("ACCEPTED");
     });
   });
 });

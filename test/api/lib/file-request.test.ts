@@ -12,7 +12,7 @@ import {
 
 describe("file-request", function () {
   const chain: FileRequestChain = { chainId: 31337, transferLedger: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-  const request: FileRequest = { transferId: `0x${"ab".repeat(32)}`, committeeId: 5, issuedAt: 1767225600 };
+  const request: FileRequest = { transferId: `0x${"ab".repeat(32)}`, committeeId: 5, issuedAt: 1767225600, nonce: `0x${"cd".repeat(32)}` };
 
   describe("signing and recovery", function () {
     const wallet = Wallet.createRandom();
@@ -21,32 +21,33 @@ describe("file-request", function () {
       const signed = await signFileRequest(wallet, chain, request);
       expect(signed.request).to.deep.equal(request);
       expect(signedFileRequestSchema.parse(signed)).to.deep.equal(signed);
-      expect(fileRequestSigner(chain, signed)).to.equal(wallet.address);
+      expect(fileRequestSigner(chain, signed)?.address).to.equal(wallet.address);
     });
 
     for (const [field, changed] of [
       ["transferId", { transferId: `0x${"ac".repeat(32)}` }],
       ["committeeId", { committeeId: 6 }],
       ["issuedAt", { issuedAt: request.issuedAt + 1 }],
+      ["nonce", { nonce: `0x${"ce".repeat(32)}` }],
     ] as const) {
       it(`should not recover the signer when the ${field} was changed`, async function () {
         const signed = await signFileRequest(wallet, chain, request);
         const recovered = fileRequestSigner(chain, { ...signed, request: { ...request, ...changed } });
-        expect(recovered).to.not.equal(wallet.address);
+        expect(recovered?.address).to.not.equal(wallet.address);
       });
     }
 
     it("should not recover the signer on another chain or another TransferLedger", async function () {
       const signed = await signFileRequest(wallet, chain, request);
-      expect(fileRequestSigner({ ...chain, chainId: 1337 }, signed)).to.not.equal(wallet.address);
+      expect(fileRequestSigner({ ...chain, chainId: 1337 }, signed)?.address).to.not.equal(wallet.address);
       expect(
-        fileRequestSigner({ ...chain, transferLedger: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" }, signed),
+        fileRequestSigner({ ...chain, transferLedger: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" }, signed)?.address,
       ).to.not.equal(wallet.address);
     });
 
     it("should accept the TransferLedger address in any spelling", async function () {
       const signed = await signFileRequest(wallet, chain, request);
-      expect(fileRequestSigner({ ...chain, transferLedger: chain.transferLedger.toLowerCase() }, signed)).to.equal(
+      expect(fileRequestSigner({ ...chain, transferLedger: chain.transferLedger.toLowerCase() }, signed)?.address).to.equal(
         wallet.address,
       );
     });
@@ -107,7 +108,7 @@ describe("file-request", function () {
     const wallet = new Wallet("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     // The EIP-712 digest an outsider can recompute from docs/formats.md (chain 31337, the TransferLedger above, the
     // request above); any change to the domain or the type breaks it.
-    const DIGEST = "0x10106501434bbb676c9dbbd3de63cf72877eeb68fac0fccc8f98aab2fed248b6";
+    const DIGEST = "0x731cf95f9517e7d507d5bf0875aacf395a7642b9eb42602042aad9ff5b4566dc";
 
     it("should hash to the fixed EIP-712 digest", function () {
       expect(TypedDataEncoder.hash(fileRequestDomain(chain), FILE_REQUEST_TYPES, request)).to.equal(DIGEST);
@@ -129,12 +130,13 @@ describe("file-request", function () {
       );
       const structHash = keccak256(
         abi.encode(
-          ["bytes32", "bytes32", "uint32", "uint64"],
+          ["bytes32", "bytes32", "uint32", "uint64", "bytes32"],
           [
-            id("MemberFileRequest(bytes32 transferId,uint32 committeeId,uint64 issuedAt)"),
+            id("MemberFileRequest(bytes32 transferId,uint32 committeeId,uint64 issuedAt,bytes32 nonce)"),
             request.transferId,
             request.committeeId,
             request.issuedAt,
+            request.nonce,
           ],
         ),
       );
@@ -144,7 +146,7 @@ describe("file-request", function () {
     it("should be signed by the fixed key's address", async function () {
       const signed = await signFileRequest(wallet, chain, request);
       expect(wallet.address).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
-      expect(fileRequestSigner(chain, signed)).to.equal(wallet.address);
+      expect(fileRequestSigner(chain, signed)?.address).to.equal(wallet.address);
     });
   });
 });

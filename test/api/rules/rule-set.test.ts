@@ -26,6 +26,19 @@ describe("rule sets", function () {
       expect(rules.step("S15")!.name.zh).to.equal("支部大会讨论");
     });
 
+    it("should title its stages with the chapters of 《中国共产党发展党员工作细则》, so the oath falls under 转正 and not 正式党员", function () {
+      expect(rules.definition.stages.map((s) => s.chapter.zh)).to.deep.equal([
+        "入党申请",
+        "入党积极分子的确定和培养教育",
+        "发展对象的确定和考察",
+        "预备党员的接收",
+        "预备党员的教育考察和转正",
+      ]);
+      const chapterOf = (code: string) => rules.definition.stages.find((stage) => stage.code === rules.step(code)!.stage)!.chapter.zh;
+      expect(chapterOf("S17")).to.equal("预备党员的接收");
+      expect(chapterOf("S20")).to.equal("预备党员的教育考察和转正");
+    });
+
     it("should leave approvals to an approving committee's staff", function () {
       const approverSteps = rules.steps.filter((s) => s.recordedBy === "APPROVER").map((s) => s.code);
       expect(approverSteps).to.include.members(["S13", "S17", "S24"]);

@@ -67,7 +67,7 @@ describe("Members and records through the HTTP API", function () {
     const before = await instance.database.repositories.records.listByMember(memberId);
     const tooEarly = { step: "S7", effectiveDate: "2021-03-09", fields: { opinionSummary: "同意" } };
 
-    const response = await record(memberId, tooEarly as (typeof JOURNEY)[number]);
+    const response = await record(memberId, tooEarly);
 
     expect(response.status).to.equal(422);
     expect(response.body.error).to.include({ code: "RULE_VIOLATION", rule: "S7.minInterval", field: "effectiveDate" });
@@ -87,7 +87,7 @@ describe("Members and records through the HTTP API", function () {
     const memberId = await enroll({ ...PERSON, idNumber: "110108200005100004" });
     const lateTalk = { step: "S2", effectiveDate: "2019-11-20", fields: { interviewer: "李老师", summary: "动机端正" } };
 
-    const response = await record(memberId, lateTalk as (typeof JOURNEY)[number]);
+    const response = await record(memberId, lateTalk);
 
     expect(response.status).to.equal(201);
     expect(response.body.findings.map((f: { rule: string }) => f.rule)).to.deep.equal(["S2.withinOneMonth"]);
@@ -123,6 +123,19 @@ describe("Members and records through the HTTP API", function () {
     expect(chain.body.items.map((r: { superseded: boolean }) => r.superseded)).to.deep.equal([false, true, false]);
   });
 
+  it("should refuse a correction whose reason is not one of the listed reasons, naming the reason's field", async () => {
+    const memberId = await enroll({ ...PERSON, idNumber: "110108200005100014" });
+    const talk = await record(memberId, JOURNEY[1]);
+    const refused = await request(instance.app)
+      .post(`/api/members/${memberId}/records`)
+      .set(await as("aClerk"))
+      .send({ step: "S2", effectiveDate: "2019-09-21", fields: { interviewer: "李老师", summary: "动机端正" }, supersedes: { recordId: talk.body.record.id, reasonCode: "BECAUSE" } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.include({ code: "VALIDATION_ERROR", field: "supersedes.reasonCode" });
+    const chain = await request(instance.app).get(`/api/members/${memberId}/records`).set(await as("aClerk")).expect(200);
+    expect(chain.body.items.map((r: { superseded: boolean }) => r.superseded)).to.deep.equal([false, false]);
+  });
+
   it("should keep personal data encrypted at rest and find a member by ID number through the blind index", async () => {
     const idNumber = "110108200005100007";
     const memberId = await enroll({ ...PERSON, name: "加密检查", idNumber });
@@ -135,7 +148,7 @@ describe("Members and records through the HTTP API", function () {
     expect(stored).to.not.include(idNumber);
     expect(rows[0].id_number_index).to.not.include(idNumber);
     const bodies: { body: Buffer }[] = await instance.database.dataSource.query("SELECT body FROM records WHERE member_id = $1", [memberId]);
-    expect(bodies[0].body.toString("utf8")).to.not.include(JOURNEY[0].fields.applicationSummary as string);
+    expect(bodies[0].body.toString("utf8")).to.not.include(JOURNEY[0].fields.applicationSummary);
 
     const found = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ idNumber }).expect(200);
     expect(found.body.items.map((m: { id: string }) => m.id)).to.deep.equal([memberId]);

@@ -22,6 +22,7 @@ import { MerkleLog } from "../../../api/src/lib/merkle";
 import type { Hex32 } from "../../../api/src/lib/record-hash";
 import { anchorRecords, appendOtherRecords, chainOf, memberProofOf, recordCheckpoint, recordProofOf } from "../../helpers/bundles";
 import { randomKey } from "../../helpers/fixture";
+import { forgeries, judgedAsExpected, type Forgery } from "../../helpers/forged-bundles";
 import { runCli } from "../../helpers/e2e-processes";
 import { freePort } from "../../helpers/ports";
 
@@ -32,6 +33,7 @@ describe("cunzheng CLI", function () {
   let recordBundleFile: string;
   let tamperedBundleFile: string;
   let memberBundleFile: string;
+  let forged: Forgery[];
 
   before(async function () {
     workDir = mkdtempSync(path.join(tmpdir(), "cunzheng-cli-"));
@@ -51,13 +53,22 @@ describe("cunzheng CLI", function () {
       orgId: branch,
       effectiveDates: ["2020-01-10", "2020-02-10"],
     });
+    // A second member of three records, whose file the forgeries start from (the first member's is the stranger's).
+    const forgedMember = await anchorRecords(membership, attester, leaves, {
+      memberKey: randomKey() as Hex32,
+      orgId: branch,
+      effectiveDates: ["2020-01-10", "2020-02-10", "2020-03-10"],
+    });
     appendOtherRecords(leaves, 2);
     const checkpoint = await recordCheckpoint(checkpoints, attester, committee, leaves);
     const chain = chainOf(deployment.chainId, deployment.contracts);
     const log = new MerkleLog(leaves);
 
     const recordBundle = recordProofOf(chain, records[1], log, checkpoint);
-    const memberBundle = memberProofOf(chain, records, log, checkpoint, await provider.getBlockNumber());
+    const headBlock = await provider.getBlockNumber();
+    const memberBundle = memberProofOf(chain, records, log, checkpoint, headBlock);
+    const wholeFile = memberProofOf(chain, forgedMember, log, checkpoint, headBlock);
+    forged = forgeries(wholeFile, memberBundle, recordProofOf(chain, forgedMember[1], log, checkpoint));
     const tampered = structuredClone(recordBundle);
     tampered.record.body!.effectiveDate = "2020-02-11";
     recordBundleFile = path.join(workDir, "record-proof.json");
@@ -103,6 +114,25 @@ describe("cunzheng CLI", function () {
       expect(verdict.subject.recordIds).to.deep.equal([4, 5]);
     });
 
+    it("should exit 1 on each forged bundle, naming the check that failed or could not run", async function () {
+      this.timeout(600_000);
+      const files = forged.map((forgery, index) => {
+        const file = path.join(workDir, `forged-${index}.json`);
+        writeFileSync(file, JSON.stringify(forgery.bundle, null, 2));
+        return file;
+      });
+      for (const [index, forgery] of forged.entries()) {
+        const run = await runCli(["verify", files[index], "--rpc", node!.rpcUrl, "--json"], workDir);
+
+        expect(run.exitCode, `${forgery.name}: ${run.stderr}`).to.equal(1);
+        expect(judgedAsExpected(forgery, JSON.parse(run.stdout) as Verdict), `${forgery.name}: ${run.stdout}`).to.equal(true);
+      }
+      const incomplete = forged.findIndex((forgery) => forgery.verdict === "INCOMPLETE");
+      const text = await runCli(["verify", files[incomplete], "--rpc", node!.rpcUrl], workDir);
+      expect(text.exitCode).to.equal(1);
+      expect(text.stdout).to.match(/^INCOMPLETE: nothing failed, but \d+ check\(s\) could not run \(.*checkpoint\.none/m);
+    });
+
     it("should exit 2 with a clear message when the bundle file cannot be read or the node cannot be reached", async function () {
       const missingFile = await runCli(["verify", path.join(workDir, "missing.json"), "--rpc", node!.rpcUrl], workDir);
       const closedPort = await runCli(["verify", recordBundleFile, "--rpc", `http://127.0.0.1:${await freePort()}`], workDir);
@@ -118,6 +148,15 @@ describe("cunzheng CLI", function () {
 
       expect(run.exitCode).to.equal(2);
       expect(run.stderr).to.include("--rpc <url> is required").and.include("usage: cunzheng verify");
+    });
+
+    it("should answer --help for every command with its usage and exit 0", async function () {
+      for (const command of ["verify", "audit"]) {
+        const run = await runCli([command, "--help"], workDir);
+
+        expect(run.exitCode, `${command} --help`).to.equal(0);
+        expect(run.stdout).to.include(`usage: cunzheng ${command}`);
+      }
     });
   });
 });

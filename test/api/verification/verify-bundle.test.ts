@@ -30,8 +30,8 @@ async function anchoredMember() {
   });
   const leaves: Uint8Array[] = [];
   const memberKey = randomKey() as Hex32;
-  const write = (effectiveDates: string[], after?: LoggedRecord) =>
-    anchorRecords(membership, signers.attesterA, leaves, { memberKey, orgId: ids.branchA, effectiveDates, after });
+  const write = (effectiveDates: string[], after?: LoggedRecord, supersedes?: Hex32) =>
+    anchorRecords(membership, signers.attesterA, leaves, { memberKey, orgId: ids.branchA, effectiveDates, after, supersedes });
   appendOtherRecords(leaves, 2);
   const [first] = await write(["2020-01-10"]);
   appendOtherRecords(leaves, 1);
@@ -56,6 +56,15 @@ function recordBundle(scenario: Scenario, index = 1): RecordProof {
 
 function memberBundle(scenario: Scenario): MemberProof {
   return memberProofOf(scenario.chain, scenario.records, scenario.log, scenario.checkpoint, scenario.headBlock);
+}
+
+/** The scenario's file with a fourth record that corrects the first, all checkpointed again. */
+async function correctedMemberBundle(scenario: Scenario): Promise<MemberProof> {
+  const [correction] = await scenario.write(["2020-04-10"], scenario.records[2], scenario.records[0].recordHash);
+  const { checkpoints, signers, ids } = scenario.consortium;
+  const checkpoint = await recordCheckpoint(checkpoints, signers.attesterA, ids.committeeA, scenario.leaves);
+  const records = [...scenario.records, correction];
+  return memberProofOf(scenario.chain, records, new MerkleLog(scenario.leaves), checkpoint, await ethers.provider.getBlockNumber());
 }
 
 const stepsOf = (verdict: Verdict, check: Check): StepResult[] => verdict.steps.filter((step) => step.check === check);
@@ -124,8 +133,10 @@ describe("verifyBundle", function () {
       const supplied = await verifyBundle(bundle, reader, { record: body });
       const wrongBody = await verifyBundle(bundle, reader, { record: { ...body, effectiveDate: "2020-02-11" } });
 
-      expect(withheld.verdict).to.equal("VALID");
+      expect(withheld.verdict).to.equal("INCOMPLETE");
+      expect(withheld.steps.filter((step) => step.status !== "passed").map((step) => step.reason)).to.deep.equal(["hash.bodyWithheld"]);
       expect(stepsOf(withheld, "hash")[0]).to.include({ status: "skipped", reason: "hash.bodyWithheld" });
+      expect(supplied.verdict).to.equal("VALID");
       expect(stepsOf(supplied, "hash")[0]).to.include({ status: "passed", reason: "hash.matches" });
       expect(onlyFailure(wrongBody)).to.include({ check: "hash", reason: "hash.mismatch" });
     });
@@ -173,13 +184,16 @@ describe("verifyBundle", function () {
       expect(stepsOf(notFound, "checkpoint")[0].message).to.include(unknownTransaction.checkpoint.transactionHash);
     });
 
-    it("should fail the checkpoint check until the checkpoint has the confirmations asked for", async function () {
+    it("should find the bundle INCOMPLETE, not VALID, until the checkpoint has the confirmations asked for", async function () {
       const scenario = await loadFixture(anchoredMember);
 
-      const failure = onlyFailure(await verifyBundle(recordBundle(scenario), hardhatReader(), { confirmations: 1_000 }));
+      const verdict = await verifyBundle(recordBundle(scenario), hardhatReader(), { confirmations: 1_000 });
 
-      expect(failure).to.include({ check: "checkpoint", reason: "checkpoint.unconfirmed" });
-      expect(failure.message).to.include("1000 are required");
+      expect(verdict.verdict).to.equal("INCOMPLETE");
+      const unchecked = verdict.steps.filter((step) => step.status !== "passed");
+      expect(unchecked).to.have.length(1);
+      expect(unchecked[0]).to.include({ check: "checkpoint", status: "skipped", reason: "checkpoint.unconfirmed" });
+      expect(unchecked[0].message).to.include("1000 are required");
     });
 
     it("should fail the member chain check of an anchor transaction that appended another record", async function () {
@@ -308,7 +322,7 @@ describe("verifyBundle", function () {
 
       expect(verdict.verdict).to.equal("INVALID");
       const failures = failuresOf(verdict);
-      expect(failures.map((step) => step.reason)).to.have.members(["memberChain.beyondHead", "memberChain.notAppended"]);
+      expect(failures.map((step) => step.reason)).to.have.members(["memberChain.beyondHead"]);
       for (const failure of failures) {
         expect(failure).to.include({ check: "memberChain", recordId: 50, recordHash: forgedHash });
         expect(failure.message).to.include(forgedHash);
@@ -328,8 +342,8 @@ describe("verifyBundle", function () {
 
     it("should warn, yet find VALID, a file with a superseded record", async function () {
       const scenario = await loadFixture(anchoredMember);
-      const bundle = memberBundle(scenario);
-      bundle.records[0].supersededBy = bundle.records[1].recordHash;
+      const bundle = await correctedMemberBundle(scenario);
+      bundle.records[0].supersededBy = bundle.records[3].recordHash;
 
       const verdict = await verifyBundle(bundle, hardhatReader());
 
@@ -351,6 +365,146 @@ describe("verifyBundle", function () {
 
       expect(before.verdict).to.equal("VALID");
       expect(onlyFailure(after).reason).to.equal("memberChain.headMoved");
+    });
+  });
+
+  describe("claims only what it proved", function () {
+    const notPassed = (verdict: Verdict) => verdict.steps.filter((step) => step.status !== "passed" && step.status !== "warning");
+
+    it("should fail a withheld file whose middle record is another member's, with its own inclusion proof and no anchor", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const { membership, checkpoints, signers, ids } = scenario.consortium;
+      const [stranger] = await anchorRecords(membership, signers.attesterA, scenario.leaves, {
+        memberKey: randomKey() as Hex32,
+        orgId: ids.branchA,
+        effectiveDates: ["2020-02-10"],
+      });
+      const checkpoint = await recordCheckpoint(checkpoints, signers.attesterA, ids.committeeA, scenario.leaves);
+      const log = new MerkleLog(scenario.leaves);
+      const bundle = memberProofOf(scenario.chain, scenario.records, log, checkpoint, await ethers.provider.getBlockNumber());
+      const strangerProof = memberProofOf(scenario.chain, [stranger], log, checkpoint, await ethers.provider.getBlockNumber()).records[0];
+      bundle.records[1] = { ...strangerProof, sequence: 2, prevHash: bundle.records[0].recordHash, anchor: null };
+      bundle.records[2].prevHash = stranger.recordHash;
+      for (const record of bundle.records) record.body = null;
+
+      const verdict = await verifyBundle(bundle, hardhatReader());
+
+      expect(verdict.verdict).to.equal("INVALID");
+      const failure = failuresOf(verdict).find((step) => step.recordId === stranger.id);
+      expect(failure).to.include({ check: "memberChain", reason: "memberChain.notOnLedger", recordHash: stranger.recordHash });
+      expect(failure!.message).to.include(scenario.records[1].recordHash);
+    });
+
+    it("should find a file with no checkpoint and no inclusion proofs INCOMPLETE, naming the checks that could not run", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const bundle = memberBundle(scenario);
+      bundle.checkpoint = null;
+      for (const record of bundle.records) record.inclusion = null;
+
+      const verdict = await verifyBundle(bundle, hardhatReader());
+
+      expect(verdict.verdict).to.equal("INCOMPLETE");
+      expect(notPassed(verdict).every((step) => step.status === "skipped")).to.equal(true);
+      expect(notPassed(verdict).map((step) => step.reason)).to.include.members(["checkpoint.none", "inclusion.noCheckpoint"]);
+    });
+
+    it("should find a fabricated pending record at the end INCOMPLETE, naming it as not anchored", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const bundle = memberBundle(scenario);
+      const last = bundle.records[2];
+      const body = { ...last.body!, sequence: 4, step: "S4", prevHash: last.recordHash, effectiveDate: "2020-04-10", salt: newSalt() };
+      const hash = recordHash(body);
+      bundle.records.push({ ...last, id: 60, recordHash: hash, body, sequence: 4, prevHash: last.recordHash, anchor: null, inclusion: null });
+
+      const verdict = await verifyBundle(bundle, hardhatReader());
+
+      expect(verdict.verdict).to.equal("INCOMPLETE");
+      expect(notPassed(verdict).filter((step) => step.recordId === 60).map((step) => step.reason)).to.include.members([
+        "memberChain.notAnchored",
+        "inclusion.afterCheckpoint",
+      ]);
+    });
+
+    it("should fail a file that hides a supersession its own bodies state", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const bundle = await correctedMemberBundle(scenario);
+
+      const failure = onlyFailure(await verifyBundle(bundle, hardhatReader()));
+
+      expect(failure).to.include({ check: "status", reason: "status.supersessionHidden", recordId: bundle.records[3].id });
+      expect(failure.message).to.include(bundle.records[0].recordHash);
+    });
+
+    it("should fail a superseded mark no record of the file backs", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const bundle = memberBundle(scenario);
+      bundle.records[0].supersededBy = bundle.records[1].recordHash;
+
+      const failure = onlyFailure(await verifyBundle(bundle, hardhatReader()));
+
+      expect(failure).to.include({ check: "status", reason: "status.inconsistent", recordId: bundle.records[0].id });
+    });
+
+    it("should fail a false head, and a head claimed at a block not yet mined", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const falseHead = memberBundle(scenario);
+      falseHead.head = { ...falseHead.head, recordHash: scenario.records[1].recordHash, recordCount: 2 };
+      const future = memberBundle(scenario);
+      future.head.blockNumber = scenario.headBlock + 1_000;
+
+      const falseFailure = onlyFailure(await verifyBundle(falseHead, hardhatReader()));
+      const futureFailure = onlyFailure(await verifyBundle(future, hardhatReader()));
+
+      expect(falseFailure).to.include({ check: "memberChain", reason: "memberChain.headClaimFalse" });
+      expect(falseFailure.message).to.include(scenario.records[2].recordHash).and.include("3 ending in");
+      expect(futureFailure).to.include({ check: "memberChain", reason: "memberChain.headFromFuture" });
+    });
+
+    it("should fail a withheld record whose sequence or previous hash is not the ledger's", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const wrongSequence = recordBundle(scenario);
+      wrongSequence.record.body = null;
+      wrongSequence.memberChain.sequence = 3;
+      const wrongPrevious = recordBundle(scenario);
+      wrongPrevious.record.body = null;
+      wrongPrevious.memberChain.prevHash = newSalt();
+
+      const sequenceFailure = onlyFailure(await verifyBundle(wrongSequence, hardhatReader()));
+      const previousFailure = onlyFailure(await verifyBundle(wrongPrevious, hardhatReader()));
+
+      expect(sequenceFailure).to.include({ check: "memberChain", reason: "memberChain.notOnLedger" });
+      expect(sequenceFailure.message).to.include(scenario.records[2].recordHash);
+      expect(previousFailure).to.include({ check: "memberChain", reason: "memberChain.brokenLink" });
+      expect(previousFailure.message).to.include(scenario.records[0].recordHash);
+    });
+
+    it("should find a file VALID as soon as it is final, though the reader last read the chain before it was anchored", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const reader = cachedChainReader(hardhatReader(), { maxEntries: 100, liveForMs: 600_000 });
+      expect((await verifyBundle(memberBundle(scenario), reader)).verdict).to.equal("VALID");
+      const newcomer = randomKey() as Hex32;
+      const { membership, checkpoints, signers, ids } = scenario.consortium;
+      const records = await anchorRecords(membership, signers.attesterA, scenario.leaves, {
+        memberKey: newcomer,
+        orgId: ids.branchA,
+        effectiveDates: ["2020-05-10"],
+      });
+      const checkpoint = await recordCheckpoint(checkpoints, signers.attesterA, ids.committeeA, scenario.leaves);
+      const bundle = memberProofOf(scenario.chain, records, new MerkleLog(scenario.leaves), checkpoint, await ethers.provider.getBlockNumber());
+
+      const verdict = await verifyBundle(bundle, reader);
+
+      expect(verdict.verdict, JSON.stringify(notPassed(verdict))).to.equal("VALID");
+    });
+
+    it("should refuse a bundle naming other contracts than the ones the verifier is pinned to", async function () {
+      const scenario = await loadFixture(anchoredMember);
+      const pinned = { ...scenario.chain, checkpointLog: scenario.consortium.signers.outsider.address };
+
+      const failure = onlyFailure(await verifyBundle(memberBundle(scenario), hardhatReader(), { chain: pinned }));
+
+      expect(failure).to.include({ check: "format", reason: "format.otherContracts" });
+      expect(failure.message).to.include(scenario.chain.checkpointLog).and.include(pinned.checkpointLog);
     });
   });
 
@@ -408,6 +562,8 @@ function countingReader(latestBlock: number) {
     hasRoleAt: async (_registry, orgId, _account, _role, blockNumber) => (calls.push(`role ${orgId}@${blockNumber}`), true),
     organization: async (_registry, orgId) => (calls.push(`organization ${orgId}`), { parentId: 1, committeeId: orgId }),
     member: async () => (calls.push("member"), { orgId: 4, stage: 1, recordCount: 1, head: ethers.ZeroHash }),
+    memberHistory: async (_ledger, _key, toBlock) => (calls.push(`history@${toBlock}`), []),
+    blockTimestamp: async (blockNumber) => (calls.push(`timestamp@${blockNumber}`), blockNumber * 12),
     registryOf: async () => (calls.push("registryOf"), ethers.ZeroAddress),
   };
   return { reader, calls };

@@ -1,22 +1,27 @@
 // What each confirmed chain event does to this instance (the indexer calls this inside the transaction that moves its
-// cursor, so each event is applied exactly once). The registry's events keep the organization tree, approval power,
-// endpoints and roles mirrored; the transfer ledger's events bring in transfers addressed to this instance's
-// organizations and close the ones it issued when another institution accepts or rejects them. The returned text is
-// what the event did here ("ignored" when it does not concern this instance).
+// cursor, so each event is applied exactly once). The registry's events keep the organization tree (names, closings),
+// approval power, endpoints and roles mirrored; the transfer ledger's events bring in transfers addressed to this instance's
+// organizations, import the member of an incoming transfer once its acceptance is final, and close this instance's
+// open transfers whichever key closed them on chain. The returned text is what the event did here ("ignored" when it
+// does not concern this instance).
 import type { IndexedEvent } from "../../chain/event-indexer";
 import { CHAIN_ORG_KINDS, CHAIN_ROLES, type ChainOrgKind, type ChainRole } from "../../chain/organizations";
 import type { FederationReader } from "../../chain/federation-reader";
-import type { Repositories, Transfer } from "../../data-access";
+import { type Repositories, type Transfer } from "../../data-access";
 import { reasonCodeFromChain } from "../chain-writes";
+import type { Institution } from "../institution";
+import { acceptedFile, importMemberFile } from "./import-member";
+import { OPEN_TRANSFER_STATES } from "../vocabulary";
+import { hashOrNone, transferKindFromChain } from "../../chain/codec";
 
 export const IGNORED = "ignored";
-const ZERO_HASH = `0x${"0".repeat(64)}`;
-const TRANSFER_KINDS = ["MEMBERSHIP", "MATERIALS"] as const;
 
 export interface ChainEventContext {
   /** This instance's chain key (lowercase): the committees where it is an attester are the ones it serves. */
   account: string;
   reader: Pick<FederationReader, "member">;
+  /** This instance's keys and rules: an incoming member is imported with them. */
+  institution: Institution;
   /** Called after an incoming transfer is recorded, so its file is fetched without waiting for a poll. */
   onIncomingTransfer?(): void;
 }
@@ -27,6 +32,12 @@ export function chainEventHandler(context: ChainEventContext) {
     switch (`${event.contract}.${event.name}`) {
       case "registry.OrganizationRegistered":
         return mirrorOrganization(tx, args);
+      case "registry.OrganizationRenamed":
+        await tx.organizations.applyChainChange(Number(args.orgId), { name: String(args.name) });
+        return `organization ${args.orgId} renamed`;
+      case "registry.OrganizationClosed":
+        await tx.organizations.applyChainChange(Number(args.orgId), { closed: true });
+        return `organization ${args.orgId} closed`;
       case "registry.ApprovalPowerChanged":
         await tx.organizations.applyChainChange(Number(args.orgId), { mayApprove: Boolean(args.mayApprove) });
         return `organization ${args.orgId} ${args.mayApprove ? "may" : "may no longer"} approve`;
@@ -85,12 +96,12 @@ export async function servesOrganization(tx: Repositories, account: string, orgI
 async function transferIssued(tx: Repositories, context: ChainEventContext, event: IndexedEvent): Promise<string> {
   const { args } = event;
   const id = String(args.transferId);
-  const replaces = String(args.replaces) === ZERO_HASH ? null : String(args.replaces);
+  const replaces = hashOrNone(String(args.replaces));
   const effects: string[] = [];
   const replaced = replaces ? await tx.transfers.get(replaces) : null;
-  if (replaced && !replaced.issuedHere && replaced.state === "ISSUED") {
-    // A lost letter's reissue cancels the old one on chain in the same transaction.
-    await tx.transfers.updateState(replaced.id, { from: "ISSUED", to: "CANCELLED", reasonCode: "REISSUED" });
+  if (replaced && !replaced.issuedHere && isOpen(replaced)) {
+    // A lost letter's reissue cancels the old one on chain in the same transaction (an acceptance sent meanwhile is refused).
+    await tx.transfers.updateState(replaced.id, { from: replaced.state, to: "CANCELLED", reasonCode: "REISSUED" });
     effects.push(`incoming transfer ${replaced.id} replaced`);
   }
   const existing = await tx.transfers.get(id);
@@ -101,7 +112,7 @@ async function transferIssued(tx: Repositories, context: ChainEventContext, even
     id,
     memberKey: String(args.memberKey),
     memberId: null,
-    kind: TRANSFER_KINDS[Number(args.kind)],
+    kind: transferKindFromChain(Number(args.kind)),
     fromOrgId: Number(args.fromOrgId),
     toOrgId,
     destinationHash: null,
@@ -125,15 +136,20 @@ async function transferIssued(tx: Repositories, context: ChainEventContext, even
   return [...effects, `incoming transfer from organization ${args.fromOrgId} to ${toOrgId} recorded`].join("; ");
 }
 
-/** Another institution accepted a transfer this one issued: the member has left and its file here becomes read-only. */
+/**
+ * A transfer accepted on chain, final now. One this instance issued: the member has left and its file here becomes
+ * read-only. One it received: the member file its review verified is imported now, in this transaction.
+ */
 async function transferAccepted(tx: Repositories, context: ChainEventContext, event: IndexedEvent): Promise<string> {
-  const transfer = await openIssuedHere(tx, String(event.args.transferId));
-  if (!transfer) return IGNORED;
-  await tx.transfers.updateState(transfer.id, { from: "ISSUED", to: "ACCEPTED", receiptHash: String(event.args.receiptHash) });
+  const transfer = await tx.transfers.get(String(event.args.transferId));
+  if (!transfer || !isOpen(transfer)) return IGNORED;
+  const receiptHash = String(event.args.receiptHash);
+  await tx.transfers.updateState(transfer.id, { from: transfer.state, to: "ACCEPTED", receiptHash });
+  // The chain as the acceptance left it: the records it held then are the source's, later ones the destination's.
+  const onChain = await context.reader.member(transfer.memberKey, event.blockNumber);
+  if (!transfer.issuedHere) return importAccepted(tx, context, transfer, onChain, event);
   if (transfer.memberId) {
-    // The records the chain held when the destination accepted are this institution's; later ones are the destination's.
-    const { recordCount } = await context.reader.member(transfer.memberKey, event.blockNumber);
-    await tx.members.update(transfer.memberId, { status: "TRANSFERRED_OUT", departedRecordCount: recordCount });
+    await tx.members.update(transfer.memberId, { status: "TRANSFERRED_OUT", departedRecordCount: onChain.recordCount });
   }
   await tx.auditLog.append({
     accountId: null,
@@ -141,16 +157,37 @@ async function transferAccepted(tx: Repositories, context: ChainEventContext, ev
     action: "transfer.acceptedByDestination",
     targetType: "transfer",
     targetId: transfer.id,
-    details: { memberKey: transfer.memberKey, receiptHash: String(event.args.receiptHash), blockNumber: event.blockNumber },
+    details: { memberKey: transfer.memberKey, receiptHash, blockNumber: event.blockNumber },
   });
   return `transfer ${transfer.id} accepted by organization ${event.args.toOrgId}: member transferred out`;
 }
 
+async function importAccepted(
+  tx: Repositories,
+  context: ChainEventContext,
+  transfer: Transfer,
+  onChain: { head: string; recordCount: number },
+  event: IndexedEvent,
+): Promise<string> {
+  const file = transfer.acceptedBy ? await acceptedFile(context.institution, tx, transfer, onChain) : "no account here accepted it";
+  const details = { memberKey: transfer.memberKey, receiptHash: String(event.args.receiptHash), blockNumber: event.blockNumber };
+  const entry = { accountId: transfer.acceptedBy, orgId: transfer.toOrgId, targetType: "transfer", targetId: transfer.id };
+  if (typeof file === "string") {
+    // Accepted on chain by another key of this committee, outside this instance: it holds no reviewed file to import.
+    await tx.auditLog.append({ ...entry, action: "transfer.acceptedNotImported", details: { ...details, reason: file } });
+    return `transfer ${transfer.id} accepted on chain; member not imported: ${file}`;
+  }
+  const member = await importMemberFile(context.institution, tx, transfer.acceptedBy!, transfer, file);
+  await tx.auditLog.append({ ...entry, action: "transfer.imported", details: { ...details, memberId: member.id } });
+  return `transfer ${transfer.id} accepted on chain: member imported into organization ${transfer.toOrgId}`;
+}
+
+/** Rejected or cancelled on chain, by whichever key of the institution that did it (this instance's, or another). */
 async function transferClosed(tx: Repositories, event: IndexedEvent, to: "REJECTED" | "CANCELLED", reasonCode: string): Promise<string> {
   const transfer = await tx.transfers.get(String(event.args.transferId));
   // Closed here already (this instance rejected or cancelled it itself), or not ours at all.
-  if (!transfer || transfer.state !== "ISSUED" || (to === "REJECTED") !== transfer.issuedHere) return IGNORED;
-  await tx.transfers.updateState(transfer.id, { from: "ISSUED", to, reasonCode });
+  if (!transfer || !isOpen(transfer)) return IGNORED;
+  await tx.transfers.updateState(transfer.id, { from: transfer.state, to, reasonCode });
   await tx.auditLog.append({
     accountId: null,
     orgId: transfer.issuedHere ? transfer.fromOrgId : transfer.toOrgId,
@@ -162,7 +199,6 @@ async function transferClosed(tx: Repositories, event: IndexedEvent, to: "REJECT
   return `transfer ${transfer.id} ${to.toLowerCase()} (${reasonCode})`;
 }
 
-async function openIssuedHere(tx: Repositories, transferId: string): Promise<Transfer | null> {
-  const transfer = await tx.transfers.get(transferId);
-  return transfer && transfer.issuedHere && transfer.state === "ISSUED" ? transfer : null;
+function isOpen(transfer: Transfer): boolean {
+  return OPEN_TRANSFER_STATES.includes(transfer.state);
 }

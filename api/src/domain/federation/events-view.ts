@@ -10,7 +10,7 @@ export async function listChainEvents(
   actor: Actor,
   request: { all: boolean; limit: number; beforeBlock?: number; beforeLogIndex?: number },
 ) {
-  requireRole(actor, ["ORG_ADMIN", "AUDITOR"], "reading the chain events");
+  requireRole(actor, "readChainEvents");
   const { chainIndex } = institution.repositories;
   const before = request.beforeBlock === undefined ? undefined : { blockNumber: request.beforeBlock, logIndex: request.beforeLogIndex ?? 0 };
   const [cursor, events] = await Promise.all([

@@ -21,9 +21,13 @@ export class FileFetcher {
     private readonly logger: Logger,
     private readonly options: FileFetcherOptions,
   ) {
-    // Each file keeps its own growing pause in the database; a failed round (the database down) just tries again.
+    // Each file keeps its own growing pause in the database; a failed round (the database down) just tries again,
+    // and a lasting outage is logged once, not with every poll.
     this.loop = new PollingLoop(() => this.fetchDue(), { pollIntervalMs: options.pollIntervalMs, maxBackoffMs: options.pollIntervalMs }, {
-      failed: (error) => logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "member file round failed"),
+      failed: (error, retryInMs, alreadyFailing) => {
+        if (!alreadyFailing) logger.warn({ reason: error instanceof Error ? error.message : String(error), retryInMs }, "member file rounds failing: retrying until they succeed");
+      },
+      recovered: () => logger.info("member file rounds succeed again"),
     });
   }
 

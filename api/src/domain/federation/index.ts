@@ -5,5 +5,5 @@ export { MEMBER_FILE_FORMAT, memberFileSchema, type MemberFileDocument } from ".
 export { fetchMemberFile, importMemberPackage, incomingTransfer, MEMBER_FILE_PATH } from "./receive-file";
 export { reviewTransfer, type TransferReview } from "./review";
 export { serveMemberFile } from "./serve-file";
-export { federationOf, type FederationSources } from "./sources";
+export { federationOf } from "./sources";
 export { EVENT_CURSOR, listChainEvents } from "./events-view";

@@ -2,12 +2,13 @@
 // every record with its body and proof (a member proof bundle), and the evidence files the records name. It crosses
 // between instances over HTTP, or sealed in an export package; it never reaches the chain.
 import { z } from "zod";
-import { MEMBER_STAGES, type Member, type Transfer } from "../../data-access";
+import { type Member, type Transfer } from "../../data-access";
 import { memberProofSchema } from "../../lib/proof-bundle";
-import { openEvidence } from "../evidence";
+import { openVerifiedEvidence } from "../evidence";
 import type { Institution } from "../institution";
 import { openPersonalData, personalDataSchema } from "../members";
 import { memberProofOf } from "../proofs";
+import { MEMBER_STAGES } from "../vocabulary";
 
 export const MEMBER_FILE_FORMAT = "cunzheng.member-file/1";
 
@@ -17,6 +18,8 @@ export const memberFileSchema = z.strictObject({
   format: z.literal(MEMBER_FILE_FORMAT),
   transferId: bytes32,
   letterHash: bytes32,
+  /** The holder commitment the letter's hash covers (version 2 letters); absent for a version 1 letter. */
+  holderHash: bytes32.optional(),
   member: z.strictObject({
     memberKey: bytes32,
     stage: z.enum(MEMBER_STAGES),
@@ -41,13 +44,17 @@ export async function buildMemberFile(institution: Institution, transfer: Transf
   const evidence = [];
   for (const sha256 of digests) {
     const stored = await institution.repositories.evidence.get(sha256);
-    if (!stored) continue;
-    evidence.push({ sha256, contentType: stored.contentType, content: openEvidence(institution, stored).toString("base64") });
+    // Re-hashed before it leaves: bytes altered in storage are left out rather than served under the hash the record
+    // names, so the receiver's review reports the file missing (and the audit sweep names it EVIDENCE_TAMPERED here).
+    const content = stored === null ? null : openVerifiedEvidence(institution.cipher, stored);
+    if (stored === null || content === null) continue;
+    evidence.push({ sha256, contentType: stored.contentType, content: content.toString("base64") });
   }
   return {
     format: MEMBER_FILE_FORMAT,
     transferId: transfer.id,
     letterHash: transfer.letterHash,
+    ...(transfer.holderHash !== null && { holderHash: transfer.holderHash }),
     member: { memberKey: member.memberKey, stage: member.stage, personal: openPersonalData(institution, member) },
     proof,
     evidence,

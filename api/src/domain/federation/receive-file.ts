@@ -2,20 +2,22 @@
 // instance's key (the endpoint is the one the source's committee publishes on chain), or imported from an export
 // package the source handed over. Either way the file is stored encrypted; the review checks it against the chain.
 import type { Transfer } from "../../data-access";
-import { signFileRequest } from "../../lib/file-request";
+import { fileRequestDigest, newRequestNonce, signFileRequest, type SignedFileRequest } from "../../lib/file-request";
 import { MemberPackageError, memberPackageSchema, openMemberPackage } from "../../lib/member-package";
+import { openSealedFile, SealedFileError, sealedFileSchema } from "../../lib/sealed-file";
 import { requireApprover } from "../access";
 import { AppError, Conflict, NotFound, ValidationError } from "../errors";
 import type { Actor, Institution } from "../institution";
 import { memberFileSchema, type MemberFileDocument } from "./member-file";
 import { federationOf } from "./sources";
+import { RULES } from "../refusals";
 
 export const MEMBER_FILE_PATH = "/api/federation/member-files";
 
 /** Why a file could not be fetched, in words a clerk can act on. */
 export class FileFetchError extends AppError {
   constructor(message: string) {
-    super("FILE_FETCH_FAILED", 502, message, { rule: "federation.fetch" });
+    super("FILE_FETCH_FAILED", 502, message, { rule: RULES.federationFetch });
   }
 }
 
@@ -45,6 +47,7 @@ export async function fetchMemberFile(institution: Institution, transfer: Transf
     transferId: transfer.id,
     committeeId: destination,
     issuedAt: Math.floor(institution.now().getTime() / 1000),
+    nonce: newRequestNonce(),
   });
   let response: Response;
   try {
@@ -61,7 +64,8 @@ export async function fetchMemberFile(institution: Institution, transfer: Transf
   if (!response.ok) {
     throw new FileFetchError(`the source's instance at ${endpoint} refused: ${refusalOf(text, response.status)}`);
   }
-  const parsed = parseFile(text, transfer, `the answer of ${endpoint}`);
+  const opened = openAnswer(institution, signed, text, `the answer of ${endpoint}`);
+  const parsed = parseFile(opened, transfer, `the answer of ${endpoint}`);
   if (typeof parsed === "string") throw new FileFetchError(parsed);
   await storeFile(institution, transfer, "FETCH", parsed);
 }
@@ -75,7 +79,7 @@ export async function importMemberPackage(
 ): Promise<void> {
   const transfer = await incomingTransfer(institution, transferId);
   await requireApprover(institution.repositories, actor, transfer.toOrgId!);
-  if (transfer.state !== "ISSUED") throw new Conflict(`transfer ${transferId} is ${transfer.state}`, { rule: "transfer.notOpen" });
+  if (transfer.state !== "ISSUED") throw new Conflict(`transfer ${transferId} is ${transfer.state}`, { rule: RULES.transferNotOpen });
   const memberPackage = memberPackageSchema.safeParse(input.memberPackage);
   if (!memberPackage.success) {
     throw new ValidationError({ field: "memberPackage", message: `not an export package: ${memberPackage.error.issues[0].message}` });
@@ -101,7 +105,31 @@ export function sealFile(institution: Institution, transferId: string, file: Mem
 }
 
 async function storeFile(institution: Institution, transfer: Transfer, via: "FETCH" | "PACKAGE", file: MemberFileDocument) {
-  await institution.repositories.incomingFiles.receive(transfer.id, via, sealFile(institution, transfer.id, file));
+  if (!(await institution.repositories.incomingFiles.receive(transfer.id, via, sealFile(institution, transfer.id, file)))) {
+    throw new Conflict(`transfer ${transfer.id} is no longer ISSUED: the file it was accepted with is kept as reviewed`, { rule: RULES.transferNotOpen });
+  }
+}
+
+/** The member file's text from the source's sealed answer to this request. */
+function openAnswer(institution: Institution, signed: SignedFileRequest, text: string, what: string): string {
+  const federation = federationOf(institution);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FileFetchError(`${what} is not JSON`);
+  }
+  const sealed = sealedFileSchema.safeParse(json);
+  if (!sealed.success) {
+    const [issue] = sealed.error.issues;
+    throw new FileFetchError(`${what} is not a sealed member file: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  try {
+    return openSealedFile(sealed.data, federation.signer.privateKey, fileRequestDigest(federation.requestChain, signed.request));
+  } catch (error) {
+    if (error instanceof SealedFileError) throw new FileFetchError(`${what}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The file, or what is wrong with it. */

@@ -1,19 +1,23 @@
 // The destination's verdict on an incoming transfer, computed by this instance from the chain alone: the letter hash,
 // the member's file complete up to the on-chain head, every record in a confirmed checkpoint, every anchor signed by
 // a key that was an attester then, the rules replayed over the file (hard rules must hold; soft findings are listed),
-// and the evidence files the records name. A clerk reads it before accepting; accepting recomputes it.
-import { canonicalKeccak, recordHash, type RecordBody } from "../../lib/record-hash";
+// and the evidence files the records name. A clerk reads it before accepting; accepting recomputes it, and the file
+// it verified is imported once the chain's acceptance is final.
+import { canonicalKeccak, recordHash } from "../../lib/record-hash";
+import type { ChainTransfer } from "../../chain/federation-reader";
 import type { Transfer } from "../../data-access";
 import { evidenceSha256 } from "../evidence";
 import type { Actor, Institution } from "../institution";
 import { requireInScope, requireRole } from "../access";
 import { evaluateStep, replayHistory, type HistoryRecord } from "../rules";
-import { ledgerLetter } from "../transfers";
+import { ledgerLetter } from "../letter-format";
 import { verifyBundle } from "../verification/verify-bundle";
 import type { StepResult } from "../verification/verdict";
 import type { MemberFileDocument } from "./member-file";
+import { chainProofSources } from "../verification/verify-request";
 import { incomingTransfer, openStoredFile } from "./receive-file";
 import { federationOf } from "./sources";
+import { RULES } from "../refusals";
 
 export const REVIEW_CHECKS = ["letter", "transfer", "file", "checkpoints", "signers", "rules", "evidence"] as const;
 export type ReviewCheck = (typeof REVIEW_CHECKS)[number];
@@ -38,16 +42,21 @@ export interface TransferReview {
   member: { memberKey: string; stage: string; recordCount: number; head: string | null; personal?: MemberFileDocument["member"]["personal"] } | null;
 }
 
-/** What accepting needs beside the review: the file, and the stage and findings the replay computed. */
-export interface ReviewedFile {
-  review: TransferReview;
-  file: MemberFileDocument | null;
+/** What importing needs: the file, and the stage and findings the rules' replay computed over it. */
+export interface ReplayedFile {
+  file: MemberFileDocument;
   stage: string | null;
   findingsBySequence: Map<number, { rule: string; message: string }[]>;
 }
 
+/** The review, and the file it reviewed once the file arrived. */
+export interface ReviewedFile {
+  review: TransferReview;
+  file: MemberFileDocument | null;
+}
+
 export async function reviewTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferReview> {
-  requireRole(actor, ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"], "reviewing a transfer");
+  requireRole(actor, "readTransfers");
   const transfer = await incomingTransfer(institution, transferId);
   await requireInScope(institution.repositories, actor, transfer.toOrgId!);
   const { review } = await reviewFile(institution, transfer);
@@ -74,16 +83,10 @@ export async function reviewFile(institution: Institution, transfer: Transfer): 
     steps.push(replay.step, evidenceStep(file));
     ({ findings, stage } = replay);
   }
-  const findingsBySequence = new Map<number, { rule: string; message: string }[]>();
-  for (const { sequence, rule, message } of findings) {
-    findingsBySequence.set(sequence, [...(findingsBySequence.get(sequence) ?? []), { rule, message }]);
-  }
   const failed = steps.some((result) => result.status === "failed");
   const records = file?.proof.records ?? [];
   return {
     file,
-    stage,
-    findingsBySequence,
     review: {
       transferId: transfer.id,
       verdict: failed ? "NOT_ACCEPTABLE" : file ? "ACCEPTABLE" : "WAITING_FOR_FILE",
@@ -105,35 +108,53 @@ async function transferSteps(institution: Institution, transfer: Transfer, file:
   const { reader } = federationOf(institution);
   const onChain = await reader.transfer(transfer.id);
   if (!onChain) return [failed("transfer", "transfer.notOnChain", `The ledger holds no transfer ${transfer.id}.`)];
-  const letterHash = canonicalKeccak(ledgerLetter(onChain));
-  const letterHolds = letterHash === onChain.letterHash && (file === null || file.letterHash === onChain.letterHash);
-  const steps: ReviewStep[] = [
-    letterHolds
-      ? passed("letter", "letter.matches", `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents${file ? " and the file names it" : ""}.`)
-      : failed("letter", "letter.mismatch", `The letter hash on chain is ${onChain.letterHash}; the letter's contents hash to ${letterHash}${file ? ` and the file names ${file.letterHash}` : ""}.`),
-  ];
+  const steps: ReviewStep[] = [letterStep(onChain, file)];
   const open = onChain.state === "ISSUED" && onChain.toOrgId === transfer.toOrgId && onChain.memberKey === transfer.memberKey;
   steps.push(
     open
       ? passed("transfer", "transfer.open", `The transfer is open on chain until ${new Date(onChain.validUntil * 1000).toISOString()}, to organization ${onChain.toOrgId}.`)
-      : failed("transfer", "transfer.notOpen", `The transfer is ${onChain.state} on chain${onChain.state === "EXPIRED" ? ` (valid until ${new Date(onChain.validUntil * 1000).toISOString()})` : ""}: only an open transfer can be accepted.`),
+      : failed("transfer", RULES.transferNotOpen, `The transfer is ${onChain.state} on chain${onChain.state === "EXPIRED" ? ` (valid until ${new Date(onChain.validUntil * 1000).toISOString()})` : ""}: only an open transfer can be accepted.`),
   );
   return steps;
 }
 
-/** The file's proof bundle verified against the chain, grouped into what a clerk checks. */
+/**
+ * The letter hash on chain is the hash of the letter's contents: the ledger's fields and, for a letter that binds its
+ * holder, the holder commitment the source's file carries. Until the file arrives that commitment is unknown.
+ */
+function letterStep(onChain: ChainTransfer, file: MemberFileDocument | null): ReviewStep {
+  const legacy = canonicalKeccak(ledgerLetter(onChain, null));
+  if (file === null) {
+    return legacy === onChain.letterHash
+      ? passed("letter", "letter.matches", `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents.`)
+      : warning("letter", "letter.awaitingFile", `The letter hash ${onChain.letterHash} binds the holder; it is checked once the member's file arrives.`);
+  }
+  const letterHash = file.holderHash ? canonicalKeccak(ledgerLetter(onChain, file.holderHash)) : legacy;
+  return letterHash === onChain.letterHash && file.letterHash === onChain.letterHash
+    ? passed("letter", "letter.matches", `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents and the file names it.`)
+    : failed("letter", "letter.mismatch", `The letter hash on chain is ${onChain.letterHash}; the letter's contents hash to ${letterHash} and the file names ${file.letterHash}.`);
+}
+
+/**
+ * The file's proof bundle verified as any verifier would, but pinned to this instance's own contracts and with its
+ * confirmations; grouped into what a clerk checks. A check that could not run refuses the file like a failed one.
+ */
 async function fileSteps(institution: Institution, file: MemberFileDocument): Promise<ReviewStep[]> {
-  const { reader } = federationOf(institution);
-  const verdict = await verifyBundle(file.proof, institution.proofs!.reader);
+  const { reader, chain, confirmations } = chainProofSources(institution);
+  const verdict = await verifyBundle(file.proof, reader, { confirmations, chain });
   const { records } = file.proof;
-  const chainMember = await reader.member(file.member.memberKey);
   const groups: [ReviewCheck, StepResult["check"][], string][] = [
     ["file", ["format", "hash", "memberChain", "status"], "Every record's body hashes to its record hash and the records form one chain"],
     ["checkpoints", ["inclusion", "checkpoint"], "Every record is included in a checkpoint confirmed on chain"],
     ["signers", ["signer"], "Every anchoring transaction and checkpoint was sent by a key that was an attester of its committee at that block"],
   ];
   const steps = groups.map(([check, underlying, claim]): ReviewStep => {
-    const problems = verdict.steps.filter((result) => underlying.includes(result.check) && result.status === "failed");
+    const problems = verdict.steps.filter(
+      (result) => underlying.includes(result.check) && (result.status === "failed" || result.status === "skipped"),
+    );
+    if (!verdict.steps.some((result) => underlying.includes(result.check))) {
+      return failed(check, `${check}.notChecked`, "Not checked: the file's proof bundle failed its format check.");
+    }
     if (problems.length === 0) return passed(check, `${check}.verified`, `${claim}.`);
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : "";
     return failed(check, problems[0].reason, `${problems[0].message}${more}`);
@@ -142,18 +163,30 @@ async function fileSteps(institution: Institution, file: MemberFileDocument): Pr
   if (uncovered.length > 0) {
     steps[1] = failed("checkpoints", "checkpoints.notIncluded", `Record(s) of sequence ${uncovered.map((record) => record.sequence).join(", ")} are not yet anchored and covered by a checkpoint.`);
   }
-  const last = records.at(-1);
-  const complete = chainMember.recordCount === records.length && last?.recordHash === chainMember.head;
-  if (!complete) {
-    steps[0] = failed(
-      "file",
-      "file.incomplete",
-      `The ledger holds ${chainMember.recordCount} record(s) of member ${file.member.memberKey} ending in ${chainMember.head}; the file holds ${records.length} ending in ${last?.recordHash ?? "nothing"}.`,
-    );
-  } else if (steps[0].status === "passed") {
-    steps[0] = passed("file", "file.complete", `The file holds all ${records.length} record(s) of the member's chain, up to the on-chain head ${chainMember.head}; each body hashes to its record hash.`);
+  // The verifier's head check: the file reaches the ledger's head, or the member's departure from the source.
+  const outOfDate = verdict.steps.find((result) => result.reason === "memberChain.headMoved");
+  const head = verdict.steps.find((result) => result.reason === "memberChain.headMatches" || result.reason === "memberChain.upToDeparture");
+  if (outOfDate) {
+    steps[0] = failed("file", "file.incomplete", `The file holds ${records.length} record(s): ${outOfDate.message}`);
+  } else if (steps[0].status === "passed" && head) {
+    steps[0] = passed("file", "file.complete", `The file holds all ${records.length} record(s) of the member's chain, each body hashing to its record hash: ${head.message}`);
   }
   return steps;
+}
+
+/**
+ * The rules replayed over a file already reviewed and accepted (its acceptance final on chain): the stage and the
+ * findings the import stores.
+ */
+export function replayForImport(institution: Institution, file: MemberFileDocument): ReplayedFile {
+  const { stage, findings } = replayRules(institution, file);
+  return { file, stage, findingsBySequence: bySequence(findings) };
+}
+
+function bySequence(findings: TransferReview["findings"]): ReplayedFile["findingsBySequence"] {
+  const grouped = new Map<number, { rule: string; message: string }[]>();
+  for (const { sequence, rule, message } of findings) grouped.set(sequence, [...(grouped.get(sequence) ?? []), { rule, message }]);
+  return grouped;
 }
 
 /** Replays the rules over the file as if each record were written now, in order: a hard rule broken refuses the file. */
@@ -162,7 +195,7 @@ function replayRules(institution: Institution, file: MemberFileDocument) {
   const history: HistoryRecord[] = [];
   const findings: { sequence: number; step: string; rule: string; message: string }[] = [];
   const violations: string[] = [];
-  const bodies = file.proof.records.map((record) => record.body as RecordBody | null);
+  const bodies = file.proof.records.map((record) => record.body);
   for (const [index, body] of bodies.entries()) {
     if (body === null || recordHash(body) !== file.proof.records[index].recordHash) continue;
     if (body.ruleVersion !== ruleSet.version) {
@@ -173,13 +206,13 @@ function replayRules(institution: Institution, file: MemberFileDocument) {
       // A correction was checked in place of the record it replaces; here it only marks that record superseded.
       const corrected = file.proof.records.findIndex((record) => record.recordHash === body.supersedes!.recordHash);
       if (corrected >= 0 && history[corrected]) history[corrected] = { ...history[corrected], superseded: true };
-      history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields as Record<string, unknown>, superseded: true });
+      history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields, superseded: true });
       continue;
     }
     const evaluation = evaluateStep(ruleSet, {
       step: body.step,
       effectiveDate: body.effectiveDate,
-      fields: body.fields as Record<string, unknown>,
+      fields: body.fields,
       history: history.filter((record) => !record.superseded),
       member: { birthDate: file.member.personal.birthDate },
       // The chain admitted each approval only from an approving committee: that fact is proven, not assumed.
@@ -188,7 +221,7 @@ function replayRules(institution: Institution, file: MemberFileDocument) {
     });
     for (const violation of evaluation.violations) violations.push(`record ${body.sequence} (${body.step}): ${violation.message}`);
     for (const finding of evaluation.findings) findings.push({ sequence: body.sequence, step: body.step, ...finding });
-    history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields as Record<string, unknown>, superseded: false });
+    history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields, superseded: false });
   }
   const status = replayHistory(ruleSet, history).status;
   const step =

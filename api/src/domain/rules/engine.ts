@@ -2,10 +2,11 @@
 // hard rules → violations (the write is refused), soft rules → findings (stored with the record).
 import { addMonths, isIsoDate, type IsoDate } from "../../lib/calendar";
 import { validateFields, type Violation } from "./fields";
-import { replayHistory, resolveChainAction, type HistoryRecord, type MemberHistory } from "./history";
+import { replayHistory, resolveChainAction, stepOrdinal, type HistoryRecord, type MemberHistory } from "./history";
 import { ruleKind, type Facts, type RuleContext, type Window } from "./kinds";
-import type { RuleSet } from "./rule-set";
+import type { RuleSet } from "./schema";
 import type { ChainAction, Condition, MemberStatus, RuleDefinition, StepDefinition } from "./schema";
+import { RULES } from "../refusals";
 
 export type { Violation };
 
@@ -49,7 +50,8 @@ export interface Evaluation {
   dates: ChainDates;
 }
 
-const STATUS_NAMES: Record<MemberStatus, string> = {
+/** Each status in Chinese, as refusals and the exported spreadsheets name it. */
+export const STATUS_NAMES: Record<MemberStatus, string> = {
   NONE: "尚未递交入党申请书",
   APPLICANT: "入党申请人",
   ACTIVIST: "入党积极分子",
@@ -63,14 +65,14 @@ export function evaluateStep(ruleSet: RuleSet, input: StepInput): Evaluation {
   const step = ruleSet.step(input.step);
   if (step === undefined) {
     return refused({
-      rule: "general.knownStep",
+      rule: RULES.generalKnownStep,
       field: "step",
       message: `general.knownStep: 规则 ${ruleSet.version} 中没有步骤 ${input.step}`,
     });
   }
   if (!isIsoDate(input.effectiveDate)) {
     return refused({
-      rule: "general.dateFormat",
+      rule: RULES.generalDateFormat,
       field: "effectiveDate",
       message: "general.dateFormat: 生效日期须为 YYYY-MM-DD",
     });
@@ -172,6 +174,7 @@ function structuralViolations(ruleSet: RuleSet, step: StepDefinition, history: M
   // Within a probation period (after an extension) the period's steps are needed again: a new S22 before S23.
   const perPeriod = (code: string) => ruleSet.step(code)?.repeat === "oncePerProbationPeriod";
   const missing = step.prerequisites.filter((code) => {
+    if (stepOrdinal(ruleSet, code) <= history.archivedThrough) return false;
     const needed = perPeriod(step.code) && perPeriod(code) ? recorded + 1 : 1;
     return history.all(code).length < needed;
   });

@@ -2,7 +2,7 @@
 // end (extended at most once), and look-ups of the latest record of a step for the rules.
 import { addMonths, type IsoDate } from "../../lib/calendar";
 import type { ChainAction, MemberStatus, StepDefinition } from "./schema";
-import type { RuleSet } from "./rule-set";
+import type { RuleSet } from "./schema";
 
 /** One recorded step as the rules need it. Superseded records (replaced by a correction) are ignored. */
 export interface HistoryRecord {
@@ -10,6 +10,11 @@ export interface HistoryRecord {
   effectiveDate: IsoDate;
   fields: Record<string, unknown>;
   superseded?: boolean;
+  /**
+   * For a record entered from earlier files (a roster import): the status the files say the member reached with it.
+   * Its step's prerequisites, and every step before it, count as done: the files do not hold them one by one.
+   */
+  archivalStatus?: MemberStatus;
 }
 
 export interface MemberHistory {
@@ -21,6 +26,8 @@ export interface MemberHistory {
   readonly probationEnd: IsoDate | undefined;
   /** 1 + the number of probation extensions recorded. */
   readonly probationPeriods: number;
+  /** The rule-set position of the latest archival record's step (-1 without one): steps up to it count as done. */
+  readonly archivedThrough: number;
   latest(step: string): HistoryRecord | undefined;
   all(step: string): readonly HistoryRecord[];
 }
@@ -71,8 +78,16 @@ export function replayHistory(ruleSet: RuleSet, history: readonly HistoryRecord[
   let status: MemberStatus = "NONE";
   let probationEnd: IsoDate | undefined;
   let probationPeriods = 1;
+  let archivedThrough = -1;
 
   for (const record of records) {
+    if (record.archivalStatus !== undefined) {
+      status = record.archivalStatus;
+      archivedThrough = Math.max(archivedThrough, stepOrdinal(ruleSet, record.step), reachingOrdinal(ruleSet, record.archivalStatus));
+      if (record.step === ruleSet.probation.startStep) probationEnd = addMonths(record.effectiveDate, ruleSet.probation.months);
+      byStep.set(record.step, [...(byStep.get(record.step) ?? []), record]);
+      continue;
+    }
     const resolved = resolveChainAction(ruleSet.step(record.step)!, latest);
     if (resolved?.action === "admit") {
       const start = record.step === ruleSet.probation.startStep ? record : latest(ruleSet.probation.startStep);
@@ -93,12 +108,25 @@ export function replayHistory(ruleSet: RuleSet, history: readonly HistoryRecord[
     lastEffectiveDate: records.at(-1)?.effectiveDate,
     probationEnd,
     probationPeriods,
+    archivedThrough,
     latest,
     all: (step) => byStep.get(step) ?? [],
   };
 }
 
-function stepOrdinal(ruleSet: RuleSet, code: string): number {
+/**
+ * The rule-set position of the step whose chain action brings a member to `status` (S17 for probationary, S24 for
+ * full): an archival record attesting that status attests that step too, even when it dates another (the branch
+ * meeting for a probationary member).
+ */
+function reachingOrdinal(ruleSet: RuleSet, status: MemberStatus): number {
+  return ruleSet.steps.findIndex((step) => {
+    const actions = typeof step.chainAction === "string" ? [step.chainAction] : Object.values(step.chainAction.map);
+    return actions.some((action) => STATUS_AFTER[action] === status);
+  });
+}
+
+export function stepOrdinal(ruleSet: RuleSet, code: string): number {
   const ordinal = ruleSet.steps.findIndex((step) => step.code === code);
   if (ordinal < 0) throw new Error(`history names step ${code}, unknown to rule set ${ruleSet.version}`);
   return ordinal;

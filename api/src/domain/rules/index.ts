@@ -3,6 +3,7 @@ export { loadRuleSet, parseRuleSet, ruleSetHash, type RuleSet } from "./rule-set
 export {
   evaluateStep,
   nextSteps,
+  STATUS_NAMES,
   type Evaluation,
   type Finding,
   type NextStep,
@@ -20,3 +21,11 @@ export type {
   RuleDefinition,
   RuleSetDefinition,
 } from "./schema";
+export {
+  ARCHIVAL_MILESTONES,
+  evaluateArchival,
+  type ArchivalDateName,
+  type ArchivalDates,
+  type ArchivalEvaluation,
+  type ArchivalMilestone,
+} from "./archival";

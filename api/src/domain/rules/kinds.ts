@@ -211,7 +211,7 @@ export const RULE_KINDS = {
       const records = history.all(params.step);
       const met = records.some((record) =>
         params.anyOf.some(
-          ({ field, min }) => typeof record.fields[field] === "number" && (record.fields[field] as number) >= min
+          ({ field, min }) => typeof record.fields[field] === "number" && (record.fields[field]) >= min
         )
       );
       return met ? null : `已记录 ${records.length} 次 ${params.step}，均未达到要求`;

@@ -4,21 +4,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { canonicalKeccak, type Hex32 } from "../../lib/record-hash";
+import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { ruleKind } from "./kinds";
-import { ruleSetDefinitionSchema, type RuleDefinition, type RuleSetDefinition, type StepDefinition } from "./schema";
+import { ruleSetDefinitionSchema, type RuleDefinition, type RuleSet, type RuleSetDefinition } from "./schema";
 
-export interface RuleSet {
-  readonly version: string;
-  /** keccak256 of the RFC 8785 canonical JSON of the rule set file: the value anchored on chain. */
-  readonly hash: Hex32;
-  readonly definition: RuleSetDefinition;
-  readonly steps: readonly StepDefinition[];
-  readonly generalRules: readonly RuleDefinition[];
-  readonly probation: RuleSetDefinition["probation"];
-  step(code: string): StepDefinition | undefined;
-}
+export type { RuleSet };
 
-const RULES_ROOT = path.resolve(__dirname, "../../../../rules");
+const RULES_ROOT = path.join(REPOSITORY_ROOT, "rules");
 const VERSION = /^[0-9A-Za-z._-]{1,32}$/;
 const loaded = new Map<string, RuleSet>();
 

@@ -2,6 +2,8 @@
 // rules that apply to them, each rule naming a kind from the registry in kinds.ts with its parameters.
 import { z } from "zod";
 import { isIsoDate } from "../../lib/calendar";
+import type { Hex32 } from "../../lib/record-hash";
+import { ROLES } from "../vocabulary";
 
 /** The member's position as MembershipLedger keeps it (IMembershipLedger.Stage), plus NONE before S1. */
 export const MEMBER_STATUSES = [
@@ -90,7 +92,7 @@ export const stepDefinitionSchema = z.strictObject({
   code: stepCode,
   stage: z.string().min(1),
   name: localized,
-  recordedBy: z.enum(["CLERK", "APPROVER"]),
+  recordedBy: z.enum([ROLES.clerk, ROLES.approver]),
   chainAction: chainActionDefinitionSchema,
   /** once; many (assessments, contacts); once per probation period (again after an extension). */
   repeat: z.enum(["once", "many", "oncePerProbationPeriod"]),
@@ -107,7 +109,8 @@ export const ruleSetDefinitionSchema = z.strictObject({
   version: z.string().regex(/^[0-9A-Za-z._-]{1,32}$/),
   title: localized,
   issued: z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD"),
-  stages: z.array(z.strictObject({ code: z.string().min(1), name: localized })).min(1),
+  /** `name` is the member's status in the stage (预备党员); `chapter` the stage's title in the rules (预备党员的接收). */
+  stages: z.array(z.strictObject({ code: z.string().min(1), name: localized, chapter: localized })).min(1),
   probation: z.strictObject({
     startStep: stepCode,
     months: integer.positive(),
@@ -117,3 +120,15 @@ export const ruleSetDefinitionSchema = z.strictObject({
   steps: z.array(stepDefinitionSchema).min(1),
 });
 export type RuleSetDefinition = z.infer<typeof ruleSetDefinitionSchema>;
+
+/** A rule set as loaded (rule-set.ts): its file parsed, hashed and indexed by step. */
+export interface RuleSet {
+  readonly version: string;
+  /** keccak256 of the RFC 8785 canonical JSON of the rule set file: the value anchored on chain. */
+  readonly hash: Hex32;
+  readonly definition: RuleSetDefinition;
+  readonly steps: readonly StepDefinition[];
+  readonly generalRules: readonly RuleDefinition[];
+  readonly probation: RuleSetDefinition["probation"];
+  step(code: string): StepDefinition | undefined;
+}

@@ -83,12 +83,15 @@ export async function checkpointStep(
       `${name}: transaction ${checkpoint.transactionHash} recorded ${found ? `only (${found})` : "no checkpoint"} in CheckpointLog ${checkpointLog}.`,
     );
   }
-  const confirmations = (await facts.reader.latestBlock()) - checkpoint.blockNumber + 1;
+  const confirmations = (await facts.latestBlock()) - checkpoint.blockNumber + 1;
   if (confirmations < facts.confirmations) {
-    return fail(
+    // Not a forgery: the checkpoint is recorded but not yet final; the same bundle verifies once enough blocks follow.
+    const unconfirmed = step(
+      "skipped",
       "checkpoint.unconfirmed",
-      `${name}: block ${checkpoint.blockNumber} has ${confirmations} confirmation(s), ${facts.confirmations} are required.`,
+      `${name}: block ${checkpoint.blockNumber} has ${confirmations} confirmation(s), ${facts.confirmations} are required; verify again later.`,
     );
+    return { step: unconfirmed, recorded };
   }
   const where = `by transaction ${checkpoint.transactionHash} in block ${checkpoint.blockNumber}`;
   return {

@@ -1,33 +1,78 @@
 // A record's place in its member's hash chain, against the chain's live head: for one record, that the chain reaches
 // its sequence; for a member's file, that no record is missing, repeated or forged, and that the file is up to date.
+import { ZeroHash } from "ethers";
+import type { MemberEvent } from "../../chain/chain-reader";
 import type { MemberProof, MemberProofRecord } from "../../lib/proof-bundle";
 import type { ChainFacts } from "./chain-facts";
 import { nameOf, type RecordClaim } from "./record-checks";
 import { step, type Reason, type StepResult } from "./verdict";
 
-/** A record bundle's record: the member's chain on the ledger holds at least `sequence` records, and the head matches. */
+/** The member's records in the ledger's RecordAppended order: sequence n is entry n − 1. */
+async function ledgerOrder(memberKey: string, facts: ChainFacts) {
+  const history = await facts.memberHistory(memberKey);
+  const appended = history.filter((event) => event.kind === "appended");
+  return { history, appended, chain: `member ${memberKey}'s chain on MembershipLedger ${facts.chain.membershipLedger}` };
+}
+
+/**
+ * A record bundle's record: the ledger's RecordAppended order puts this record hash at `sequence`, right after the
+ * record `prevHash` names (none for sequence 1). With the body withheld this is what proves the bundle's place claims.
+ */
 export async function positionStep(claim: RecordClaim, facts: ChainFacts): Promise<StepResult> {
   const fail = (reason: Reason, message: string) => step("failed", reason, message, claim);
-  const member = await facts.reader.member(facts.chain.membershipLedger, claim.memberKey);
-  const chain = `member ${claim.memberKey}'s chain`;
-  if (member.recordCount < claim.sequence) {
+  const { appended, chain } = await ledgerOrder(claim.memberKey, facts);
+  const atSequence = appended[claim.sequence - 1];
+  if (atSequence === undefined) {
     return fail(
       "memberChain.beyondHead",
-      `${nameOf(claim)} claims sequence ${claim.sequence}, but ${chain} holds only ${member.recordCount} record(s).`,
+      `${nameOf(claim)} claims sequence ${claim.sequence}, but ${chain} holds only ${appended.length} record(s).`,
     );
   }
-  if (member.recordCount === claim.sequence && member.head !== claim.recordHash) {
+  if (atSequence.recordHash !== claim.recordHash) {
     return fail(
-      "memberChain.headMismatch",
-      `${nameOf(claim)} claims sequence ${claim.sequence}, the last of ${chain}, but the chain's head is ${member.head}.`,
+      "memberChain.notOnLedger",
+      `${nameOf(claim)} claims sequence ${claim.sequence}, but ${chain} holds ${atSequence.recordHash} there.`,
+    );
+  }
+  const previous = claim.sequence === 1 ? null : appended[claim.sequence - 2].recordHash;
+  if (claim.prevHash !== previous) {
+    return fail(
+      "memberChain.brokenLink",
+      `${nameOf(claim)} names previous hash ${claim.prevHash}, but ${chain} holds ${previous ?? "no record"} before it.`,
     );
   }
   return step(
     "passed",
     "memberChain.onChain",
-    `The ${chain} holds ${member.recordCount} record(s), this one at sequence ${claim.sequence}.`,
+    `The ${chain} holds ${appended.length} record(s), this one at sequence ${claim.sequence}, after ${previous ?? "none"}.`,
     claim,
   );
+}
+
+/**
+ * A member bundle's record against the ledger's order: at or below the live head its hash must be the one appended at
+ * its sequence, by the anchor the bundle names; beyond the head it may only wait to be anchored (proving nothing yet).
+ */
+export async function ledgerStep(claim: RecordClaim, anchored: StepResult, facts: ChainFacts): Promise<StepResult> {
+  const { appended, chain } = await ledgerOrder(claim.memberKey, facts);
+  const atSequence = appended[claim.sequence - 1];
+  if (atSequence === undefined) {
+    if (claim.anchor !== null) {
+      const message = `${nameOf(claim)} claims sequence ${claim.sequence} and an anchor, but ${chain} holds only ${appended.length} record(s).`;
+      return step("failed", "memberChain.beyondHead", message, claim);
+    }
+    return step("skipped", "memberChain.notAnchored", `${nameOf(claim)} waits to be anchored: ${chain} holds ${appended.length} record(s), so nothing vouches for it yet.`, claim);
+  }
+  if (atSequence.recordHash !== claim.recordHash) {
+    const message = `${nameOf(claim)} claims sequence ${claim.sequence}, but ${chain} holds ${atSequence.recordHash} there (appended by transaction ${atSequence.transactionHash}).`;
+    return step("failed", "memberChain.notOnLedger", message, claim);
+  }
+  if (claim.anchor === null) {
+    const message = `${nameOf(claim)} is on ${chain} at sequence ${claim.sequence}, but the bundle names no anchor for it: it was made before the record was anchored; fetch it again.`;
+    return step("skipped", "memberChain.anchorOmitted", message, claim);
+  }
+  if (anchored.status !== "passed") return anchored;
+  return { ...anchored, message: `${anchored.message} The ledger holds it at sequence ${claim.sequence}.` };
 }
 
 /** Sequences run 1, 2, …, n with no gap or repeat, each record naming its predecessor's hash. */
@@ -88,52 +133,69 @@ export function continuitySteps(bundle: MemberProof): StepResult[] {
 }
 
 /**
- * The chain's live head is the bundle's record at sequence `recordCount`, no record beyond it claims an anchor, and
- * the chain holds nothing the bundle lacks. Records still waiting to be anchored may follow the head.
+ * The bundle's `head` is what the ledger held at the block it names, and the bundle reaches the live head — or the
+ * member's departure: a member moved away after the bundle's last record is proven up to the move.
  */
 export async function headSteps(bundle: MemberProof, facts: ChainFacts): Promise<StepResult[]> {
-  const { memberKey, records, head: madeAt } = bundle;
-  const ledger = facts.chain.membershipLedger;
-  const fail = (reason: Reason, message: string, claim?: RecordClaim) => step("failed", reason, message, claim);
-  const { recordCount, head } = await facts.reader.member(ledger, memberKey);
-  const chain = `Member ${memberKey}'s chain on MembershipLedger ${ledger}`;
-  if (recordCount === 0) return [fail("memberChain.unknownMember", `${chain} holds no record.`)];
-  const lastSequence = Math.max(0, ...records.map((record) => record.sequence));
-  if (recordCount > lastSequence) {
-    const when = `it was made at block ${madeAt.blockNumber}, when the head was ${madeAt.recordHash}`;
+  const { memberKey, records, head: claimed } = bundle;
+  const fail = (reason: Reason, message: string) => step("failed", reason, message);
+  const { history, appended, chain } = await ledgerOrder(memberKey, facts);
+  const latest = await facts.latestBlock();
+  if (claimed.blockNumber > latest) {
+    return [fail("memberChain.headFromFuture", `The bundle names the head at block ${claimed.blockNumber}, but the node's newest block is ${latest}.`)];
+  }
+  const then = appended.filter((event) => event.blockNumber <= claimed.blockNumber);
+  const headThen = then.at(-1)?.recordHash ?? ZeroHash;
+  if (then.length !== claimed.recordCount || headThen !== claimed.recordHash) {
     return [
       fail(
-        "memberChain.headMoved",
-        `${chain} now holds ${recordCount} record(s) ending in ${head}, but the bundle ends at sequence ${lastSequence} (${when}): the bundle is out of date.`,
+        "memberChain.headClaimFalse",
+        `The bundle says ${chain} held ${claimed.recordCount} record(s) ending in ${claimed.recordHash} at block ${claimed.blockNumber}; it held ${then.length} ending in ${headThen}.`,
       ),
     ];
   }
-  const problems: StepResult[] = [];
-  const atHead = records.filter((record) => record.sequence === recordCount);
-  if (!atHead.some((record) => record.recordHash === head)) {
-    const found = atHead.map((record) => `record ${record.id} (${record.recordHash})`).join(" and ") || "missing";
-    problems.push(
-      fail("memberChain.headMismatch", `${chain} ends in ${head}, at sequence ${recordCount}; the bundle's record there is ${found}.`),
-    );
-  }
-  for (const record of records.filter((candidate) => candidate.sequence > recordCount && candidate.anchor !== null)) {
-    const claim = { ...record, memberKey };
-    problems.push(
-      fail(
-        "memberChain.beyondHead",
-        `${nameOf(claim)} claims sequence ${record.sequence} and an anchor, but ${chain} holds only ${recordCount} record(s).`,
-        claim,
+  const lastSequence = Math.max(0, ...records.map((record) => record.sequence));
+  const head = appended.at(-1)?.recordHash ?? ZeroHash;
+  if (appended.length <= lastSequence) {
+    const pending = lastSequence - appended.length;
+    const waiting = pending > 0 ? `; ${pending} later record(s) wait to be anchored` : "";
+    return [
+      step(
+        "passed",
+        "memberChain.headMatches",
+        `${chain} holds ${appended.length} record(s) ending in ${head}, and held what the bundle says at block ${claimed.blockNumber}${waiting}.`,
       ),
-    );
+    ];
   }
-  if (problems.length > 0) return problems;
-  const pending = records.filter((record) => record.sequence > recordCount).length;
-  const waiting = pending > 0 ? `; ${pending} later record(s) wait to be anchored` : "";
+  const departure = departureAfter(history, lastSequence);
+  if (departure) {
+    return [
+      step(
+        "passed",
+        "memberChain.upToDeparture",
+        `The member left organization ${departure.fromOrgId} for organization ${departure.toOrgId} in block ${departure.blockNumber}, right after the bundle's last record (sequence ${lastSequence}); the bundle is complete up to the departure, and ${chain} has ${appended.length - lastSequence} record(s) since.`,
+      ),
+    ];
+  }
   return [
-    step(
-      "passed",
-      "memberChain.headMatches",
-      `${chain} holds ${recordCount} record(s) and ends in ${head}, the bundle's record of sequence ${recordCount}${waiting}.`,
+    fail(
+      "memberChain.headMoved",
+      `${chain} now holds ${appended.length} record(s) ending in ${head}, but the bundle ends at sequence ${lastSequence} (it was made at block ${claimed.blockNumber}): the bundle is out of date.`,
     ),
   ];
+}
+
+/** The MemberMoved event between the ledger's record `sequence` and the next one, if the member moved there. */
+function departureAfter(history: MemberEvent[], sequence: number) {
+  let seen = 0;
+  let moved: Extract<MemberEvent, { kind: "moved" }> | undefined;
+  for (const event of history) {
+    if (event.kind === "appended") {
+      seen += 1;
+      if (seen > sequence) return moved;
+    } else if (seen === sequence) {
+      moved ??= event;
+    }
+  }
+  return moved;
 }

@@ -7,7 +7,11 @@ export type Check = (typeof CHECKS)[number];
 /** A stable dotted code whose first part is the check: programs branch on it, people read the message. */
 export type Reason = `${Check}.${string}`;
 
-/** "warning" never makes a bundle invalid (a superseded record is still proven); "skipped" proves nothing either way. */
+/**
+ * "failed" disproves the bundle; "skipped" is a check that could not run (no checkpoint yet, no anchor, a body
+ * withheld) and keeps the verdict from VALID; "warning" is a fact the reader should know that proves nothing false
+ * (a superseded record is still proven as recorded).
+ */
 export type StepStatus = "passed" | "failed" | "skipped" | "warning";
 
 export interface StepResult {
@@ -21,9 +25,12 @@ export interface StepResult {
   readonly recordHash?: string;
 }
 
+/** INVALID: a check failed. INCOMPLETE: none failed, but a required check could not run (its steps say which). */
+export type VerdictWord = "VALID" | "INCOMPLETE" | "INVALID";
+
 export interface Verdict {
-  /** VALID exactly when no step failed. */
-  readonly verdict: "VALID" | "INVALID";
+  /** VALID exactly when every required check ran and passed. */
+  readonly verdict: VerdictWord;
   /** The bundle's format string, or null when it has none. */
   readonly format: string | null;
   readonly subject: { readonly memberKey?: string; readonly recordIds: readonly number[] };
@@ -35,11 +42,18 @@ export interface VerifyOptions {
   readonly record?: unknown;
   /** Blocks a checkpoint must have on top of it, its own included (default 1: mined). */
   readonly confirmations?: number;
+  /** The contracts the bundle must name (an instance checking a file for itself pins its own deployment). */
+  readonly chain?: { readonly chainId: number; readonly registry: string; readonly membershipLedger: string; readonly checkpointLog: string };
+}
+
+export function verdictWordOf(steps: readonly { readonly status: StepStatus }[]): VerdictWord {
+  if (steps.some((step) => step.status === "failed")) return "INVALID";
+  return steps.some((step) => step.status === "skipped") ? "INCOMPLETE" : "VALID";
 }
 
 export function verdictOf(format: string | null, subject: Verdict["subject"], steps: readonly StepResult[]): Verdict {
   return {
-    verdict: steps.some((step) => step.status === "failed") ? "INVALID" : "VALID",
+    verdict: verdictWordOf(steps),
     format,
     subject,
     steps,

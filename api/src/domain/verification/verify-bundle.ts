@@ -1,10 +1,10 @@
 // Verifies a proof bundle against the chain alone: the bundle's claims are checked one by one against what any node
 // of the consortium's chain answers, so that an outsider needs neither our server nor our word.
 import type { ChainReader } from "../../chain/chain-reader";
-import { parseProofBundle, type MemberProof, type ProofBundle, type RecordProof } from "../../lib/proof-bundle";
+import { parseProofBundle, type MemberProof, type MemberProofRecord, type ProofBundle, type RecordProof } from "../../lib/proof-bundle";
 import { recordBodySchema, recordHash, type RecordBody } from "../../lib/record-hash";
 import { ChainFacts } from "./chain-facts";
-import { continuitySteps, headSteps, positionStep } from "./member-chain";
+import { continuitySteps, headSteps, ledgerStep, positionStep } from "./member-chain";
 import { anchorSignerStep, anchorStep, checkpointSignerStep, checkpointStep } from "./chain-checks";
 import { hashStep, inclusionStep, nameOf, type RecordClaim } from "./record-checks";
 import { step, verdictOf, type Reason, type StepResult, type Verdict, type VerifyOptions } from "./verdict";
@@ -30,8 +30,8 @@ export async function verifyBundle(input: unknown, reader: ChainReader, options:
     parsed.kind === "record"
       ? { memberKey: parsed.bundle.memberChain.memberKey, recordIds: [parsed.bundle.record.id] }
       : { memberKey: parsed.bundle.memberKey, recordIds: parsed.bundle.records.map((record) => record.id) };
-  const facts = new ChainFacts(reader, bundle.chain, confirmations);
-  const format = await chainStep(bundle, facts);
+  const facts = new ChainFacts(reader, bundle.chain, confirmations, newestBlockNamedIn(bundle));
+  const format = options.chain && !sameChain(bundle.chain, options.chain) ? otherChainStep(bundle.chain, options.chain) : await chainStep(bundle, facts);
   if (parsed.kind === "member") {
     const steps = format.status === "failed" ? [] : await memberProofSteps(parsed.bundle, facts, options.record);
     return verdictOf(bundle.format, subject, [format, ...steps]);
@@ -41,6 +41,28 @@ export async function verifyBundle(input: unknown, reader: ChainReader, options:
   const { id, recordHash: hash } = parsed.bundle.record;
   const aboutTheRecord = [format, ...steps].map((result) => ({ ...result, recordId: id, recordHash: hash }));
   return verdictOf(bundle.format, subject, aboutTheRecord);
+}
+
+function newestBlockNamedIn(bundle: ProofBundle): number {
+  if ("record" in bundle) return Math.max(bundle.memberChain.anchor.blockNumber, bundle.checkpoint.blockNumber);
+  const anchors = bundle.records.map((record) => record.anchor?.blockNumber ?? 0);
+  return Math.max(bundle.head.blockNumber, bundle.checkpoint?.blockNumber ?? 0, ...anchors);
+}
+
+function sameChain(named: ProofBundle["chain"], pinned: NonNullable<VerifyOptions["chain"]>): boolean {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  return (
+    named.chainId === pinned.chainId &&
+    same(named.registry, pinned.registry) &&
+    same(named.membershipLedger, pinned.membershipLedger) &&
+    same(named.checkpointLog, pinned.checkpointLog)
+  );
+}
+
+function otherChainStep(named: ProofBundle["chain"], pinned: NonNullable<VerifyOptions["chain"]>): StepResult {
+  const describe = (chain: ProofBundle["chain"]) =>
+    `chain ${chain.chainId}, registry ${chain.registry}, MembershipLedger ${chain.membershipLedger}, CheckpointLog ${chain.checkpointLog}`;
+  return step("failed", "format.otherContracts", `The bundle names ${describe(named)}; this verifier accepts only ${describe(pinned)}.`);
 }
 
 // The bundle names the contracts; they are trusted only once the node confirms they are one consortium's.
@@ -113,17 +135,50 @@ async function memberProofSteps(bundle: MemberProof, facts: ChainFacts, supplied
   for (const record of bundle.records) {
     const claim: RecordClaim = { ...record, memberKey };
     const receipt = record.anchor === null ? null : await facts.receipt(record.anchor.transactionHash);
+    const body = record.recordHash === supplied.recordHash ? supplied.body : undefined;
     steps.push(
-      hashStep(claim, record.recordHash === supplied.recordHash ? supplied.body : undefined),
+      hashStep(claim, body),
       inclusionStep(claim, checkpoint),
       await anchorSignerStep(claim, receipt, facts),
-      anchorStep(claim, receipt, facts),
-      record.supersededBy === null
-        ? step("passed", "status.current", `${nameOf(claim)} is not superseded.`, claim)
-        : step("warning", "status.superseded", `${nameOf(claim)} was superseded by ${record.supersededBy}; it stays proven as recorded.`, claim),
+      await ledgerStep(claim, anchorStep(claim, receipt, facts), facts),
+      supersessionStep(bundle, record, body ?? record.body),
     );
   }
   return steps;
+}
+
+/**
+ * A member bundle's supersession, checked both ways: a record's `supersededBy` names a later record of the file whose
+ * body (when given) says it supersedes it, and a body's `supersedes` names an earlier record marked superseded by it.
+ */
+function supersessionStep(bundle: MemberProof, record: MemberProofRecord, body: RecordBody | null): StepResult {
+  const claim = { id: record.id, recordHash: record.recordHash };
+  const name = `Record ${record.id} (${record.recordHash})`;
+  const fail = (reason: Reason, message: string) => step("failed", reason, message, claim);
+  const find = (hash: string) => bundle.records.find((candidate) => candidate.recordHash === hash);
+  const supersedes = body?.supersedes?.recordHash;
+  if (supersedes !== undefined) {
+    const corrected = find(supersedes);
+    if (corrected === undefined || corrected.sequence >= record.sequence) {
+      return fail("status.supersededMissing", `${name}'s body supersedes ${supersedes}, which is no earlier record of the file.`);
+    }
+    if (corrected.supersededBy !== record.recordHash) {
+      return fail(
+        "status.supersessionHidden",
+        `${name}'s body supersedes record ${corrected.id} (${supersedes}), but the file marks that record superseded by ${corrected.supersededBy ?? "nothing"}.`,
+      );
+    }
+  }
+  if (record.supersededBy === null) return step("passed", "status.current", `${name} is not superseded by any record of the file.`, claim);
+  const superseder = find(record.supersededBy);
+  if (superseder === undefined || superseder.sequence <= record.sequence) {
+    return fail("status.supersederMissing", `${name} is marked superseded by ${record.supersededBy}, which is no later record of the file.`);
+  }
+  const saysSo = superseder.body === null || superseder.body.supersedes?.recordHash === record.recordHash;
+  if (!saysSo) {
+    return fail("status.inconsistent", `${name} is marked superseded by ${record.supersededBy}, whose body supersedes ${superseder.body?.supersedes?.recordHash ?? "nothing"}.`);
+  }
+  return step("warning", "status.superseded", `${name} was superseded by ${record.supersededBy}; it stays proven as recorded.`, claim);
 }
 
 async function memberChainStep(claim: RecordClaim, anchored: StepResult, facts: ChainFacts): Promise<StepResult> {
@@ -132,9 +187,18 @@ async function memberChainStep(claim: RecordClaim, anchored: StepResult, facts: 
   return position.status === "passed" ? { ...position, message: `${anchored.message} ${position.message}` } : position;
 }
 
+/** The chain records no supersession: a record bundle's status is its maker's dated statement, checked for consistency. */
 function recordStatusStep(claim: RecordClaim, { superseded, supersededBy, asOf }: RecordProof["status"]): StepResult {
-  if (!superseded && supersededBy === null) {
-    return step("passed", "status.current", `${nameOf(claim)} was not superseded as of ${asOf}.`, claim);
+  if (superseded !== (supersededBy !== null)) {
+    const message = `${nameOf(claim)}: the status says superseded ${superseded} but names ${supersededBy === null ? "no" : `record ${supersededBy.recordId} as the`} superseding record.`;
+    return step("failed", "status.inconsistent", message, claim);
+  }
+  if (supersededBy !== null && (supersededBy.recordId <= claim.id || supersededBy.recordHash === claim.recordHash)) {
+    const message = `${nameOf(claim)} is said to be superseded by record ${supersededBy.recordId} (${supersededBy.recordHash}), which is not a later record.`;
+    return step("failed", "status.supersederMissing", message, claim);
+  }
+  if (!superseded) {
+    return step("passed", "status.current", `${nameOf(claim)} was not superseded as of ${asOf}, by the bundle maker's statement.`, claim);
   }
   const by = supersededBy === null ? "" : ` by record ${supersededBy.recordId} (${supersededBy.recordHash})`;
   return step(

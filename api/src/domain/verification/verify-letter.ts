@@ -5,23 +5,43 @@
 // personal.
 import { z } from "zod";
 import type { ChainTransfer, FederationReader } from "../../chain/federation-reader";
-import type { TransferState } from "../../data-access";
 import { canonicalKeccak } from "../../lib/record-hash";
 import { federationOf } from "../federation/sources";
 import type { Institution } from "../institution";
-import { ledgerLetter } from "../transfers";
+import { HOLDER_SALT_PATTERN, holderHash, isLetterNumber, LETTER_NUMBER_PATTERN, normalizedDigits, transferIdOfNumber, type Holder } from "../letter-number";
+import { ledgerLetter } from "../letter-format";
 import { ChainFacts } from "./chain-facts";
 import type { StepStatus } from "./verdict";
 import { chainProofSources, readingTheChain } from "./verify-request";
 
-export const verifyLetterSchema = z.strictObject({
-  transferId: z.string().regex(/^0x[0-9a-f]{64}$/, "must be a transfer id (0x + 64 lowercase hex)"),
-  /** The letter's skeleton as read back from its PDF (Info key CunzhengLetter). */
-  letter: z.record(z.string(), z.unknown()).optional(),
-});
+export const verifyLetterSchema = z
+  .strictObject({
+    transferId: z.string().regex(/^0x[0-9a-f]{64}$/, "must be a transfer id (0x + 64 lowercase hex)").optional(),
+    /** The 编号 printed on the letter: 15 digits, spaces and dashes allowed. */
+    number: z
+      .string()
+      .transform(normalizedDigits)
+      .refine((number) => LETTER_NUMBER_PATTERN.test(number), "must be the 15 digits of the letter number")
+      .refine(isLetterNumber, "the check digit does not match: a digit was mistyped")
+      .optional(),
+    /** The letter's skeleton as read back from its PDF (Info key CunzhengLetter). */
+    letter: z.record(z.string(), z.unknown()).optional(),
+    /** What the reader copies from the paper: the name, the ID number's last four characters and the 核验码. */
+    holder: z
+      .strictObject({
+        name: z.string().trim().min(1).max(64),
+        idLast4: z.string().trim().regex(/^[0-9]{3}[0-9Xx]$/, "must be the last four characters of the ID number"),
+        salt: z.string().transform(normalizedDigits).refine((salt) => HOLDER_SALT_PATTERN.test(salt), "must be the 12 digits of the 核验码"),
+      })
+      .optional(),
+  })
+  .refine((request) => (request.transferId === undefined) !== (request.number === undefined), {
+    message: "give either the letter number or the transfer id",
+    path: ["number"],
+  });
 export type VerifyLetterRequest = z.infer<typeof verifyLetterSchema>;
 
-export const LETTER_CHECKS = ["transfer", "letter", "document", "issuer", "state"] as const;
+export const LETTER_CHECKS = ["transfer", "letter", "document", "holder", "issuer", "state"] as const;
 export type LetterCheck = (typeof LETTER_CHECKS)[number];
 
 export interface LetterStep {
@@ -35,10 +55,12 @@ export interface LetterStep {
 export interface LetterFacts {
   kind: ChainTransfer["kind"];
   fromOrg: { id: number; name: string | null };
+  /** The committee (党委) whose attester issued the letter, as the registry names it. */
+  issuingCommittee: { id: number; name: string | null } | null;
   toOrg: { id: number; name: string | null } | null;
   exported: boolean;
   validUntil: string;
-  state: TransferState;
+  state: ChainTransfer["state"];
   /** The issuing block's timestamp. */
   issuedAt: string;
   issuedBlock: number | null;
@@ -59,15 +81,17 @@ export interface LetterVerdict {
 export async function verifyLetter(institution: Institution, request: VerifyLetterRequest): Promise<LetterVerdict> {
   const { reader } = federationOf(institution);
   const proofs = chainProofSources(institution);
+  const transferId = request.transferId ?? transferIdOfNumber(request.number!);
   return readingTheChain(async () => {
-    const onChain = await reader.transfer(request.transferId);
-    if (!onChain) return notOnChain(request.transferId);
+    const onChain = await reader.transfer(transferId);
+    if (!onChain) return notOnChain(transferId);
     // No checkpoint is checked here, so the confirmations ChainFacts asks for do not matter.
     const issuer = await issuerStep(reader, new ChainFacts(proofs.reader, proofs.chain, 1), onChain);
     const steps = [
       step("passed", "transfer.onChain", `The transfer ledger holds transfer ${onChain.id}, issued by organization ${onChain.fromOrgId}.`),
-      letterStep(onChain),
+      letterStep(onChain, request.letter),
       documentStep(onChain, request.letter),
+      holderStep(onChain, request.holder),
       issuer.step,
       stateStep(onChain),
     ];
@@ -75,7 +99,7 @@ export async function verifyLetter(institution: Institution, request: VerifyLett
       transferId: onChain.id,
       verdict: steps.some((result) => result.status === "failed") ? "INVALID" : "VALID",
       steps,
-      letter: await factsOf(institution, onChain, issuer.issuance),
+      letter: await factsOf(institution, onChain, issuer),
     };
   });
 }
@@ -88,12 +112,35 @@ function notOnChain(transferId: string): LetterVerdict {
   return { transferId, verdict: "INVALID", steps: [missing, ...unchecked], letter: null };
 }
 
-function letterStep(onChain: ChainTransfer): LetterStep {
-  const rebuilt = canonicalKeccak(ledgerLetter(onChain));
-  if (rebuilt === onChain.letterHash) {
+/**
+ * The letter hash on chain is the hash of a letter the ledger's fields describe. A version 1 letter is rebuilt from
+ * the ledger alone; a version 2 letter also needs its holder commitment, which the PDF carries (or the holder check
+ * below proves with what the reader typed).
+ */
+function letterStep(onChain: ChainTransfer, document: Record<string, unknown> | undefined): LetterStep {
+  const legacy = canonicalKeccak(ledgerLetter(onChain, null));
+  if (legacy === onChain.letterHash) {
     return step("passed", "letter.matches", `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields describe.`);
   }
+  const committed = typeof document?.holderHash === "string" && /^0x[0-9a-f]{64}$/.test(document.holderHash) ? document.holderHash : null;
+  if (committed === null) {
+    return step("skipped", "letter.holderBound", "The letter hash also covers the holder's name: it is checked with the letter's PDF or with the name, ID digits and 核验码 printed on the paper.");
+  }
+  const rebuilt = canonicalKeccak(ledgerLetter(onChain, committed));
+  if (rebuilt === onChain.letterHash) {
+    return step("passed", "letter.matches", `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields and the PDF's holder commitment describe.`);
+  }
   return step("failed", "letter.mismatch", `The letter hash on chain is ${onChain.letterHash}, but the letter the ledger's fields describe hashes to ${rebuilt}.`);
+}
+
+/** The name and ID digits typed from the paper, salted with its 核验码, are those the letter was issued for. */
+function holderStep(onChain: ChainTransfer, holder: Holder | undefined): LetterStep {
+  if (holder === undefined) return step("skipped", "holder.notGiven", "No name was typed: whether the paper names the person the letter was issued for was not checked.");
+  const rebuilt = canonicalKeccak(ledgerLetter(onChain, holderHash(holder)));
+  if (rebuilt === onChain.letterHash) {
+    return step("passed", "holder.matches", "The name, ID digits and 核验码 typed are those the letter was issued for.");
+  }
+  return step("failed", "holder.mismatch", "The name, ID digits and 核验码 typed are not those the letter was issued for: the paper names someone else, or one of them was mistyped.");
 }
 
 function documentStep(onChain: ChainTransfer, document: Record<string, unknown> | undefined): LetterStep {
@@ -104,7 +151,7 @@ function documentStep(onChain: ChainTransfer, document: Record<string, unknown> 
   if (hashOf(document) === onChain.letterHash) {
     return step("passed", "document.matches", `The document hashes to the letter hash on chain, ${onChain.letterHash}: it is the letter as issued.`);
   }
-  const expected: Record<string, unknown> = ledgerLetter(onChain);
+  const expected: Record<string, unknown> = ledgerLetter(onChain, typeof document.holderHash === "string" ? document.holderHash : null);
   const differing = [...new Set([...Object.keys(expected), ...Object.keys(document)])].filter(
     (key) => JSON.stringify(expected[key]) !== JSON.stringify(document[key]),
   );
@@ -127,7 +174,7 @@ async function issuerStep(reader: FederationReader, facts: ChainFacts, onChain: 
   const receipt = issuance && (await facts.receipt(issuance.transactionHash));
   if (!issuance || !receipt) {
     const missing = step("failed", "issuer.notFound", `No transaction issuing transfer ${onChain.id} was found in the block of its issue time.`);
-    return { step: missing, issuance: null };
+    return { step: missing, issuance: null, committee: null };
   }
   const found = { ...issuance, issuer: receipt.from };
   const committee = (await facts.attestingOrganizations(onChain.fromOrgId))?.at(-1);
@@ -136,19 +183,21 @@ async function issuerStep(reader: FederationReader, facts: ChainFacts, onChain: 
   const whose = committee === undefined ? `any committee above organization ${onChain.fromOrgId}` : `committee ${committee}`;
   return {
     issuance: found,
+    committee: committee ?? null,
     step: attester
       ? step("passed", "issuer.attester", `${sent} was an attester of ${whose}, the issuing committee, at that block.`)
       : step("failed", "issuer.notAttester", `${sent} was not an attester of ${whose} at that block.`),
   };
 }
 
+/** Only an open letter passes: one already received, rejected, cancelled or expired can no longer be used. */
 function stateStep(onChain: ChainTransfer): LetterStep {
   const until = new Date(onChain.validUntil * 1000).toISOString();
   switch (onChain.state) {
     case "ISSUED":
       return step("passed", "state.open", `The letter is open: the destination may accept it until ${until}.`);
     case "ACCEPTED":
-      return step("passed", "state.accepted", "The destination accepted the transfer: the letter has been used.");
+      return step("failed", "state.accepted", "The destination already received the member with this letter: it has been used and cannot be used again.");
     case "REJECTED":
       return step("failed", "state.rejected", "The destination rejected the transfer: the letter is no longer valid.");
     case "CANCELLED":
@@ -161,12 +210,13 @@ function stateStep(onChain: ChainTransfer): LetterStep {
 async function factsOf(
   institution: Institution,
   onChain: ChainTransfer,
-  issuance: { blockNumber: number; transactionHash: string; issuer: string } | null,
+  { issuance, committee }: { issuance: { blockNumber: number; transactionHash: string; issuer: string } | null; committee: number | null },
 ): Promise<LetterFacts> {
   const organization = async (id: number) => ({ id, name: (await institution.repositories.organizations.get(id))?.name ?? null });
   return {
     kind: onChain.kind,
     fromOrg: await organization(onChain.fromOrgId),
+    issuingCommittee: committee === null ? null : await organization(committee),
     toOrg: onChain.toOrgId === 0 ? null : await organization(onChain.toOrgId),
     exported: onChain.toOrgId === 0,
     validUntil: new Date(onChain.validUntil * 1000).toISOString(),

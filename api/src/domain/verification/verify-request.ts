@@ -3,10 +3,10 @@
 import { z } from "zod";
 import { decodeChainError } from "../../chain/errors";
 import { ChainUnavailable, Conflict } from "../errors";
-import type { Institution } from "../institution";
-import type { ProofSources } from "../proofs";
+import type { Institution, ProofSources } from "../institution";
 import type { Verdict } from "./verdict";
 import { verifyBundle } from "./verify-bundle";
+import { RULES } from "../refusals";
 
 export const verifyRequestSchema = z.strictObject({
   /** A record or member proof bundle (docs/formats.md); checked by the verifier itself, step by step. */
@@ -22,7 +22,7 @@ export async function verifyProof(institution: Institution, request: VerifyReque
 }
 
 export function chainProofSources(institution: Institution): ProofSources {
-  if (!institution.proofs) throw new Conflict("this instance has no chain configured: it cannot verify", { rule: "proof.noChain" });
+  if (!institution.proofs) throw new Conflict("this instance has no chain configured: it cannot verify", { rule: RULES.proofNoChain });
   return institution.proofs;
 }
 
