@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI in place (no build step), from any working directory: ts-node compiles with the
-// repository's tsconfig, transpiling only, as `npm start` does.
+// The CLI runs compiled JavaScript from dist/ (scripts/build.js builds it when a source is newer), from any working
+// directory: no TypeScript is compiled at start-up.
 "use strict";
 const path = require("node:path");
+const { ensureBuilt } = require("../scripts/build.js");
 
-const root = path.join(__dirname, "..");
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const { main } = require(path.join(root, "api", "src", "cli", "cunzheng.ts"));
+const { main } = require(path.join(ensureBuilt(), "api", "src", "cli", "cunzheng.js"));
 
 main(process.argv.slice(2)).then(
   (exitCode) => {

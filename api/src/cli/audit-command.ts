@@ -2,12 +2,11 @@
 // machine-readable report to --out (or stdout), and the exit code says clean (0), findings (1) or could not run (2).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config";
 import { decodeChainError } from "../chain";
 import { AuditIncompleteError, runAuditSweep, type AuditReport, type FindingKind } from "../domain/audit";
 import { connectForAudit, type AuditConnection } from "./audit-connection";
 import { createProgressDisplay, type ProgressStream } from "./audit-progress";
-import { CliError, EXIT, type CliCommand, type CliIo } from "./command";
+import { CliError, EXIT, loadInstanceConfig, type CliCommand, type CliIo } from "./command";
 
 /** Findings printed in the summary; the report holds them all. */
 const LISTED_FINDINGS = 20;
@@ -44,13 +43,7 @@ export interface AuditEnvironment {
 
 const processEnvironment: AuditEnvironment = {
   async connect() {
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message);
-      throw error;
-    }
+    const config = loadInstanceConfig();
     return { ...(await connectForAudit(config)), deadlineSeconds: config.anchoring.deadlineSeconds };
   },
   progress: process.stderr,
@@ -100,7 +93,7 @@ function summaryOf(report: AuditReport): string[] {
   const { totals } = report;
   const lines = [
     `Audit of log ${report.logId} on chain ${report.chainId} at block ${report.blockNumber}: ` +
-      `${totals.records} record(s), ${totals.members} member(s), ${totals.checkpoints} checkpoint(s).`,
+      `${totals.records} record(s), ${totals.members} member(s), ${totals.checkpoints} checkpoint(s), ${totals.adminCheckpoints} of the administrative log.`,
   ];
   if (report.clean) return [...lines, "Clean: no findings."];
   const counts = new Map<FindingKind, number>();

@@ -99,6 +99,19 @@ async function connectChain(config: Config, deployment: ConsortiumDeployment): P
   return { provider, instanceRunning: config.chainRpcUrl === undefined && node === undefined, close };
 }
 
+/** The instance's database alone; its embedded PGlite only while the instance is stopped (its node silent). */
+export async function openInstanceDatabase(config: Config): Promise<DataSource> {
+  if (config.databaseUrl !== undefined || config.chainRpcUrl !== undefined) return openDatabase(config, false);
+  const running = await connectProvider(`http://${EMBEDDED_HOST}:${config.embeddedChainPort}`).then(
+    (provider) => {
+      provider.destroy();
+      return true;
+    },
+    () => false,
+  );
+  return openDatabase(config, running);
+}
+
 async function openDatabase(config: Config, instanceRunning: boolean): Promise<DataSource> {
   if (config.databaseUrl !== undefined) return createDataSource({ databaseUrl: config.databaseUrl });
   const dataDir = path.join(config.dataDir, "pglite");

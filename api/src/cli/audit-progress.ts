@@ -1,4 +1,4 @@
-// The audit sweep's progress on stderr: a bar redrawn in place on a terminal, one line per finished phase otherwise
+// Progress of a long command (the audit sweep, the roster import) on stderr: a bar redrawn in place on a terminal, one line per finished phase otherwise
 // (a log file or CI output should not fill with carriage returns).
 import type { AuditPhase, AuditProgress } from "../domain/audit";
 
@@ -9,8 +9,15 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
-export interface ProgressDisplay {
-  update(progress: AuditProgress): void;
+/** How far one phase of a long command got. */
+export interface PhaseProgress<P extends string> {
+  phase: P;
+  done: number;
+  total: number;
+}
+
+export interface ProgressDisplay<P extends string = AuditProgress["phase"]> {
+  update(progress: PhaseProgress<P>): void;
   /** Ends the display: completes the last phase's line. */
   finish(): void;
 }
@@ -21,17 +28,28 @@ const PHASE_LABELS: Record<AuditPhase, string> = {
   members: "member chains",
   order: "anchoring order",
   outbox: "pending writes",
+  instance: "instance rows",
 };
-const LABEL_WIDTH = Math.max(...Object.values(PHASE_LABELS).map((label) => label.length));
 const REDRAW_INTERVAL_MS = 100;
 const DEFAULT_COLUMNS = 80;
 
+/** The audit sweep's display. */
 export function createProgressDisplay(stream: ProgressStream, now: () => number = Date.now): ProgressDisplay {
-  let current: AuditProgress | undefined;
+  return createPhaseDisplay(stream, PHASE_LABELS, now);
+}
+
+/** A progress display for any command that runs in named phases (the audit sweep, the roster import). */
+export function createPhaseDisplay<P extends string>(
+  stream: ProgressStream,
+  labels: Record<P, string>,
+  now: () => number = Date.now,
+): ProgressDisplay<P> {
+  const labelWidth = Math.max(...Object.values<string>(labels).map((label) => label.length));
+  let current: PhaseProgress<P> | undefined;
   let lastDrawn = 0;
 
-  const line = ({ phase, done, total }: AuditProgress) => `${PHASE_LABELS[phase].padEnd(LABEL_WIDTH)}  ${done}/${total}`;
-  const bar = (progress: AuditProgress) => {
+  const line = ({ phase, done, total }: PhaseProgress<P>) => `${labels[phase].padEnd(labelWidth)}  ${done}/${total}`;
+  const bar = (progress: PhaseProgress<P>) => {
     const fraction = progress.total === 0 ? 1 : Math.min(1, progress.done / progress.total);
     const text = `${line(progress)} ${String(Math.floor(fraction * 100)).padStart(3)}%`;
     const width = Math.max(10, (stream.columns ?? DEFAULT_COLUMNS) - text.length - 4);

@@ -1,4 +1,5 @@
 // What every command of the cunzheng CLI shares: how it writes, how it reports a misuse, and its exit codes.
+import { ConfigError, loadConfig, type Config } from "../config";
 
 export const EXIT = {
   /** The command did its job and found nothing wrong (a bundle: VALID). */
@@ -30,5 +31,15 @@ export class CliError extends Error {
   ) {
     super(message);
     this.name = "CliError";
+  }
+}
+
+/** The instance's configuration, for the commands run beside it; a bad setting is the user's to fix. */
+export function loadInstanceConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
   }
 }

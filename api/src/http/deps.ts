@@ -5,7 +5,9 @@ import type { RequestHandler, Router } from "express";
 import type { Registry } from "prom-client";
 import type { Config } from "../config";
 import type { Logger } from "../lib/logger";
-import type { AuthContext, Role } from "./auth/roles";
+import type { Action } from "../domain/permissions";
+import type { Role } from "../domain/vocabulary";
+import type { AuthContext } from "./auth/roles";
 
 export interface AccountForLogin {
   id: string;
@@ -16,10 +18,21 @@ export interface AccountForLogin {
   orgId: number;
   canReadPersonalData: boolean;
   disabled: boolean;
+  /** Holds a one-time password: may only choose its own. */
+  mustChangePassword?: boolean;
 }
 
 export interface AccountsPort {
   findByUsername(username: string): Promise<AccountForLogin | null>;
+}
+
+/** Server-side sessions: opened at login, asked on every request, ended at logout. */
+export interface SessionsPort {
+  open(accountId: string): Promise<{ sessionId: string }>;
+  resolve(
+    sessionId: string,
+  ): Promise<{ auth: AuthContext; mustChangePassword: boolean } | { refused: "sessionEnded" | "sessionExpired" | "accountDisabled" }>;
+  end(sessionId: string): Promise<void>;
 }
 
 export interface AuditEntry {
@@ -55,7 +68,10 @@ export interface RouteContext {
   openapi: OpenAPIRegistry;
   deps: AppDeps;
   authenticate: RequestHandler;
-  requireRole(...roles: Role[]): RequestHandler;
+  /** `authenticate` that also lets through an account still holding a one-time password. */
+  authenticateForPasswordChange: RequestHandler;
+  /** 403 'auth.role' unless the caller's role may do `action` (domain/permissions.ts). */
+  requireRole(action: Action): RequestHandler;
   /** Refuses with 403 'scope.orgSubtree' when orgId is outside the caller's organization subtree. */
   assertOrgInScope(auth: AuthContext, orgId: number): Promise<void>;
 }
@@ -66,10 +82,13 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   accounts: AccountsPort;
+  sessions: SessionsPort;
   audit: AuditPort;
   orgs: OrgsPort;
   health: HealthPort;
   routes?: RouteModule[];
   /** Defaults to a registry of the app's own, so two apps in one process do not share counters. */
   metricsRegistry?: Registry;
+  /** True once the instance is stopping (SIGTERM): every new request is refused with 503 and its connection closed. */
+  stopping?: () => boolean;
 }

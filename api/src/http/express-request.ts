@@ -3,7 +3,7 @@ import type { Logger } from "../lib/logger";
 import type { AuthContext } from "./auth/roles";
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares its Request type in this namespace
   namespace Express {
     interface Request {
       requestId: string;
@@ -11,6 +11,8 @@ declare global {
       log: Logger;
       /** Set by `authenticate`. */
       auth?: AuthContext;
+      /** The session the token names, set with `auth`. */
+      sessionId?: string;
     }
   }
 }

@@ -1,7 +1,10 @@
 // GET /metrics in Prometheus text: process metrics plus requests by route and status. The labels
-// are route patterns, never raw paths, so no identifier ends up in a metric.
-import { Router, type RequestHandler } from "express";
+// are route patterns, never raw paths, so no identifier ends up in a metric. The API's listener serves it only to a
+// caller with the metrics token; without a token configured, only the loopback listener of metricsApp serves it.
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { Router, type Express, type RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { Unauthorized } from "../domain/errors";
 import { routeLabel } from "./middleware/route-label";
 
 export interface HttpMetrics {
@@ -9,7 +12,20 @@ export interface HttpMetrics {
   router: Router;
 }
 
-export function createHttpMetrics(register: Registry = new Registry()): HttpMetrics {
+const BEARER = /^Bearer (\S+)$/;
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function serveMetrics(register: Registry): RequestHandler {
+  return async (_req, res) => {
+    res.type(register.contentType).send(await register.metrics());
+  };
+}
+
+export function createHttpMetrics(register: Registry = new Registry(), options: { token?: string } = {}): HttpMetrics {
   collectDefaultMetrics({ register });
   const labelNames = ["method", "route", "status"] as const;
   const requests = new Counter({
@@ -36,8 +52,28 @@ export function createHttpMetrics(register: Registry = new Registry()): HttpMetr
   };
 
   const router = Router();
-  router.get("/metrics", async (_req, res) => {
-    res.type(register.contentType).send(await register.metrics());
-  });
+  const { token } = options;
+  if (token !== undefined) {
+    router.get(
+      "/metrics",
+      (req, res, next) => {
+        const given = BEARER.exec(req.get("authorization") ?? "")?.[1];
+        if (given === undefined || !sameSecret(given, token)) {
+          res.setHeader("WWW-Authenticate", 'Bearer realm="metrics"');
+          throw new Unauthorized("/metrics needs the metrics token (METRICS_TOKEN)");
+        }
+        next();
+      },
+      serveMetrics(register),
+    );
+  }
   return { middleware, router };
+}
+
+/** The loopback listener's app (METRICS_PORT): /metrics and nothing else, no token. */
+export function metricsApp(register: Registry): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/metrics", serveMetrics(register));
+  return app;
 }

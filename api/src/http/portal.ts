@@ -3,8 +3,9 @@
 // page shell; the browser-side router picks the page.
 import path from "node:path";
 import express, { Router } from "express";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 
-const WEB_DIR = path.join(__dirname, "..", "..", "web");
+const WEB_DIR = path.join(REPOSITORY_ROOT, "api", "web");
 // Preact with hooks and htm in one ES module with no bare imports: no build step and no import map.
 const FRAMEWORK_MODULE = path.join(path.dirname(require.resolve("htm/preact")), "standalone.module.js");
 const PORTAL_PATHS = ["/", "/verify", "/login", "/console", "/console/*rest"];

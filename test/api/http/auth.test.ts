@@ -8,7 +8,7 @@ import { issueToken } from "../../../api/src/http/auth/tokens";
 import { createApp } from "../../../api/src/http/app";
 import { authOf } from "../../../api/src/http/auth/authenticate";
 import { recordAudit } from "../../../api/src/http/audit";
-import type { AccountForLogin, AppDeps, AuditEntry, RouteModule } from "../../../api/src/http/deps";
+import type { AccountForLogin, AppDeps, AuditEntry, RouteModule, SessionsPort } from "../../../api/src/http/deps";
 import { createLogger } from "../../../api/src/lib/logger";
 
 const TOKEN_SECRET = "5e".repeat(32);
@@ -26,10 +26,10 @@ function isInSubtree(rootOrgId: number, orgId: number): boolean {
 
 // Routes that exist only to exercise the guards a domain route will use.
 const guardedRoutes: RouteModule = ({ router, authenticate, requireRole, assertOrgInScope, deps }) => {
-  router.get("/test/admin-only", authenticate, requireRole("ORG_ADMIN"), (_req, res) => {
+  router.get("/test/admin-only", authenticate, requireRole("administerAccounts"), (_req, res) => {
     res.json({ ok: true });
   });
-  router.post("/test/orgs/:orgId/notes", authenticate, requireRole("ORG_ADMIN", "CLERK"), async (req, res) => {
+  router.post("/test/orgs/:orgId/notes", authenticate, requireRole("enterMembers"), async (req, res) => {
     const auth = authOf(req);
     const orgId = Number(req.params.orgId);
     await assertOrgInScope(auth, orgId);
@@ -60,6 +60,26 @@ describe("authentication", function () {
     ];
   });
 
+  // The sessions of the real server live in its database (test/api/http/sessions.test.ts); here, beside the fake accounts.
+  function inMemorySessions(): SessionsPort {
+    const open = new Map<string, string>();
+    return {
+      open: async (accountId) => {
+        const sessionId = `session-${open.size + 1}`;
+        open.set(sessionId, accountId);
+        return { sessionId };
+      },
+      resolve: async (sessionId) => {
+        const account = accounts.find((candidate) => candidate.id === open.get(sessionId));
+        if (!account) return { refused: "sessionEnded" };
+        if (account.disabled) return { refused: "accountDisabled" };
+        const { id, orgId, role, canReadPersonalData } = account;
+        return { auth: { accountId: id, orgId, role, canReadPersonalData }, mustChangePassword: false };
+      },
+      end: async (sessionId) => void open.delete(sessionId),
+    };
+  }
+
   function buildApp(env: Record<string, string> = {}) {
     audited = [];
     const deps: AppDeps = {
@@ -72,6 +92,7 @@ describe("authentication", function () {
       }),
       logger: createLogger({ level: "silent", destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
       accounts: { findByUsername: async (username) => accounts.find((a) => a.username === username) ?? null },
+      sessions: inMemorySessions(),
       audit: { record: async (entry) => void audited.push(entry) },
       orgs: { isInSubtree: async (rootOrgId, orgId) => isInSubtree(rootOrgId, orgId) },
       health: { database: async () => undefined, chain: async () => ({ blockNumber: 1 }) },
@@ -97,15 +118,17 @@ describe("authentication", function () {
   });
 
   describe("POST /api/auth/login", function () {
-    it("should return a token naming the account, its organization and role", async function () {
+    it("should return a token naming the account and its session, idle-expiring after SESSION_IDLE_MINUTES", async function () {
+      const before = Date.now();
       const response = await request(buildApp()).post("/api/auth/login").send({ username: "admin.a", password: PASSWORD });
 
       expect(response.status).to.equal(200);
-      expect(response.body.account).to.deep.equal({ id: "acc-admin", username: "admin.a", role: "ORG_ADMIN", orgId: 2 });
+      expect(response.body.account).to.deep.equal({ id: "acc-admin", username: "admin.a", role: "ORG_ADMIN", orgId: 2, mustChangePassword: false });
       const claims = decodeJwt(response.body.token);
-      expect(claims).to.include({ sub: "acc-admin", org: 2, role: "ORG_ADMIN" });
-      expect(claims.exp! - claims.iat!).to.equal(900);
-      expect(Date.parse(response.body.expiresAt)).to.equal(claims.exp! * 1000);
+      expect(claims).to.include({ sub: "acc-admin", sid: "session-1" });
+      expect(claims.exp! - claims.iat!).to.equal(43_200);
+      const idleMs = Date.parse(response.body.expiresAt) - before;
+      expect(idleMs).to.be.within(30 * 60_000, 30 * 60_000 + 5_000);
     });
 
     it("should audit a successful login", async function () {
@@ -132,12 +155,82 @@ describe("authentication", function () {
         expect(response.body).to.deep.equal(responses[0].body);
       }
       expect(responses[0].body).to.deep.equal({
-        error: { code: "UNAUTHORIZED", message: "Invalid username or password" },
+        error: { code: "UNAUTHORIZED", message: "用户名或密码错误" },
       });
       expect(audited).to.deep.equal([]);
     });
 
-    it("should refuse with 429 once the attempts for an IP and username exceed LOGIN_RATE_LIMIT", async function () {
+    it("should answer in English when Accept-Language prefers it, and in Chinese otherwise", async function () {
+      const app = buildApp({ LOGIN_RATE_LIMIT: "1" });
+      const refuse = (language?: string) => {
+        const attempt = request(app).post("/api/auth/login");
+        if (language) attempt.set("Accept-Language", language);
+        return attempt.send({ username: "admin.a", password: "wrong password" });
+      };
+
+      expect((await refuse("en-US,en;q=0.9,zh-CN;q=0.5")).body.error.message).to.equal("Invalid username or password");
+      expect((await refuse("en-GB")).body.error).to.deep.equal({
+        code: "TOO_MANY_REQUESTS",
+        message: "Too many failed login attempts; try again later",
+      });
+      expect((await refuse("zh-CN,zh;q=0.9,en;q=0.8")).body.error.message).to.equal("登录失败次数过多，请稍后再试");
+      expect((await refuse("fr-FR")).body.error.message).to.equal("登录失败次数过多，请稍后再试");
+    });
+
+    it("should never count a successful login toward a lockout", async function () {
+      const app = buildApp({ LOGIN_RATE_LIMIT: "3", LOGIN_ADDRESS_RATE_LIMIT: "3", LOGIN_GLOBAL_RATE_LIMIT: "3" });
+      const login = (password: string) => request(app).post("/api/auth/login").send({ username: "clerk.a", password });
+
+      for (let i = 0; i < 12; i++) await login(PASSWORD).expect(200);
+      await login("wrong password").expect(401);
+      await login("wrong password").expect(401);
+      for (let i = 0; i < 5; i++) await login(PASSWORD).expect(200);
+      // Two failures so far: the third is still answered, the fourth attempt is refused whatever its password.
+      await login("wrong password").expect(401);
+      await login(PASSWORD).expect(429);
+    });
+
+    it("should limit failures per source address across usernames", async function () {
+      const app = buildApp({ LOGIN_ADDRESS_RATE_LIMIT: "3" });
+      const attempt = (username: string) => request(app).post("/api/auth/login").send({ username, password: "Winter2026!" });
+
+      for (const username of ["admin.a", "clerk.a", "nobody"]) await attempt(username).expect(401);
+
+      const limited = await attempt("someone.else");
+      expect(limited.status).to.equal(429);
+      expect(limited.body.error.code).to.equal("TOO_MANY_REQUESTS");
+      await request(app).post("/api/auth/login").send({ username: "admin.a", password: PASSWORD }).expect(429);
+    });
+
+    it("should count a trusted proxy's forwarded address as the source, and ignore the header from anyone else", async function () {
+      const direct = buildApp({ LOGIN_ADDRESS_RATE_LIMIT: "2" });
+      const spoofed = (app: ReturnType<typeof buildApp>, address: string, username: string) =>
+        request(app).post("/api/auth/login").set("X-Forwarded-For", address).send({ username, password: "guess" });
+
+      await spoofed(direct, "203.0.113.1", "u1").expect(401);
+      await spoofed(direct, "203.0.113.2", "u2").expect(401);
+      await spoofed(direct, "203.0.113.3", "u3").expect(429);
+
+      const proxied = buildApp({ LOGIN_ADDRESS_RATE_LIMIT: "2", TRUST_PROXY: "loopback" });
+      await spoofed(proxied, "203.0.113.1", "u1").expect(401);
+      await spoofed(proxied, "203.0.113.1", "u2").expect(401);
+      await spoofed(proxied, "203.0.113.1", "u3").expect(429);
+      await spoofed(proxied, "203.0.113.2", "u4").expect(401);
+    });
+
+    it("should stop password spraying from many addresses with the global limit", async function () {
+      const app = buildApp({ TRUST_PROXY: "loopback", LOGIN_GLOBAL_RATE_LIMIT: "4" });
+      const spray = (i: number) =>
+        request(app).post("/api/auth/login").set("X-Forwarded-For", `198.51.100.${i}`).send({ username: `user${i}`, password: "Spring2026!" });
+
+      for (let i = 1; i <= 4; i++) await spray(i).expect(401);
+
+      const limited = await spray(5);
+      expect(limited.status).to.equal(429);
+      expect(limited.headers["retry-after"]).to.match(/^\d+$/);
+    });
+
+    it("should refuse with 429 once the failures for a username exceed LOGIN_RATE_LIMIT", async function () {
       const app = buildApp({ LOGIN_RATE_LIMIT: "3" });
       const attempt = () => request(app).post("/api/auth/login").send({ username: "admin.a", password: "guess" });
 
@@ -183,7 +276,7 @@ describe("authentication", function () {
     it("should refuse an expired token with 401", async function () {
       const issuedLongAgo = new Date(Date.now() - 3600 * 1000);
       const { token } = await issueToken(
-        { accountId: "acc-admin", orgId: 2, role: "ORG_ADMIN", canReadPersonalData: true },
+        { accountId: "acc-admin", sessionId: "any" },
         { secret: TOKEN_SECRET, ttlSeconds: 900 },
         issuedLongAgo,
       );
@@ -196,7 +289,7 @@ describe("authentication", function () {
 
     it("should refuse a token signed with another instance's secret with 401", async function () {
       const { token } = await issueToken(
-        { accountId: "acc-admin", orgId: 2, role: "ORG_ADMIN", canReadPersonalData: true },
+        { accountId: "acc-admin", sessionId: "any" },
         { secret: "77".repeat(32), ttlSeconds: 900 },
       );
 

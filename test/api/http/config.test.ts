@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ConfigError, loadConfig, SECRETS_FILE_NAME } from "../../../api/src/config";
+import { ConfigError, loadConfig, loadDemoSecondConfig, SECRETS_FILE_NAME } from "../../../api/src/config";
 
 const KEY_A = "a".repeat(64);
 const KEY_B = "b".repeat(64);
@@ -38,12 +38,31 @@ describe("config", function () {
         host: "127.0.0.1",
         databaseUrl: undefined,
         dataDir,
-        tokenTtlSeconds: 900,
-        loginRateLimit: 10,
+        tokenTtlSeconds: 43_200,
+        sessionIdleSeconds: 1_800,
         chainConfirmations: 1,
         logLevel: "info",
       });
+      expect(config.loginLimits).to.deep.equal({ perUsername: 10, perAddress: 50, global: 500 });
+      expect(config).to.include({ trustProxy: false, metricsToken: undefined, metricsPort: undefined });
       expect(Object.isFrozen(config)).to.equal(true);
+    });
+
+    it("should put the demo's second university (乙大学) beside the first's port unless DEMO_PORT_B says where", function () {
+      expect(loadConfig({ DATA_DIR: dataDir }).demoPortB).to.equal(3001);
+      expect(loadConfig({ DATA_DIR: dataDir, PORT: "4000" }).demoPortB).to.equal(4001);
+      expect(loadConfig({ DATA_DIR: dataDir, PORT: "0" }).demoPortB).to.equal(0);
+      expect(loadConfig({ DATA_DIR: dataDir, PORT: "4000", DEMO_PORT_B: "5000" }).demoPortB).to.equal(5000);
+    });
+
+    it("should give the demo's second university its own port, files and secrets, the first's chain and no public address of the first's", function () {
+      const env = { DATA_DIR: dataDir, PORT: "4000", PUBLIC_BASE_URL: "https://jia.example.edu.cn", METRICS_PORT: "9100" };
+      const first = loadConfig(env);
+      const second = loadDemoSecondConfig(first, path.join(dataDir, "university-b"), env);
+
+      expect(second).to.include({ port: 4001, publicBaseUrl: "http://127.0.0.1:4001", metricsPort: undefined, dataDir: path.join(dataDir, "university-b") });
+      expect(second.deploymentFile).to.equal(first.deploymentFile);
+      expect(second.fieldEncryptionKey).not.to.equal(first.fieldEncryptionKey);
     });
 
     it("should treat an empty variable as unset", function () {

@@ -14,7 +14,7 @@ import { randomPerson, startAnchoredInstance, type AnchoredInstance } from "../.
 import { startTestInstance, type AccountName, type TestInstance } from "../../helpers/service";
 
 const DAY_MS = 86_400_000;
-const NO_TRANSFERS = { ISSUED: 0, ACCEPTED: 0, REJECTED: 0, CANCELLED: 0, EXPIRED: 0 };
+const NO_TRANSFERS = { ISSUED: 0, ACCEPTING: 0, ACCEPTED: 0, REJECTED: 0, CANCELLED: 0, EXPIRED: 0 };
 
 function stepRequest(step: string, effectiveDate: string, fields: Record<string, unknown>) {
   return { step, effectiveDate, fields: fields as Record<string, never>, evidence: [] };

@@ -2,21 +2,27 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { Client } from "pg";
 import request from "supertest";
 import { z } from "zod";
 import { loadConfig } from "../../../api/src/config";
 import { RuleViolation } from "../../../api/src/domain/errors";
+import { Registry } from "prom-client";
 import { createApp } from "../../../api/src/http/app";
+import { metricsApp } from "../../../api/src/http/metrics";
 import { hashPassword } from "../../../api/src/http/auth/password";
 import type { AppDeps, HealthPort, RouteModule } from "../../../api/src/http/deps";
 import { validate } from "../../../api/src/http/middleware/validate";
 import { errorResponses } from "../../../api/src/http/openapi";
 import { decodeCursor, encodeCursor, pageOf, paginationQuerySchema } from "../../../api/src/http/pagination";
 import { createLogger } from "../../../api/src/lib/logger";
+import { freePort } from "../../helpers/ports";
 
 const PASSWORD = "Tr0ub4dor&3-secret";
+let closedPort: number;
 const ID_NUMBER = "11010519491231002X";
 const PERSON_NAME = "张三丰";
+const METRICS_TOKEN = "metrics-token-for-the-frame-test";
 
 const applicantSchema = z.object({
   name: z.string(),
@@ -37,6 +43,11 @@ const applicantRoutes: RouteModule = ({ router, openapi }) => {
     if (req.body.idNumber.startsWith("0")) throw new Error(`database exploded on ${req.body.idNumber}`);
     throw new RuleViolation({ rule: "S1.minimumAge", field: "birthDate", message: "An applicant must be 18 at S1" });
   });
+  // A query on a database that is down: a real connection attempt to a port where nothing listens.
+  router.get("/test/database", async () => {
+    const client = new Client({ host: "127.0.0.1", port: closedPort });
+    await client.connect();
+  });
   router.get("/test/rows", validate({ query: paginationQuerySchema }), (req, res) => {
     const rows = Array.from({ length: 150 }, (_, i) => ({ id: i + 1 }));
     const after = req.query.cursor ? decodeCursor(req.query.cursor, z.object({ id: z.number() })).id : 0;
@@ -50,11 +61,14 @@ describe("HTTP frame", function () {
   let health: HealthPort;
   let passwordHash: string;
 
+  let stopping: boolean;
+
   before(async function () {
     passwordHash = await hashPassword(PASSWORD);
+    closedPort = await freePort();
   });
 
-  function buildApp() {
+  function buildApp(options: { metricsToken?: string | null; metricsRegistry?: Registry } = {}) {
     logLines = [];
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -68,7 +82,9 @@ describe("HTTP frame", function () {
         FIELD_ENCRYPTION_KEY: "0f".repeat(32),
         BLIND_INDEX_KEY: "1e".repeat(32),
         TOKEN_SECRET: "2d".repeat(32),
+        ...(options.metricsToken !== null && { METRICS_TOKEN: options.metricsToken ?? METRICS_TOKEN }),
       }),
+      metricsRegistry: options.metricsRegistry,
       logger: createLogger({ level: "info", destination }),
       accounts: {
         findByUsername: async (username) =>
@@ -76,15 +92,22 @@ describe("HTTP frame", function () {
             ? { id: "acc-1", username, passwordHash, role: "CLERK", orgId: 2, canReadPersonalData: false, disabled: false }
             : null,
       },
+      sessions: {
+        open: async () => ({ sessionId: "session-1" }),
+        resolve: async () => ({ auth: { accountId: "acc-1", orgId: 2, role: "CLERK", canReadPersonalData: false }, mustChangePassword: false }),
+        end: async () => undefined,
+      },
       audit: { record: async () => undefined },
       orgs: { isInSubtree: async () => true },
       health: { database: () => health.database(), chain: () => health.chain() },
       routes: [applicantRoutes],
+      stopping: () => stopping,
     };
     return createApp(deps);
   }
 
   beforeEach(function () {
+    stopping = false;
     health = { database: async () => undefined, chain: async () => ({ blockNumber: 42 }) };
   });
 
@@ -125,6 +148,38 @@ describe("HTTP frame", function () {
       expect(response.status).to.equal(500);
       expect(response.body).to.deep.equal({ error: { code: "INTERNAL_ERROR", message: "Internal server error" } });
       expect(response.text).not.to.contain("exploded");
+    });
+
+    it("should answer 503 with Retry-After while the database is unreachable, and log the outage once, not each request", async function () {
+      health.database = async () => {
+        throw new Error("still down");
+      };
+      const app = buildApp();
+
+      const answers = [await request(app).get("/api/test/database"), await request(app).get("/api/test/database")];
+
+      for (const response of answers) {
+        expect(response.status).to.equal(503);
+        expect(response.headers["retry-after"]).to.equal("5");
+        expect(response.body.error.code).to.equal("DATABASE_UNAVAILABLE");
+        expect(response.body.error.message).to.contain("数据库暂时无法访问");
+      }
+      const entries = logLines.map((line) => JSON.parse(line));
+      expect(entries.filter((entry) => entry.msg.startsWith("database unreachable"))).to.have.length(1);
+      expect(entries.filter((entry) => entry.level >= 50), "error lines").to.deep.equal([]);
+      expect(logLines.join("")).not.to.contain("frames");
+    });
+
+    it("should refuse a request arriving while the instance stops with 503 and close its connection", async function () {
+      const app = buildApp();
+      stopping = true;
+
+      const response = await request(app).get("/health");
+
+      expect(response.status).to.equal(503);
+      expect(response.headers.connection).to.equal("close");
+      expect(response.headers["retry-after"]).to.match(/^\d+$/);
+      expect(response.body.error.code).to.equal("SHUTTING_DOWN");
     });
 
     it("should answer a malformed JSON body with 400", async function () {
@@ -250,7 +305,7 @@ describe("HTTP frame", function () {
       const document = (await request(buildApp()).get("/openapi.json").expect(200)).body;
 
       const refs = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]);
-      expect(refs).not.to.be.empty;
+      expect(refs.length).to.be.greaterThan(0);
       for (const ref of refs) {
         const target = ref
           .replace(/^#\//, "")
@@ -299,7 +354,7 @@ describe("HTTP frame", function () {
       await request(app).get("/api/no-such-thing").expect(404);
       await request(app).post("/api/auth/login").send({ username: "nobody", password: "guess" }).expect(401);
 
-      const response = await request(app).get("/metrics").expect(200);
+      const response = await request(app).get("/metrics").set("Authorization", `Bearer ${METRICS_TOKEN}`).expect(200);
 
       expect(response.type).to.equal("text/plain");
       expect(response.text).to.contain('http_requests_total{method="GET",route="/health",status="200"} 2');
@@ -307,6 +362,26 @@ describe("HTTP frame", function () {
       expect(response.text).to.contain('http_requests_total{method="POST",route="/api/auth/login",status="401"} 1');
       expect(response.text).to.match(/^http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} 2$/m);
       expect(response.text).to.contain("process_cpu_user_seconds_total");
+    });
+
+    it("should refuse /metrics without its token, or with another", async function () {
+      const app = buildApp();
+
+      const anonymous = await request(app).get("/metrics").expect(401);
+      expect(anonymous.body.error.code).to.equal("UNAUTHORIZED");
+      expect(anonymous.text).to.not.contain("http_requests_total");
+      const wrong = await request(app).get("/metrics").set("Authorization", "Bearer metrics-token-for-another-test").expect(401);
+      expect(wrong.text).to.not.contain("http_requests_total");
+    });
+
+    it("should not serve /metrics on the API's listener without a token configured, only on the loopback metrics app", async function () {
+      const register = new Registry();
+      const app = buildApp({ metricsToken: null, metricsRegistry: register });
+      await request(app).get("/health").expect(200);
+
+      await request(app).get("/metrics").expect(404);
+      const metrics = await request(metricsApp(register)).get("/metrics").expect(200);
+      expect(metrics.text).to.contain('http_requests_total{method="GET",route="/health",status="200"} 1');
     });
   });
 

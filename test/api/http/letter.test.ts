@@ -9,7 +9,10 @@ import { createFederationReader, providerFor } from "../../../api/src/chain";
 import { ConfigError, loadConfig } from "../../../api/src/config";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
 import type { PersonalData } from "../../../api/src/domain/members";
-import { cancelTransfer, issueTransfer, letterOf, type TransferView } from "../../../api/src/domain/transfers";
+import { REFUSALS } from "../../../api/src/domain/messages";
+import { groupedNumber, isLetterNumber, transferIdOfNumber } from "../../../api/src/domain/letter-number";
+import { letterOf } from "../../../api/src/domain/letter-format";
+import { acceptTransfer, cancelTransfer, issueTransfer, type TransferView } from "../../../api/src/domain/transfers";
 import { hashPassword } from "../../../api/src/http/auth/password";
 import { createLogger } from "../../../api/src/lib/logger";
 import { walkMember } from "../../../api/src/seed/walk";
@@ -36,6 +39,7 @@ describe("Transfer letters", function () {
   let person: PersonalData;
   let open: TransferView;
   let cancelled: TransferView;
+  let accepted: TransferView;
 
   before(async function () {
     instance = await startHttpAnchoredInstance();
@@ -56,6 +60,17 @@ describe("Transfer letters", function () {
     const other = await instance.anchored.walk("S18");
     cancelled = await issueTransfer(institution, actors.approver, { memberId: other, toOrgId: ORG_IDS.branchB, validDays: 30 });
     await cancelTransfer(institution, actors.approver, cancelled.id, "MEMBER_REQUEST");
+    const used = await issueTransfer(institution, actors.approver, { memberId: await instance.anchored.walk("S18"), toOrgId: ORG_IDS.branchB, validDays: 30 });
+    await instance.anchored.anchorAll();
+    // This instance serves both universities (its key attests for committee B too): B's approver receives the member.
+    const approverB = await database.repositories.accounts.create({
+      username: "letter-approver-b",
+      passwordHash: await hashPassword(E2E_PASSWORD),
+      role: "APPROVER",
+      orgId: ORG_IDS.committeeB,
+      canReadPersonalData: true,
+    });
+    accepted = await acceptTransfer(institution, { accountId: approverB.id, orgId: ORG_IDS.committeeB, role: "APPROVER", canReadPersonalData: true }, used.id);
     await instance.anchored.anchorAll();
   });
   after(async () => instance?.stop());
@@ -85,21 +100,39 @@ describe("Transfer letters", function () {
     return letterOf((await instance.anchored.database.repositories.transfers.get(transferId))!);
   }
 
+  /** What is printed on the paper: the 编号 and the 核验码. */
+  async function printed(transferId: string) {
+    const transfer = (await instance.anchored.database.repositories.transfers.get(transferId))!;
+    return { number: transfer.letterNumber!, salt: transfer.holderSalt! };
+  }
+
   async function organizationName(orgId: number) {
     return (await instance.anchored.database.repositories.organizations.get(orgId))!.name;
   }
 
   describe("GET /api/transfers/{transferId}/letter.pdf", function () {
-    it("should give the clerk a PDF letter carrying its skeleton and a QR code to the verification page", async function () {
+    it("should give the clerk a PDF letter carrying its skeleton and QR codes (letter and receipt) to the verification page", async function () {
       const response = await downloadLetter(open.id, clerkToken).expect(200);
       const pdf = response.body as Buffer;
+      const { number, salt } = await printed(open.id);
+      expect(isLetterNumber(number), "15 digits whose Damm check digit holds").to.equal(true);
+      expect(transferIdOfNumber(number)).to.equal(open.id);
       expect(response.headers["content-type"]).to.equal("application/pdf");
-      expect(response.headers["content-disposition"]).to.match(new RegExp(`^attachment; filename="?letter-${open.id.slice(0, 10)}\\.pdf"?$`));
+      expect(decodeURIComponent(response.headers["content-disposition"])).to.contain(`介绍信-${number}.pdf`);
       expect(pdf.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
       expect(infoString(pdf, "CunzhengLetter")).to.equal(JSON.stringify(await letterOfTransfer(open.id)));
-      const [url, ...more] = qrCodesIn(pdf);
-      expect(more).to.deep.equal([]);
-      expect(url).to.equal(`${instance.config.publicBaseUrl}/verify?transfer=${open.id}`);
+      const letter = await letterOfTransfer(open.id);
+      expect(letter).to.include({ version: 2 }).and.to.have.property("holderHash").that.matches(/^0x[0-9a-f]{64}$/);
+      expect(qrCodesIn(pdf)).to.have.members([
+        `${instance.config.publicBaseUrl}/verify?number=${number}&salt=${salt}`,
+        `${instance.config.publicBaseUrl}/verify?number=${number}`,
+      ]);
+    });
+
+    it("should refuse to print a letter issued before letters had numbers, in Chinese for a Chinese reader", async function () {
+      await instance.anchored.database.dataSource.query("UPDATE transfers SET letter_number = NULL WHERE id = $1", [cancelled.id]);
+      const response = await downloadLetter(cancelled.id, clerkToken).set("accept-language", "zh-CN,zh;q=0.9").expect(409);
+      expect(JSON.parse(response.body.toString("utf8")).error).to.include({ rule: "letter.noNumber", message: REFUSALS["letter.noNumber"].zh });
     });
 
     it("should refuse an account without personal-data access, since the letter names the member", async function () {
@@ -137,12 +170,14 @@ describe("Transfer letters", function () {
         ["transfer", "passed", "transfer.onChain"],
         ["letter", "passed", "letter.matches"],
         ["document", "passed", "document.matches"],
+        ["holder", "skipped", "holder.notGiven"],
         ["issuer", "passed", "issuer.attester"],
         ["state", "passed", "state.open"],
       ]);
       expect(answer.letter).to.deep.include({
         kind: "MEMBERSHIP",
         fromOrg: { id: ORG_IDS.branchA, name: await organizationName(ORG_IDS.branchA) },
+        issuingCommittee: { id: ORG_IDS.committeeA, name: await organizationName(ORG_IDS.committeeA) },
         toOrg: { id: ORG_IDS.branchB, name: await organizationName(ORG_IDS.branchB) },
         exported: false,
         validUntil: open.validUntil,
@@ -163,6 +198,46 @@ describe("Transfer letters", function () {
       const answer = await verify({ transferId: open.id });
       expect(answer.verdict).to.equal("VALID");
       expect(answer.steps.find((step) => step.check === "document")).to.include({ status: "skipped", reason: "document.notGiven" });
+      expect(answer.steps.find((step) => step.check === "letter")).to.include({ status: "skipped", reason: "letter.holderBound" });
+    });
+
+    it("should find the letter by the 编号 typed from the paper, with spaces or full-width digits", async function () {
+      const { number } = await printed(open.id);
+      const fullWidth = groupedNumber(number).replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+      for (const typed of [number, groupedNumber(number), fullWidth]) {
+        const answer = await verify({ number: typed });
+        expect(answer).to.include({ transferId: open.id, verdict: "VALID" });
+        expect(answer.letter).to.include({ state: "ISSUED" });
+      }
+    });
+
+    it("should refuse a 编号 with one digit mistyped, naming the check digit", async function () {
+      const { number } = await printed(open.id);
+      const typo = `${number.slice(0, 3)}${(Number(number[3]) + 1) % 10}${number.slice(4)}`;
+      const response = await request(instance.baseUrl).post("/api/verify/letter").send({ number: typo }).expect(400);
+      expect(response.body.error).to.include({ field: "number" });
+      expect(response.body.error.message).to.contain("check digit");
+    });
+
+    it("should match the name, ID digits and 核验码 printed on the paper, and not another name", async function () {
+      const { number, salt } = await printed(open.id);
+      const holder = { name: person.name, idLast4: person.idNumber.slice(-4), salt };
+      const matching = await verify({ number, holder });
+      expect(matching.verdict).to.equal("VALID");
+      expect(matching.steps.find((step) => step.check === "holder")).to.include({ status: "passed", reason: "holder.matches" });
+
+      const forged = await verify({ number, holder: { ...holder, name: `${person.name}某` } });
+      expect(forged.verdict).to.equal("INVALID");
+      expect(forged.steps.find((step) => step.check === "holder")).to.include({ status: "failed", reason: "holder.mismatch" });
+      expect(JSON.stringify(forged)).not.to.contain(person.name);
+    });
+
+    it("should say a letter already received is used, not valid", async function () {
+      const { number } = await printed(accepted.id);
+      const answer = await verify({ number });
+      expect(answer.verdict).to.equal("INVALID");
+      expect(answer.letter).to.include({ state: "ACCEPTED" });
+      expect(answer.steps.filter((step) => step.status === "failed").map(({ reason }) => reason)).to.deep.equal(["state.accepted"]);
     });
 
     it("should find a letter whose validity was extended INVALID, naming the altered field", async function () {
@@ -189,6 +264,7 @@ describe("Transfer letters", function () {
         ["failed", "transfer.notOnChain"],
         ["skipped", "letter.unchecked"],
         ["skipped", "document.unchecked"],
+        ["skipped", "holder.unchecked"],
         ["skipped", "issuer.unchecked"],
         ["skipped", "state.unchecked"],
       ]);
@@ -199,6 +275,7 @@ describe("Transfer letters", function () {
       expect(answer.verdict).to.equal("INVALID");
       expect(answer.letter).to.include({ state: "CANCELLED" });
       expect(answer.steps.filter((step) => step.status !== "passed").map(({ status, reason }) => [status, reason])).to.deep.equal([
+        ["skipped", "holder.notGiven"],
         ["failed", "state.cancelled"],
       ]);
     });

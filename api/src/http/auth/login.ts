@@ -1,11 +1,14 @@
-// POST /api/auth/login and GET /api/auth/me.
+// POST /api/auth/login, POST /api/auth/logout and GET /api/auth/me.
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
-import { Router, type RequestHandler } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import { TooManyRequests, Unauthorized } from "../../domain/errors";
 import { recordAudit } from "../audit";
 import type { AppDeps } from "../deps";
+import type { Config } from "../../config";
+import { localeOf, type Messages } from "../locale";
+import { jsonBody } from "../middleware/body";
 import { validate } from "../middleware/validate";
 import { bearerSecurity, errorResponses } from "../openapi";
 import { authOf } from "./authenticate";
@@ -14,10 +17,15 @@ import { roleSchema } from "./roles";
 import { issueToken } from "./tokens";
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const GLOBAL_WINDOW_MS = 60 * 60 * 1000;
 
 // One message for an unknown user, a wrong password and a disabled account, so the response
 // does not tell which usernames exist.
-const LOGIN_FAILED = "Invalid username or password";
+const LOGIN_FAILED: Messages = { "zh-CN": "用户名或密码错误", en: "Invalid username or password" };
+const TOO_MANY: Messages = {
+  "zh-CN": "登录失败次数过多，请稍后再试",
+  en: "Too many failed login attempts; try again later",
+};
 
 export const loginRequestSchema = z
   .object({
@@ -41,32 +49,50 @@ export const authContextSchema = z
 export const loginResponseSchema = z
   .object({
     token: z.string().meta({ description: "Send as `Authorization: Bearer <token>`" }),
-    expiresAt: z.iso.datetime(),
-    account: z.object({ id: z.string(), username: z.string(), role: roleSchema, orgId: z.number().int() }),
+    expiresAt: z.iso.datetime().meta({ description: "When the session ends if it is not used; every request renews it" }),
+    account: z.object({
+      id: z.string(),
+      username: z.string(),
+      role: roleSchema,
+      orgId: z.number().int(),
+      mustChangePassword: z.boolean().meta({ description: "The password is a one-time one: choose your own first" }),
+    }),
   })
   .meta({ id: "LoginResponse" });
 
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-function loginRateLimiter(limit: number): RequestHandler {
-  return rateLimit({
-    windowMs: LOGIN_WINDOW_MS,
-    limit,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const username = typeof req.body?.username === "string" ? req.body.username.toLowerCase() : "";
-      return `${ipKeyGenerator(req.ip ?? "")}|${username}`;
-    },
-    handler: (_req, _res, next) => next(new TooManyRequests("Too many login attempts; try again later")),
-  });
+/**
+ * Failed logins counted three ways: per username (guessing one account's password), per source address (one machine
+ * trying many accounts) and over everything in a longer window (spraying from many addresses). A successful login is
+ * taken back off every count, so a clerk who logs in often is never locked out.
+ */
+function loginRateLimiters(limits: Config["loginLimits"]): RequestHandler[] {
+  const limiter = (windowMs: number, limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      keyGenerator: key,
+      handler: (req, _res, next) => next(new TooManyRequests(TOO_MANY[localeOf(req)])),
+    });
+  return [
+    limiter(GLOBAL_WINDOW_MS, limits.global, () => "all"),
+    limiter(LOGIN_WINDOW_MS, limits.perAddress, (req) => `address|${ipKeyGenerator(req.ip ?? "")}`),
+    limiter(LOGIN_WINDOW_MS, limits.perUsername, (req) => {
+      const username = (req.body as { username?: unknown } | undefined)?.username;
+      return `username|${typeof username === "string" ? username.normalize("NFKC").toLowerCase() : ""}`;
+    }),
+  ];
 }
 
 function registerOpenApi(openapi: OpenAPIRegistry): void {
   openapi.registerPath({
     method: "post",
     path: "/api/auth/login",
-    summary: "Exchange a username and password for a short-lived bearer token",
+    summary: "Exchange a username and password for a session's bearer token",
     tags: ["auth"],
     request: { body: { required: true, content: { "application/json": { schema: loginRequestSchema } } } },
     responses: {
@@ -85,6 +111,14 @@ function registerOpenApi(openapi: OpenAPIRegistry): void {
       ...errorResponses(401),
     },
   });
+  openapi.registerPath({
+    method: "post",
+    path: "/api/auth/logout",
+    summary: "End the caller's session on the server: its token is refused from now on",
+    tags: ["auth"],
+    security: bearerSecurity,
+    responses: { 204: { description: "Logged out" }, ...errorResponses(401) },
+  });
 }
 
 export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi: OpenAPIRegistry): Router {
@@ -93,7 +127,8 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
 
   router.post(
     "/auth/login",
-    loginRateLimiter(deps.config.loginRateLimit),
+    jsonBody(),
+    ...loginRateLimiters(deps.config.loginLimits),
     validate({ body: loginRequestSchema }),
     async (req, res) => {
       const { username, password } = req.body;
@@ -103,7 +138,7 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
         : await verifyAgainstDecoy(password);
       if (!account || !passwordMatches || account.disabled) {
         req.log.info("login refused");
-        throw new Unauthorized(LOGIN_FAILED);
+        throw new Unauthorized(LOGIN_FAILED[localeOf(req)]);
       }
 
       const auth = {
@@ -112,7 +147,8 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
         role: account.role,
         canReadPersonalData: account.canReadPersonalData,
       };
-      const { token, expiresAt } = await issueToken(auth, {
+      const { sessionId } = await deps.sessions.open(account.id);
+      const { token } = await issueToken({ accountId: account.id, sessionId }, {
         secret: deps.config.tokenSecret,
         ttlSeconds: deps.config.tokenTtlSeconds,
       });
@@ -120,8 +156,14 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
 
       const body: LoginResponse = {
         token,
-        expiresAt: expiresAt.toISOString(),
-        account: { id: account.id, username: account.username, role: account.role, orgId: account.orgId },
+        expiresAt: new Date(Date.now() + deps.config.sessionIdleSeconds * 1000).toISOString(),
+        account: {
+          id: account.id,
+          username: account.username,
+          role: account.role,
+          orgId: account.orgId,
+          mustChangePassword: account.mustChangePassword ?? false,
+        },
       };
       res.json(body);
     },
@@ -129,6 +171,12 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
 
   router.get("/auth/me", authenticate, (req, res) => {
     res.json(authOf(req));
+  });
+
+  router.post("/auth/logout", authenticate, async (req, res) => {
+    await deps.sessions.end(req.sessionId!);
+    await recordAudit(deps.audit, authOf(req), { action: "auth.logout", targetType: "account", targetId: authOf(req).accountId });
+    res.status(204).end();
   });
 
   return router;

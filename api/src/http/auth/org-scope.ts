@@ -1,8 +1,9 @@
 import { Forbidden } from "../../domain/errors";
 import type { OrgsPort } from "../deps";
 import type { AuthContext } from "./roles";
+import { RULES } from "../../domain/refusals";
 
-export const ORG_SCOPE_RULE = "scope.orgSubtree";
+export const ORG_SCOPE_RULE = RULES.scopeOrgSubtree;
 
 /** An account writes only within its own organization's subtree. */
 export async function assertOrgInScope(orgs: OrgsPort, auth: AuthContext, orgId: number): Promise<void> {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-export const ROLES = ["ORG_ADMIN", "CLERK", "APPROVER", "AUDITOR"] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = (typeof ROLES)[number];
+import { ACCOUNT_ROLES, type Role } from "../../domain/vocabulary";
+
+export const roleSchema = z.enum(ACCOUNT_ROLES);
 
 /** Who is calling, as established by a valid token. */
 export interface AuthContext {

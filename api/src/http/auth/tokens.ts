@@ -1,23 +1,22 @@
-// Short-lived bearer tokens: HS256 JWTs signed with TOKEN_SECRET. An instance only ever verifies
-// its own tokens, so a shared secret is enough.
+// Bearer tokens: HS256 JWTs signed with TOKEN_SECRET, each naming one server-side session. The token proves which
+// session; the session (api/src/domain/accounts/sessions.ts) decides whether it is still honoured.
 import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
-import { roleSchema, type AuthContext } from "./roles";
 
 const ALGORITHM = "HS256";
 const ISSUER = "cunzheng-api";
 
-const claimsSchema = z.object({
-  sub: z.string().min(1),
-  org: z.number().int().nonnegative(),
-  role: roleSchema,
-  canReadPersonalData: z.boolean(),
-});
+const claimsSchema = z.object({ sub: z.string().min(1), sid: z.string().min(1) });
 
 export interface TokenSettings {
   /** Hex. */
   secret: string;
   ttlSeconds: number;
+}
+
+export interface TokenSubject {
+  accountId: string;
+  sessionId: string;
 }
 
 export interface IssuedToken {
@@ -29,12 +28,12 @@ function keyOf(settings: Pick<TokenSettings, "secret">): Uint8Array {
   return Buffer.from(settings.secret, "hex");
 }
 
-export async function issueToken(auth: AuthContext, settings: TokenSettings, now = new Date()): Promise<IssuedToken> {
+export async function issueToken(subject: TokenSubject, settings: TokenSettings, now = new Date()): Promise<IssuedToken> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = issuedAt + settings.ttlSeconds;
-  const token = await new SignJWT({ org: auth.orgId, role: auth.role, canReadPersonalData: auth.canReadPersonalData })
+  const token = await new SignJWT({ sid: subject.sessionId })
     .setProtectedHeader({ alg: ALGORITHM })
-    .setSubject(auth.accountId)
+    .setSubject(subject.accountId)
     .setIssuer(ISSUER)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
@@ -42,12 +41,12 @@ export async function issueToken(auth: AuthContext, settings: TokenSettings, now
   return { token, expiresAt: new Date(expiresAt * 1000) };
 }
 
-/** The caller a token names, or null when it is malformed, forged or expired. */
-export async function verifyToken(token: string, settings: Pick<TokenSettings, "secret">): Promise<AuthContext | null> {
+/** The session a token names, or null when it is malformed, forged or past its expiry. */
+export async function verifyToken(token: string, settings: Pick<TokenSettings, "secret">): Promise<TokenSubject | null> {
   try {
     const { payload } = await jwtVerify(token, keyOf(settings), { algorithms: [ALGORITHM], issuer: ISSUER });
     const claims = claimsSchema.parse(payload);
-    return { accountId: claims.sub, orgId: claims.org, role: claims.role, canReadPersonalData: claims.canReadPersonalData };
+    return { accountId: claims.sub, sessionId: claims.sid };
   } catch {
     return null;
   }

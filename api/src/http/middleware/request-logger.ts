@@ -15,7 +15,8 @@ export function requestLogger(): RequestHandler {
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         accountId: req.auth?.accountId,
       };
-      if (res.statusCode >= 500) req.log.error(entry, "request failed");
+      // A 503 is a deliberate refusal (an outage, a shutdown) whose cause is logged once, not with every request.
+      if (res.statusCode >= 500 && res.statusCode !== 503) req.log.error(entry, "request failed");
       else req.log.info(entry, "request completed");
     });
     next();

@@ -10,12 +10,12 @@ type TrackedRequest = Request & { [MATCHED_ROUTE]?: string };
  * router, so reading both once the response has finished would lose the prefix of failed requests.
  */
 export function trackMatchedRoute(req: Request): void {
-  let route: Request["route"];
+  let route: { path: unknown } | undefined;
   Object.defineProperty(req, "route", {
     configurable: true,
     enumerable: true,
     get: () => route,
-    set: (value: Request["route"]) => {
+    set: (value: { path: unknown }) => {
       route = value;
       (req as TrackedRequest)[MATCHED_ROUTE] = `${req.baseUrl}${String(value.path)}`;
     },

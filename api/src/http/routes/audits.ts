@@ -1,8 +1,13 @@
 // Audit sweeps by API (AUDITOR, ORG_ADMIN): start one, follow its progress, download its report.
 import { z } from "zod";
 import type { AuditJobs } from "../../domain/audit/jobs";
+import { auditReportWorkbook } from "../../domain/exports/audit-report";
+import { XLSX_CONTENT_TYPE } from "../../domain/exports/sheet";
+import { authOf } from "../auth/authenticate";
 import type { RouteModule } from "../deps";
+import { validate } from "../middleware/validate";
 import { describe } from "./describe";
+import { xlsxFile } from "./exports";
 import { handle } from "./handle";
 
 const auditParams = z.object({ auditId: z.uuid() });
@@ -28,5 +33,11 @@ export function auditRoutes(jobs: AuditJobs): RouteModule {
         return report;
       }),
     );
+
+    describe(openapi, { method: "get", path: "/api/audits/{auditId}/report.xlsx", summary: "The report as a spreadsheet to read: a summary, then one row per finding", tag: "audit", params: auditParams, contentType: XLSX_CONTENT_TYPE, response: xlsxFile, errors: [400, 403, 404, 409] });
+    router.get("/audits/:auditId/report.xlsx", authenticate, validate({ params: auditParams }), async (req, res) => {
+      const file = await auditReportWorkbook(req.params.auditId, jobs.report(authOf(req), req.params.auditId));
+      res.attachment(file.fileName).type(XLSX_CONTENT_TYPE).send(file.content);
+    });
   };
 }

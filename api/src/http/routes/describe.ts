@@ -4,7 +4,7 @@ import { z } from "zod";
 import { bearerSecurity, errorResponses } from "../openapi";
 
 export interface Operation {
-  method: "get" | "post";
+  method: "get" | "post" | "patch";
   path: string;
   summary: string;
   tag: string;
@@ -15,7 +15,7 @@ export interface Operation {
   response?: z.ZodType;
   /** The response's media type; application/json when omitted. */
   contentType?: string;
-  status?: 200 | 201 | 202;
+  status?: 200 | 201 | 202 | 204;
   errors: number[];
 }
 

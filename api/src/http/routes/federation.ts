@@ -1,6 +1,7 @@
 // Between institutions: the member-file endpoint another instance calls with a signed request (no login: the chain
 // says who may ask), the review of an incoming transfer, fetching its file again, export packages both ways, and the
 // chain events the indexer applied.
+import type { RequestHandler } from "express";
 import { z } from "zod";
 import {
   exportMemberPackage,
@@ -15,6 +16,7 @@ import {
 import { requireApprover } from "../../domain/access";
 import type { Actor, Institution } from "../../domain/institution";
 import { signedFileRequestSchema } from "../../lib/file-request";
+import { authOf } from "../auth/authenticate";
 import type { RouteModule } from "../deps";
 import { describe } from "./describe";
 import { handle, handlePublic } from "./handle";
@@ -25,6 +27,8 @@ const importPackageSchema = z.strictObject({
   memberPackage: z.unknown(),
   packageKey: z.string().min(1).max(128),
 });
+/** A package carries the member's evidence files (each ≤ 10 MiB), base64-encoded: read only once the caller may import. */
+const PACKAGE_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 const eventsQuery = z.object({
   all: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -37,6 +41,16 @@ async function fetchAgain(institution: Institution, actor: Actor, transferId: st
   await requireApprover(institution.repositories, actor, transfer.toOrgId!);
   await fetchMemberFile(institution, transfer);
   return reviewTransfer(institution, actor, transferId);
+}
+
+/** Before a package's body is read: the caller must approve for the transfer's destination. */
+function mayImport(institution: Institution): RequestHandler {
+  return async (req, _res, next) => {
+    const { transferId } = transferParams.parse(req.params);
+    const transfer = await incomingTransfer(institution, transferId);
+    await requireApprover(institution.repositories, authOf(req), transfer.toOrgId!);
+    next();
+  };
 }
 
 export function federationRoutes(institution: Institution): RouteModule {
@@ -61,7 +75,8 @@ export function federationRoutes(institution: Institution): RouteModule {
     router.post(
       "/transfers/:transferId/import-package",
       authenticate,
-      handle({ params: transferParams, body: importPackageSchema }, async ({ actor, params, body }) => {
+      mayImport(institution),
+      handle({ params: transferParams, body: importPackageSchema, bodyLimitBytes: PACKAGE_BODY_LIMIT_BYTES }, async ({ actor, params, body }) => {
         await importMemberPackage(institution, actor, params.transferId, body);
         return reviewTransfer(institution, actor, params.transferId);
       }),

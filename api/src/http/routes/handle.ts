@@ -1,10 +1,12 @@
 // One JSON operation: validate params, query and body with their zod schemas, call the domain with the parsed
-// values and the caller, answer with the result. Handlers stay one line and fully typed.
+// values and the caller, answer with the result. Handlers stay one line and fully typed. A JSON body is read here, after
+// the route's `authenticate` (when it has one), up to the small limit unless the route declares its own.
 import type { Request, RequestHandler } from "express";
 import type { z } from "zod";
 import type { AuthContext } from "../auth/roles";
 import { authOf } from "../auth/authenticate";
 import { validationErrorFrom } from "../errors";
+import { readJsonBody } from "../middleware/body";
 
 type Schema = z.ZodType | undefined;
 type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -24,8 +26,17 @@ function parse<S extends Schema>(schema: S, value: unknown, location: "params" |
   return parsed.data as Out<S>;
 }
 
+export interface Schemas<P extends Schema, Q extends Schema, B extends Schema> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The largest JSON body this route reads; SMALL_BODY_LIMIT_BYTES when omitted. */
+  bodyLimitBytes?: number;
+  status?: number;
+}
+
 export function handle<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined>(
-  schemas: { params?: P; query?: Q; body?: B; status?: number },
+  schemas: Schemas<P, Q, B>,
   run: (input: Input<P, Q, B>) => Promise<unknown>,
 ): RequestHandler {
   return handlePublic(schemas, (input) => run({ ...input, actor: authOf(input.req) }));
@@ -33,10 +44,11 @@ export function handle<P extends Schema = undefined, Q extends Schema = undefine
 
 /** The same for an operation anyone may call (no `authenticate` before it): there is no actor. */
 export function handlePublic<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined>(
-  schemas: { params?: P; query?: Q; body?: B; status?: number },
+  schemas: Schemas<P, Q, B>,
   run: (input: Omit<Input<P, Q, B>, "actor">) => Promise<unknown>,
 ): RequestHandler {
   return async (req, res) => {
+    if (schemas.body) await readJsonBody(req, res, schemas.bodyLimitBytes);
     const input = {
       params: parse(schemas.params, req.params, "params"),
       query: parse(schemas.query, req.query, "query"),

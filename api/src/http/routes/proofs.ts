@@ -9,6 +9,12 @@ import type { RouteModule } from "../deps";
 import { describe } from "./describe";
 import { handle, handlePublic } from "./handle";
 
+/**
+ * A member's whole file checks in one request: about 1.5 KB a record (body, anchor, inclusion proof), so this admits
+ * files of 2,000 records or more, while a larger body is refused before it is read.
+ */
+export const VERIFY_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
 const memberParams = z.object({ memberId: z.uuid() });
 const recordParams = z.object({ recordId: z.coerce.number().int().positive() });
 
@@ -24,7 +30,7 @@ export function proofRoutes(institution: Institution, options: { confirmations: 
     router.get("/anchoring", authenticate, handle({}, () => anchoringStatus(institution.repositories, institution.now())));
 
     describe(openapi, { method: "post", path: "/api/verify", summary: "Check a proof bundle against the chain, step by step (no login)", tag: "proofs", body: verifyRequestSchema, errors: [400, 503] });
-    router.post("/verify", handlePublic({ body: verifyRequestSchema }, ({ body }) => verifyProof(institution, body, options.confirmations)));
+    router.post("/verify", handlePublic({ body: verifyRequestSchema, bodyLimitBytes: VERIFY_BODY_LIMIT_BYTES }, ({ body }) => verifyProof(institution, body, options.confirmations)));
 
     describe(openapi, { method: "post", path: "/api/verify/letter", summary: "Check a transfer letter (介绍信) against the chain by its transfer code, and the letter read from its PDF if given (no login)", tag: "proofs", body: verifyLetterSchema, errors: [400, 409, 503] });
     router.post("/verify/letter", handlePublic({ body: verifyLetterSchema }, ({ body }) => verifyLetter(institution, body)));
