@@ -38,7 +38,7 @@ export interface AnchoredInstance {
   actors: { clerk: Actor; approver: Actor; auditor: Actor };
   /** Enters a new person in branch A and records the journey up to `upTo`. Returns the member id. */
   walk(upTo: string): Promise<string>;
-  /** Runs the worker until nothing is left to send, then checkpoints what remains and makes everything final. */
+  /** Runs the worker until nothing is left to send, then checkpoints what remains of both logs and makes everything final. */
   anchorAll(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,6 +51,8 @@ export function randomPerson(): PersonalData {
 export async function startAnchoredInstance(options: Partial<AnchoringOptions> = {}): Promise<AnchoredInstance> {
   const consortium = await loadFixture(deployConsortium);
   await consortium.registry.connect(consortium.signers.adminB).grantRole(ORG_IDS.committeeB, consortium.signers.attesterA.address, Role.Attester);
+  // As in production: the instance's key is the only one that may checkpoint its log.
+  await consortium.checkpoints.connect(consortium.signers.adminA).setLogWriter(ORG_IDS.committeeA, consortium.signers.attesterA.address);
   const database = await openScratchDatabase(process.env.DATABASE_URL);
   await seedConsortium(database.repositories);
   const institution = createInstitution(database.dataSource, {
@@ -112,6 +114,7 @@ export async function startAnchoredInstance(options: Partial<AnchoringOptions> =
     async anchorAll() {
       await worker.runOnce();
       await worker.checkpointNow();
+      await worker.adminCheckpointNow();
       // Twice: the first round sends and sees the transactions mined, the second sees them confirmed.
       await worker.runOnce();
       await worker.runOnce();

@@ -30,6 +30,8 @@ export interface MemberRecords {
   readonly effectiveDates: readonly string[];
   /** The member's latest record; omitted, the first date registers the member. */
   readonly after?: LoggedRecord;
+  /** The record the first new record corrects (its body's `supersedes`). */
+  readonly supersedes?: Hex32;
 }
 
 export function chainOf(
@@ -66,7 +68,7 @@ export async function anchorRecords(
       effectiveDate,
       fields: { note: `record ${sequence}` },
       evidence: [],
-      supersedes: null,
+      supersedes: member.supersedes !== undefined && records.length === 0 ? { recordHash: member.supersedes, reasonCode: "CORRECTION" } : null,
       salt: newSalt(),
     };
     const hash = recordHash(body);

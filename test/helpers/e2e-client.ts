@@ -1,5 +1,7 @@
 // The instance's HTTP API as a client sees it: log in, enter members, read their records and proofs.
 import type { AnchoringState } from "../../api/src/domain/anchoring-state";
+import type { ErrorBody } from "../../api/src/domain/errors";
+import type { PersonalData } from "../../api/src/domain/members";
 import type { RecordView, RecordedStep } from "../../api/src/domain/records";
 import type { RecordProof } from "../../api/src/lib/proof-bundle";
 import { JOURNEY } from "../../api/src/seed/journey";
@@ -7,6 +9,13 @@ import { randomPerson } from "./anchored";
 import type { InstanceProcess } from "./e2e-processes";
 
 const POLL_MS = 100;
+
+/** An answer as it came, for tests that expect refusals as well as successes. */
+export interface Answer {
+  status: number;
+  body: { error?: ErrorBody } & Partial<RecordedStep>;
+  retryAfter: string | null;
+}
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly body: unknown, what: string) {
@@ -16,7 +25,7 @@ export class ApiError extends Error {
 }
 
 export class ApiClient {
-  private constructor(private readonly baseUrl: string, private readonly token: string) {}
+  private constructor(private readonly baseUrl: string, readonly accessToken: string) {}
 
   static async login(baseUrl: string, username: string, password: string): Promise<ApiClient> {
     const { token } = await call<{ token: string }>(baseUrl, "POST", "/api/auth/login", undefined, { username, password }, 200);
@@ -27,6 +36,23 @@ export class ApiClient {
   enroll(orgId: number): Promise<RecordedStep> {
     const [{ effectiveDate, fields }] = JOURNEY;
     return this.call("POST", "/api/members", { orgId, personal: randomPerson(), application: { effectiveDate, fields, evidence: [] } }, 201);
+  }
+
+  /** POST /api/members/{memberId}/records: the journey's `step`, as the seed journey has it. */
+  recordStep(memberId: string, step: string): Promise<RecordedStep> {
+    const { effectiveDate, fields } = JOURNEY.find((record) => record.step === step)!;
+    return this.call("POST", `/api/members/${memberId}/records`, { step, effectiveDate, fields }, 201);
+  }
+
+  /** POST /api/members for `personal`, whatever the answer: its status, body and Retry-After header. */
+  async tryEnroll(orgId: number, personal: PersonalData): Promise<Answer> {
+    const [{ effectiveDate, fields }] = JOURNEY;
+    const response = await fetch(`${this.baseUrl}/api/members`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.accessToken}` },
+      body: JSON.stringify({ orgId, personal, application: { effectiveDate, fields, evidence: [] } }),
+    });
+    return { status: response.status, body: await response.json(), retryAfter: response.headers.get("retry-after") };
   }
 
   async records(memberId: string): Promise<RecordView[]> {
@@ -49,7 +75,7 @@ export class ApiClient {
   }
 
   private call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
-    return call(this.baseUrl, method, path, this.token, body, expected);
+    return call(this.baseUrl, method, path, this.accessToken, body, expected);
   }
 }
 

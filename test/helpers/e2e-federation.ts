@@ -20,7 +20,7 @@ import {
 import { ApiClient, ApiError, waitForHealth } from "./e2e-client";
 import { E2E_PASSWORD, RECEIPT_POLL_MS, createDatabase, createTeardown, instanceEnv, seedDatabase, type E2eDatabase } from "./e2e";
 import { spawnInstance, type InstanceProcess } from "./e2e-processes";
-import { freePort } from "./ports";
+import { freePort, freePorts } from "./ports";
 
 /** Beside instanceEnv's quick anchoring: a quick indexer, so each instance sees the other's transactions soon. */
 const INSTANCE_SETTINGS = { HOST: "127.0.0.1", INDEXER_POLL_MS: "200" };
@@ -67,7 +67,7 @@ export async function createFederationEnvironment(): Promise<FederationEnvironme
     const branchA = await registerOrganization(registry, generalBranchA, "BRANCH", "计算机学院本科生第一党支部");
     const committeeB = await registerCommittee(registry, "乙大学党委", true);
     const branchB = await registerOrganization(registry, committeeB, "BRANCH", "数学学院党支部");
-    const [portA, portB] = await twoFreePorts();
+    const [portA, portB] = await freePorts(2);
     const plans = [
       { name: "A", key: devSigner(provider, 1), orgs: { committee: committeeA, branch: branchA }, port: portA },
       { name: "B", key: devSigner(provider, 2), orgs: { committee: committeeB, branch: branchB }, port: portB },
@@ -160,13 +160,4 @@ async function send<T>(baseUrl: string, token: string | undefined, method: strin
 
 function baseUrlOf(port: number): string {
   return `http://127.0.0.1:${port}`;
-}
-
-/** Two different ports: two quick asks of the OS may in principle hand out the same one. */
-async function twoFreePorts(): Promise<[number, number]> {
-  const first = await freePort();
-  for (;;) {
-    const second = await freePort();
-    if (second !== first) return [first, second];
-  }
 }

@@ -15,6 +15,8 @@ const INHERITED_ENV = ["PATH", "HOME", "TMPDIR", "LANG"];
 export interface InstanceProcess {
   /** What it printed last, to explain a failure. */
   output(): string;
+  /** The lines it printed so far that contain `text`. */
+  linesWith(text: string): string[];
   /** Resolves once it has printed `text`; rejects if it exits first. */
   printed(text: string): Promise<void>;
   /** Resolves with the exit code (null when a signal ended it). */
@@ -27,7 +29,7 @@ export interface InstanceProcess {
 }
 
 export function spawnInstance(entry: keyof typeof ENTRY_POINTS, env: Record<string, string>): InstanceProcess {
-  const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+  const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
   const child = spawn(process.execPath, [TS_NODE, "--transpile-only", ENTRY_POINTS[entry]], {
     cwd: REPOSITORY,
     env: { ...inherited, ...env },
@@ -48,6 +50,7 @@ export function spawnInstance(entry: keyof typeof ENTRY_POINTS, env: Record<stri
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
     output: output.text,
+    linesWith: output.linesWith,
     printed: (text) => output.waitFor(text, exited),
     exited,
     isRunning: running,
@@ -83,15 +86,18 @@ export function runCli(args: readonly string[], cwd = REPOSITORY): Promise<CliRu
 
 interface Output {
   text(): string;
+  linesWith(text: string): string[];
   waitFor(text: string, exited: Promise<unknown>): Promise<void>;
 }
 
-// The pipes are drained all along (a full pipe would block the child); only the tail is kept.
+// The pipes are drained all along (a full pipe would block the child); the tail is kept, and every line for counting.
 function collectOutput(child: ChildProcess): Output {
   let tail = "";
+  let all = "";
   const waiters: { text: string; resolve(): void }[] = [];
   const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARS);
+    all += chunk.toString("utf8");
+    tail = all.slice(-OUTPUT_TAIL_CHARS);
     for (const waiter of waiters.filter((candidate) => tail.includes(candidate.text))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
@@ -101,6 +107,7 @@ function collectOutput(child: ChildProcess): Output {
   child.stderr?.on("data", append);
   return {
     text: () => tail,
+    linesWith: (text) => all.split("\n").filter((line) => line.includes(text)),
     waitFor(text, exited) {
       if (tail.includes(text)) return Promise.resolve();
       return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import {
   EMBEDDED_CHAIN_ID,
   connectConsortium,
   devSigner,
+  designateLogWriter,
   grantRole,
   loadOrDeploy,
   providerFor,
@@ -24,10 +25,11 @@ import {
   type ConsortiumDeployment,
   type EmbeddedNode,
 } from "../../api/src/chain";
-import { createDataSource, createRepositories, type AccountRole } from "../../api/src/data-access";
+import { createDataSource, createRepositories } from "../../api/src/data-access";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { freePort } from "./ports";
 import { spawnInstance, type InstanceProcess } from "./e2e-processes";
+import type { AccountRole } from "../../api/src/domain/vocabulary";
 
 export const E2E_PASSWORD = "correct horse battery staple";
 export const E2E_USERS = { clerk: "e2e-clerk", approver: "e2e-approver" } as const;
@@ -95,11 +97,12 @@ export function createTeardown(prefix: string) {
   return { workDir, cleanups, processes, close };
 }
 
-export async function createE2eEnvironment(options: { blockTimeSeconds?: number } = {}): Promise<E2eEnvironment> {
+/** `databaseServerUrl`: the PostgreSQL server to make the database on, instead of DATABASE_URL's (or PGlite). */
+export async function createE2eEnvironment(options: { blockTimeSeconds?: number; databaseServerUrl?: string } = {}): Promise<E2eEnvironment> {
   const { workDir, cleanups, processes, close } = createTeardown("cunzheng-e2e-");
   try {
     const chain = await startChain(workDir, options.blockTimeSeconds, cleanups);
-    const database = await createDatabase(workDir, cleanups);
+    const database = await createDatabase(workDir, cleanups, options.databaseServerUrl);
     await seedDatabase(database, chain, [
       { username: E2E_USERS.clerk, role: "CLERK", orgId: chain.orgs.branchA, canReadPersonalData: true },
       { username: E2E_USERS.approver, role: "APPROVER", orgId: chain.orgs.committeeA, canReadPersonalData: true },
@@ -134,13 +137,14 @@ async function startChain(workDir: string, blockTimeSeconds: number | undefined,
   const instanceKey = devSigner(provider, INSTANCE_KEY_INDEX);
   const deploymentFile = path.join(workDir, "deployment.json");
   const { deployment } = await loadOrDeploy({ provider, signer: governance, deploymentFile, consortiumName: "高校党建联盟" });
-  const { registry } = connectConsortium(deployment, governance);
+  const { registry, checkpoints } = connectConsortium(deployment, governance);
   const committeeA = await registerCommittee(registry, "甲大学党委", true);
   const generalBranchA = await registerOrganization(registry, committeeA, "GENERAL_BRANCH", "计算机学院党总支");
   const branchA = await registerOrganization(registry, generalBranchA, "BRANCH", "计算机学院本科生第一党支部");
   const committeeB = await registerCommittee(registry, "乙大学党委", true);
   await registerOrganization(registry, committeeB, "BRANCH", "数学学院党支部");
   await grantRole(registry, committeeA, instanceKey.address, "ATTESTER");
+  await designateLogWriter(checkpoints, committeeA, instanceKey.address);
   return {
     rpcUrl: node.rpcUrl,
     provider,
@@ -156,10 +160,13 @@ async function startChain(workDir: string, blockTimeSeconds: number | undefined,
 }
 
 /** A database of an instance's own, with its keys; `cleanups` gets what drops it. */
-export async function createDatabase(workDir: string, cleanups: (() => Promise<void>)[]): Promise<E2eDatabase> {
+export async function createDatabase(
+  workDir: string,
+  cleanups: (() => Promise<void>)[],
+  serverUrl = process.env.DATABASE_URL,
+): Promise<E2eDatabase> {
   const keys = { fieldEncryptionKey: randomHex(32), blindIndexKey: randomHex(32) };
   const secrets = { FIELD_ENCRYPTION_KEY: keys.fieldEncryptionKey, BLIND_INDEX_KEY: keys.blindIndexKey, TOKEN_SECRET: randomHex(32) };
-  const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined) {
     // A directory per database, so that one work directory can hold the databases of several instances.
     const dataDir = mkdtempSync(path.join(workDir, "data-"));

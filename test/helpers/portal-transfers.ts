@@ -37,6 +37,8 @@ export async function startSourceUniversity(portal: PortalEnvironment): Promise<
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await (await consortium.registry.connect(consortium.signers.adminB).setServiceEndpoint(ORG_IDS.committeeB, baseUrl)).wait();
     const portalIndexer = eventIndexerOf(chain, portalInstitution, await devSigner(provider, INSTANCE_SIGNER_INDEX).getAddress());
+    // Running, as the instance runs it: an accepted transfer is imported once the chain's acceptance is final.
+    portalIndexer.start();
     const running = server;
     return {
       async issueToBranchA() {
@@ -51,6 +53,7 @@ export async function startSourceUniversity(portal: PortalEnvironment): Promise<
         return transfer.id;
       },
       async close() {
+        await portalIndexer.stop();
         running.closeAllConnections();
         await new Promise((resolve) => running.close(resolve));
         await b.database.close();
@@ -69,29 +72,44 @@ const READER_FILES: Record<string, { path: string; contentType: string }> = {
   "jsQR.js": { path: require.resolve("jsqr/dist/jsQR.js"), contentType: "text/javascript" },
 };
 
-// A page that renders a PDF with pdf.js and decodes a QR code with jsQR; the instance never serves these test tools,
-// so the browser gets them from the test under a made-up path of the portal's origin.
+// A page that renders a PDF with pdf.js, reads its text and decodes its QR codes with jsQR; the instance never serves
+// these test tools, so the browser gets them from the test under a made-up path of the portal's origin.
 const READER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PDF reader</title>
 <script src="/__test__/jsQR.js"></script>
 <script type="module">
 import * as pdfjs from "/__test__/pdf.min.mjs";
 pdfjs.GlobalWorkerOptions.workerSrc = "/__test__/pdf.worker.min.mjs";
-window.readQrCode = async (base64, scale) => {
+window.readPdf = async (base64, scale) => {
   const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const page = await (await pdfjs.getDocument({ data }).promise).getPage(1);
+  const pdf = await pdfjs.getDocument({ data }).promise;
+  const textOf = async (number) => (await (await pdf.getPage(number)).getTextContent()).items.map((item) => item.str).join("\\n");
+  const page = await pdf.getPage(1);
+  const text = await textOf(1);
+  const pages = [];
+  for (let number = 1; number <= pdf.numPages; number++) pages.push(await textOf(number));
   const viewport = page.getViewport({ scale });
   const canvas = document.createElement("canvas");
   canvas.width = Math.ceil(viewport.width);
   canvas.height = Math.ceil(viewport.height);
   const context = canvas.getContext("2d");
   await page.render({ canvas, canvasContext: context, viewport }).promise;
-  const image = context.getImageData(0, 0, canvas.width, canvas.height);
-  return window.jsQR(image.data, image.width, image.height)?.data ?? null;
+  // One QR code per horizontal band: overlapping bands a third of the page high, so each code lies whole in one.
+  const qrCodes = new Set();
+  const band = Math.floor(canvas.height / 3);
+  for (let top = 0; top + band <= canvas.height; top += Math.floor(band / 4)) {
+    const image = context.getImageData(0, top, canvas.width, band);
+    const found = window.jsQR(image.data, image.width, image.height)?.data;
+    if (found) qrCodes.add(found);
+  }
+  return { text, qrCodes: [...qrCodes], allText: pages.join("\\n") };
 };
 </script></head><body></body></html>`;
 
-/** Renders page 1 of `pdf` in the browser at `scale` and returns the text of the QR code on it (null when none). */
-export async function readQrCodeOfPdf(page: Page, origin: string, pdf: Buffer, scale = 3): Promise<string | null> {
+/**
+ * Renders page 1 of `pdf` in the browser at `scale`: its text as pdf.js extracts it, and every QR code on it; `allText`
+ * is the text of every page.
+ */
+export async function readPdf(page: Page, origin: string, pdf: Buffer, scale = 3): Promise<{ text: string; qrCodes: string[]; allText: string }> {
   await page.route(`${origin}/__test__/**`, (route) => {
     const name = new URL(route.request().url()).pathname.slice("/__test__/".length);
     if (name === "reader.html") return route.fulfill({ body: READER_PAGE, contentType: "text/html" });
@@ -99,10 +117,9 @@ export async function readQrCodeOfPdf(page: Page, origin: string, pdf: Buffer, s
     return file ? route.fulfill(file) : route.fulfill({ status: 404 });
   });
   await page.goto(`${origin}/__test__/reader.html`);
-  await page.waitForFunction(() => "readQrCode" in window);
+  await page.waitForFunction(() => "readPdf" in window);
   return page.evaluate(
-    ({ base64, scale }) => (window as unknown as { readQrCode(base64: string, scale: number): Promise<string | null> }).readQrCode(base64, scale),
+    ({ base64, scale }) => (window as unknown as { readPdf(base64: string, scale: number): Promise<{ text: string; qrCodes: string[]; allText: string }> }).readPdf(base64, scale),
     { base64: pdf.toString("base64"), scale },
   );
 }
-

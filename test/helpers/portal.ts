@@ -37,17 +37,22 @@ export interface PortalEnvironment {
   close(): Promise<void>;
 }
 
-export async function startPortal(): Promise<PortalEnvironment> {
+/** Debian's Chromium, as every portal test drives it. */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The portal tests drive Debian's Chromium at ${CHROMIUM}: install it with 'apt-get install -y chromium fonts-noto-cjk' (.ci/run does)`);
   }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export async function startPortal(): Promise<PortalEnvironment> {
   const instance = await startHttpAnchoredInstance();
   const { accounts } = instance.anchored.database.repositories;
   const passwordHash = await hashPassword(PORTAL_PASSWORD);
   await accounts.create({ username: PORTAL_USERS.approver, passwordHash, role: "APPROVER", orgId: ORG_IDS.committeeA, canReadPersonalData: true });
   await accounts.create({ username: PORTAL_USERS.auditor, passwordHash, role: "AUDITOR", orgId: ORG_IDS.committeeA, canReadPersonalData: false });
   await accounts.create({ username: PORTAL_USERS.clerkWithoutPersonalData, passwordHash, role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: false });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {
     baseUrl: instance.baseUrl,
@@ -87,8 +92,12 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(serious, JSON.stringify(serious, null, 2)).to.deep.equal([]);
 }
 
-/** Saves docs/screenshots/<name>-desktop.png or -phone.png, whichever the page's viewport is. */
+/**
+ * Saves docs/screenshots/<name>-desktop.png or -phone.png, whichever the page's viewport is — only when asked
+ * (`npm run screenshots` sets SCREENSHOTS=1), so `npm test` leaves the work tree clean.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== "1") return;
   const width = page.viewportSize()?.width ?? DESKTOP.width;
   const suffix = width <= PHONE.width ? "phone" : "desktop";
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: false });

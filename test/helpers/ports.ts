@@ -12,3 +12,10 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** `count` different free ports: two quick asks of the OS may in principle hand out the same one. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}

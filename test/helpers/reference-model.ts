@@ -207,6 +207,46 @@ export class ReferenceModel {
     });
   }
 
+  /**
+   * Enters a member from earlier files at `stage` (applicant to full) with its key dates in ArchivalDates order
+   * (application, activist, candidate, branch meeting, conversion; 0 for a date not given): the stage's own date
+   * given, none of a later stage, the given ones in order, the latest not in the future, and a non-zero hash for each
+   * given date at least. The hashes become the member's records; the last is the head.
+   */
+  registerArchival(caller: string, memberKey: string, orgId: number, stage: number, dates: number[], recordHashes: string[]) {
+    return this.attempt(() => {
+      if (this.member(memberKey).stage !== Stage.None) fail("MembershipLedgerMemberExists");
+      if (stage === Stage.None || stage === Stage.Cancelled) fail("MembershipLedgerInvalidArchivalStage");
+      if (!this.registry.canAttest(orgId, caller)) {
+        fail(this.registry.isConsortium(orgId) ? "MembershipLedgerInvalidOrganization" : "MembershipLedgerNotAttester");
+      }
+      const stageIndex = stage - Stage.Applicant;
+      let latestDay = 0;
+      dates.forEach((day, index) => {
+        if ((index === stageIndex && day === 0) || (index > stageIndex && day !== 0)) fail("MembershipLedgerArchivalDateMismatch");
+        if (day === 0) return;
+        if (day < latestDay) fail("MembershipLedgerArchivalDatesOutOfOrder");
+        latestDay = day;
+      });
+      if (latestDay > this.today()) fail("MembershipLedgerFutureDate");
+      if (recordHashes.length < dates.filter((day) => day !== 0).length) fail("MembershipLedgerArchivalRecordCount");
+      if (recordHashes.includes(ZERO_HASH)) fail("MembershipLedgerZeroRecordHash");
+      const [, activistDay, candidateDay, branchMeetingDay] = dates;
+      this.state.members.set(memberKey, {
+        ...EMPTY_MEMBER,
+        orgId,
+        stage,
+        activistDay,
+        candidateDay,
+        branchMeetingDay,
+        probationEndDay: branchMeetingDay === 0 ? 0 : addMonths(branchMeetingDay, 12),
+        lastEffectiveDay: latestDay,
+        recordCount: recordHashes.length,
+        head: recordHashes[recordHashes.length - 1],
+      });
+    });
+  }
+
   append(caller: string, memberKey: string, prevHead: string, recordHash: string, effectiveDay: number) {
     return this.attempt(() => {
       const m = this.existingMember(memberKey);

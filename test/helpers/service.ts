@@ -34,7 +34,8 @@ export interface TestInstance {
   close(): Promise<void>;
 }
 
-export async function startTestInstance(): Promise<TestInstance> {
+/** `env` adds to (or overrides) the instance's configuration variables. */
+export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
   const database = await openScratchDatabase(process.env.DATABASE_URL);
   await seedConsortium(database.repositories);
   for (const [username, account] of Object.entries(ACCOUNTS)) {
@@ -47,6 +48,7 @@ export async function startTestInstance(): Promise<TestInstance> {
     TOKEN_SECRET: randomBytes(32).toString("hex"),
     LOGIN_RATE_LIMIT: "1000",
     LOG_LEVEL: "silent",
+    ...env,
   });
   let offsetMs = 0;
   const base = createInstitution(database.dataSource, config);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
+import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import type { AuditReport } from "../../api/src/domain/audit";
 import { recordHash } from "../../api/src/lib/record-hash";
@@ -70,8 +71,24 @@ describe("Portal: audit", function () {
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载报告 JSON" }).click()]);
     expect(download.suggestedFilename()).to.match(/^audit-.+\.json$/);
-    const report = JSON.parse(await readFile((await download.path())!, "utf8")) as AuditReport;
+    const report = JSON.parse(await readFile((await download.path()), "utf8")) as AuditReport;
     expect(report.findings.filter((finding) => finding.kind === "TAMPERED").map((finding) => finding.recordId)).to.deep.equal([target.id]);
+
+    const [sheet] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载报告表格" }).click()]);
+    expect(sheet.suggestedFilename()).to.match(/^audit-.+\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(await sheet.path())) as unknown as ArrayBuffer);
+    const rowsOf = (name: string) => {
+      const rows: unknown[][] = [];
+      workbook.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      return rows;
+    };
+    expect(rowsOf("概要").find((row) => row[0] === "结论")?.[1]).to.equal(`发现 ${report.findings.length} 个问题`);
+    const [, header, ...findingRows] = rowsOf("问题");
+    expect(header).to.deep.equal(["问题类型", "涉及", "序号", "成员标识", "技术细节"]);
+    expect(findingRows).to.have.length(report.findings.length);
+    const tamperedRow = findingRows.find((row) => row[0] === "被改动的记录");
+    expect(tamperedRow?.slice(1, 3)).to.deep.equal([`记录 #${target.id}`, target.sequence]);
 
     const phone = await portal.newPage(PHONE);
     await logIn(phone, PORTAL_USERS.auditor);

@@ -61,6 +61,32 @@ describe("Portal: dashboard", function () {
     }
   });
 
+  it("should open, from each count, the list of the members it counts, and come back with the browser's back", async function () {
+    const { pipeline } = await clerk.json<Dashboard>("GET", "/api/dashboard");
+    const page = await portal.newPage();
+    await logIn(page, PORTAL_USERS.clerk);
+    const lists = page.getByRole("navigation", { name: "查看名单" });
+    const dataRows = () => page.getByRole("table").getByRole("row").count().then((rows) => rows - 1);
+
+    await lists.getByRole("link", { name: "入党积极分子：2 人" }).click();
+    await page.waitForURL((url) => url.pathname === "/console/members" && url.searchParams.get("stage") === "ACTIVIST" && url.searchParams.get("status") === "ACTIVE");
+    await page.getByRole("status").filter({ hasText: "共 2 人，已全部显示。" }).waitFor();
+    expect(await dataRows()).to.equal(2);
+    expect(await page.getByLabel("发展阶段").inputValue()).to.equal("ACTIVIST");
+
+    await page.goBack();
+    await page.getByRole("heading", { level: 1, name: "概览" }).waitFor();
+    const overdueStage = pipeline.findIndex((entry) => entry.overdue > 0);
+    expect(overdueStage, "the journey's dates leave some stage overdue").to.be.at.least(0);
+    const { stage, overdue } = pipeline[overdueStage];
+    await lists.getByRole("link", { name: `${STAGES[overdueStage]} 其中逾期 ${overdue} 人` }).click();
+    await page.waitForURL((url) => url.searchParams.get("stage") === stage && url.searchParams.get("overdue") === "true");
+    await page.getByRole("status").filter({ hasText: `共 ${overdue} 人，已全部显示。` }).waitFor();
+    expect(await dataRows()).to.equal(overdue);
+    expect(await page.getByLabel("只看已逾期").isChecked()).to.equal(true);
+    for (const row of (await page.getByRole("table").getByRole("row").all()).slice(1)) expect(await row.textContent()).to.contain("已逾期");
+  });
+
   it("should give, in seconds, how far confirmation on chain lags while writes wait for the chain", async function () {
     const { anchored } = portal.instance;
     await anchored.worker.stop();

@@ -20,7 +20,7 @@ describe("Portal", function () {
         if (!request.url().startsWith(portal.baseUrl)) foreign.push(request.url());
       });
       await page.goto("/");
-      await expect(page.getByRole("heading", { level: 1 })).to.exist;
+      expect(await page.getByRole("heading", { level: 1 }).count()).to.equal(1);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).to.contain("存证");
       await expectAccessible(page);
       expect(foreign).to.deep.equal([]);

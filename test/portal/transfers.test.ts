@@ -10,7 +10,9 @@ import { ORG_IDS } from "../../api/src/data-access/testing";
 import { issueTransfer } from "../../api/src/domain/transfers";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { DESKTOP, expectAccessible, logIn, PHONE, PORTAL_PASSWORD, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
-import { readQrCodeOfPdf, startSourceUniversity, type SourceUniversity } from "../helpers/portal-transfers";
+import { groupedNumber, groupedSalt } from "../../api/src/domain/letter-number";
+import { latinWordsOutside } from "../helpers/latin";
+import { readPdf, startSourceUniversity, type SourceUniversity } from "../helpers/portal-transfers";
 
 /** An approver of committee B: the destination's side of a transfer from branch A to branch B. */
 const APPROVER_B = "portal-approver-b";
@@ -74,25 +76,34 @@ describe("Portal: transfers", function () {
       expect(await facts.textContent()).to.contain("已开具").and.contain("组织关系").and.contain("计算机学院本科生第一党支部").and.contain(transferId);
 
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载介绍信 PDF" }).click()]);
-      expect(download.suggestedFilename()).to.match(/^letter-0x[0-9a-f]{8}\.pdf$/);
+      const { letterNumber, holderSalt } = (await portal.instance.anchored.database.repositories.transfers.get(transferId))!;
+      expect(download.suggestedFilename()).to.equal(`介绍信-${letterNumber}.pdf`);
       const file = path.join(downloads, download.suggestedFilename());
       await download.saveAs(file);
       const pdf = readFileSync(file);
       expect(pdf.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
 
       const reader = await portal.newPage();
-      const link = await readQrCodeOfPdf(reader, portal.baseUrl, pdf);
-      expect(link, "the QR code of the letter's first page").to.be.a("string");
+      const { text, qrCodes } = await readPdf(reader, portal.baseUrl, pdf);
+      // 存根, the letter and 回执, each with the same 编号, all in Chinese.
+      expect(text).to.contain("中国共产党党员组织关系介绍信（存根）").and.contain("中国共产党党员组织关系介绍信回执").and.contain("数学学院党支部");
+      expect(text.split(`编号：${groupedNumber(letterNumber!)}`)).to.have.length(4);
+      expect(text).to.contain(`核验码：${groupedSalt(holderSalt!)}`);
+      expect(latinWordsOutside(text), "Latin words printed on the letter").to.deep.equal([]);
       // The in-process instance's PUBLIC_BASE_URL is the configured default, not the port it happens to listen on.
-      const url = new URL(link!);
+      const links = qrCodes.map((link) => new URL(link));
+      expect(links.map((url) => url.pathname + url.search)).to.have.members([
+        `/verify?number=${letterNumber}&salt=${holderSalt}`,
+        `/verify?number=${letterNumber}`,
+      ]);
+      const url = links.find((link) => link.searchParams.has("salt"))!;
       expect(url.protocol).to.equal("http:");
-      expect(url.pathname + url.search).to.equal(`/verify?transfer=${transferId}`);
 
       await onChain(transferId);
       const visitor = await portal.newPage();
       await visitor.goto(url.pathname + url.search);
-      await visitor.getByText("验证通过").waitFor();
-      expect(await visitor.locator("main").textContent()).to.contain(transferId).and.contain("数学学院党支部");
+      await visitor.getByText("有效：介绍信尚未使用").waitFor();
+      expect(await visitor.locator("main").textContent()).to.contain(transferId).and.contain("数学学院党支部").and.contain("甲大学党委");
     });
 
     it("should show the refusal of a second open letter for the same member under the member field", async function () {
@@ -106,6 +117,7 @@ describe("Portal: transfers", function () {
       await page.locator("#memberId-error").waitFor();
       expect(await member.getAttribute("aria-invalid")).to.equal("true");
       expect(await page.locator("#memberId-error").textContent()).to.contain("已有一封尚未办结的介绍信");
+      expect(latinWordsOutside(await page.locator("main").innerText(), ["PDF"])).to.deep.equal([]);
       expect(new URL(page.url()).pathname).to.equal("/console/transfers");
     });
 
@@ -198,7 +210,8 @@ describe("Portal: transfers", function () {
       await review.getByText("等待档案").waitFor();
       const steps = review.locator("ol.review-steps > li");
       expect(await steps.count()).to.equal(2);
-      expect(await review.textContent()).to.contain("介绍信的内容与联盟链上登记的介绍信哈希一致").and.contain("这次转接在链上处于待接收状态");
+      // The letter's hash binds its holder: it is checked against the file's holder commitment once the file is here.
+      expect(await review.textContent()).to.contain("收到对方的党员档案后再核对").and.contain("这次转接在链上处于待接收状态");
       const accept = page.getByRole("button", { name: "接收", exact: true });
       expect(await accept.isDisabled()).to.equal(true);
       await expectAccessible(page);
@@ -208,6 +221,7 @@ describe("Portal: transfers", function () {
       await review.getByText("可以接收").waitFor();
       expect(await steps.count()).to.equal(7);
       for (const step of await steps.allTextContents()) expect(step).not.to.contain("未通过");
+      expect(await review.textContent()).to.contain("介绍信的内容与联盟链上登记的介绍信哈希一致");
       expect(await review.textContent()).to.contain("测试人员").and.contain("发展对象");
       expect(await accept.isDisabled()).to.equal(false);
       await expectAccessible(page);

@@ -1,6 +1,6 @@
 // The consortium's organizations (GET /api/organizations, public facts mirrored from the chain): names for ids, and
 // the tree's relations the pages need.
-import { useMemo } from "/portal/vendor/preact-htm.js";
+import { html, useMemo } from "/portal/vendor/preact-htm.js";
 import { api } from "./api.js";
 import { messages } from "./i18n.js";
 import { useAsync } from "./ui.js";
@@ -37,4 +37,27 @@ export function isInSubtree(byId, rootId, orgId) {
 export function committeeOf(byId, orgId) {
   for (const org of ancestry(byId, orgId)) if (org.kind === "COMMITTEE") return org;
   return null;
+}
+
+/**
+ * The open organizations under `rootId` (itself included), each named with its university: forms choose by name, and
+ * a closed organization receives nothing new.
+ */
+export function organizationChoices(byId, rootId) {
+  return [...byId.values()]
+    .filter((org) => !org.closed && isInSubtree(byId, rootId, org.id))
+    .map((org) => {
+      const committee = committeeOf(byId, org.id);
+      return { id: org.id, label: committee && committee.id !== org.id ? `${org.name}（${committee.name}）` : org.name };
+    });
+}
+
+/** A select of the organizations under `rootId` by name; `attributes` come from Field. */
+export function OrganizationSelect({ attributes, byId, rootId, value, onChange }) {
+  return html`
+    <select ...${attributes} value=${value} onChange=${onChange}>
+      <option value="">—</option>
+      ${organizationChoices(byId, rootId).map((choice) => html`<option value=${String(choice.id)}>${choice.label}</option>`)}
+    </select>
+  `;
 }

@@ -1,7 +1,7 @@
 // Building blocks every page shares: labelled fields with their refusal beside them, verdict marks, loading and
 // error states, and an accessible bar chart (an SVG picture plus the same figures as a table).
 import { html, useCallback, useEffect, useState } from "/portal/vendor/preact-htm.js";
-import { messages } from "./i18n.js";
+import { language, messages } from "./i18n.js";
 
 const t = messages({
   "zh-CN": {
@@ -13,7 +13,6 @@ const t = messages({
     skipped: "未检查",
     required: "（必填）",
     dataTable: "查看数据表",
-    errorRule: "规则：{rule}",
     networkError: "无法连接服务器，请检查网络后重试。",
   },
   en: {
@@ -92,7 +91,7 @@ export function ErrorMessage({ error, onRetry }) {
   return html`
     <div class="error-message" role="alert">
       <p>${describeError(error)}</p>
-      ${error.rule ? html`<p class="hint">${t("errorRule", { rule: error.rule })}</p>` : null}
+      ${error.rule && language() === "en" ? html`<p class="hint">${t("errorRule", { rule: error.rule })}</p>` : null}
       ${onRetry ? html`<button type="button" onClick=${onRetry}>${t("retry")}</button>` : null}
     </div>
   `;

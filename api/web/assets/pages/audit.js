@@ -176,7 +176,12 @@ export default function AuditPage() {
       ${job?.state === "FAILED" ? html`<div class="error-message" role="alert"><p>${t("failed", { error: job.error })}</p></div>` : null}
     </section>
     ${job?.state === "DONE"
-      ? html`<${AuditReport} key=${job.id} report=${job.report} onDownload=${() => download(`/api/audits/${job.id}/report`, `audit-${job.id}.json`).catch(setFailure)} />`
+      ? html`<${AuditReport}
+          key=${job.id}
+          report=${job.report}
+          onDownload=${() => download(`/api/audits/${job.id}/report`, `audit-${job.id}.json`).catch(setFailure)}
+          onDownloadSheet=${() => download(`/api/audits/${job.id}/report.xlsx`).catch(setFailure)}
+        />`
       : null}
     <section class="panel audit-panel" aria-labelledby="audit-recent-title">
       <h2 id="audit-recent-title">${t("recentTitle")}</h2>

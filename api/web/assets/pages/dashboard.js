@@ -1,11 +1,14 @@
 // The console's landing page: one's organization subtree at a glance (GET /api/dashboard) — members in each
-// development stage and how many are overdue, transfers by state, and how far anchoring lags behind the database.
+// development stage and how many are overdue (each count opens the members it counts), transfers by state, and how
+// far anchoring lags behind the database.
 import { html } from "/portal/vendor/preact-htm.js";
 import { api, session } from "../lib/api.js";
 import { formatDateTime, messages } from "../lib/i18n.js";
+import { PrintButton, StatisticsExport } from "../lib/print-export.js";
 import { Link } from "../lib/router.js";
 import { loadRules, stageName } from "../lib/rules.js";
 import { BarChart, ErrorMessage, Loading, PageHeading, useAsync } from "../lib/ui.js";
+import { membersHref } from "./member/list-filters.js";
 
 const t = messages({
   "zh-CN": {
@@ -20,10 +23,16 @@ const t = messages({
     pipelineChart: "各阶段人数（其中逾期）",
     overdue: "{stage}·逾期",
     left: "已离开发展流程：转出本机构 {transferredOut} 人，取消预备党员资格 {cancelled} 人。",
+    lists: "查看名单",
+    stageCount: "{stage}：{n} 人",
+    overdueCount: "其中逾期 {n} 人",
+    transferredOut: "转出本机构：{n} 人",
+    cancelled: "取消预备党员资格：{n} 人",
     transfersTitle: "组织关系转接",
     outgoing: "转出（按状态）",
     incoming: "转入（按状态）",
     ISSUED: "待接收",
+    ACCEPTING: "接收中",
     ACCEPTED: "已接收",
     REJECTED: "已退回",
     CANCELLED: "已撤销",
@@ -58,10 +67,16 @@ const t = messages({
     pipelineChart: "Members per stage (and overdue)",
     overdue: "{stage} · overdue",
     left: "Left the pipeline: {transferredOut} transferred out of the institution, {cancelled} whose probation was cancelled.",
+    lists: "Open the lists",
+    stageCount: "{stage}: {n}",
+    overdueCount: "{n} overdue",
+    transferredOut: "Transferred out: {n}",
+    cancelled: "Probation cancelled: {n}",
     transfersTitle: "Transfers",
     outgoing: "Outgoing, by state",
     incoming: "Incoming, by state",
     ISSUED: "waiting",
+    ACCEPTING: "accepting",
     ACCEPTED: "accepted",
     REJECTED: "sent back",
     CANCELLED: "cancelled",
@@ -86,8 +101,8 @@ const t = messages({
   },
 });
 
-const TRANSFER_STATES = ["ISSUED", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"];
-const TRANSFER_TONES = { ISSUED: "info", ACCEPTED: "ok", REJECTED: "warn", CANCELLED: "warn", EXPIRED: "warn" };
+const TRANSFER_STATES = ["ISSUED", "ACCEPTING", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"];
+const TRANSFER_TONES = { ISSUED: "info", ACCEPTING: "info", ACCEPTED: "ok", REJECTED: "warn", CANCELLED: "warn", EXPIRED: "warn" };
 const OUTBOX_STATES = ["PENDING", "SENT", "MINED", "FINAL", "FAILED"];
 const OUTBOX_TONES = { PENDING: "info", SENT: "info", MINED: "info", FINAL: "ok", FAILED: "warn" };
 
@@ -117,7 +132,32 @@ function Pipeline({ dashboard, rules }) {
       <h2 id="dashboard-pipeline-title">${t("pipelineTitle")}</h2>
       <${BarChart} id="dashboard-pipeline" title=${t("pipelineChart")} bars=${bars} unit=${t("people")} />
       <p class="hint">${t("left", dashboard.left)}</p>
+      <${CountLinks} dashboard=${dashboard} rules=${rules} />
     </section>
+  `;
+}
+
+/** Each count of the pipeline as a link to the members it counts: the list filtered the same way. */
+function CountLinks({ dashboard, rules }) {
+  const orgId = String(dashboard.orgId);
+  return html`
+    <nav aria-label=${t("lists")}>
+      <ul class="dashboard-count-links">
+        ${dashboard.pipeline.map(({ stage, members, overdue }) => {
+          const name = stageName(rules, stage);
+          return html`
+            <li key=${stage}>
+              <${Link} href=${membersHref({ orgId, stage, status: "ACTIVE" })}>${t("stageCount", { stage: name, n: members })}<//>
+              ${overdue > 0
+                ? html`${" "}<${Link} href=${membersHref({ orgId, stage, overdue: "true" })}><span class="visually-hidden">${name} </span>${t("overdueCount", { n: overdue })}<//>`
+                : null}
+            </li>
+          `;
+        })}
+        <li><${Link} href=${membersHref({ orgId, status: "TRANSFERRED_OUT" })}>${t("transferredOut", { n: dashboard.left.transferredOut })}<//></li>
+        <li><${Link} href=${membersHref({ orgId, stage: "CANCELLED", status: "ACTIVE" })}>${t("cancelled", { n: dashboard.left.cancelled })}<//></li>
+      </ul>
+    </nav>
   `;
 }
 
@@ -165,6 +205,7 @@ export default function DashboardPage() {
       <div class="dashboard-asof">
         ${data ? html`<span class="hint">${t("generatedAt", { time: formatDateTime(data.generatedAt) })}</span>` : null}
         <button type="button" class="secondary" onClick=${dashboard.reload} disabled=${dashboard.loading}>${t("refresh")}</button>
+        <${PrintButton} />
       </div>
     <//>
     <${QuickLinks} />
@@ -179,5 +220,6 @@ export default function DashboardPage() {
           </div>
         `
       : null}
+    <${StatisticsExport} />
   `;
 }

@@ -12,7 +12,7 @@ const t = messages({
     verifyText: "收到介绍信或证明文件？无需登录，即可逐项核验它是否由联盟中的党委签发、是否被改动过。",
     verifyAction: "开始核验",
     consoleTitle: "工作人员入口",
-    consoleText: "组织员、审批人和审计员登录后办理党员发展、组织关系转接和审计。",
+    consoleText: "组织委员、党委审批人和审计员登录后办理党员发展、组织关系转接和审计。",
     consoleAction: "登录",
   },
   en: {

@@ -1,6 +1,7 @@
-// Staff log in with the account their organization department created for them.
-import { html, useState } from "/portal/vendor/preact-htm.js";
-import { login } from "../lib/api.js";
+// Staff log in with the account their organization department created for them. A login in another tab counts here
+// too: the page goes on to where it was headed, as the tab that logged in did.
+import { html, useEffect, useState } from "/portal/vendor/preact-htm.js";
+import { login, onSessionChange, session } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { navigate } from "../lib/router.js";
 import { ErrorMessage, Field, PageHeading } from "../lib/ui.js";
@@ -13,6 +14,7 @@ const t = messages({
     submit: "登录",
     submitting: "正在登录…",
     missing: "请填写{field}",
+    disabled: "您的账号已被停用，无法继续操作。如有疑问，请联系本单位组织部门。",
   },
   en: {
     title: "Staff log in",
@@ -21,6 +23,7 @@ const t = messages({
     submit: "Log in",
     submitting: "Logging in…",
     missing: "Enter your {field}",
+    disabled: "Your account has been disabled, so you cannot go on. Ask your organization department if this is a mistake.",
   },
 });
 
@@ -31,6 +34,16 @@ export default function LoginPage({ query }) {
   const [busy, setBusy] = useState(false);
 
   const update = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.value });
+  useEffect(
+    () =>
+      onSessionChange(() => {
+        const account = session()?.account;
+        if (!account) return;
+        const next = query.get("next");
+        navigate(account.mustChangePassword ? "/console/password" : next && next.startsWith("/console") ? next : "/console", { replace: true });
+      }),
+    [query],
+  );
 
   const submit = async (event) => {
     event.preventDefault();
@@ -41,9 +54,8 @@ export default function LoginPage({ query }) {
     setBusy(true);
     setFailure(null);
     try {
+      // The new session takes the page on (the listener above), as a login in another tab would.
       await login(values.username, values.password);
-      const next = query.get("next");
-      navigate(next && next.startsWith("/console") ? next : "/console", { replace: true });
     } catch (error) {
       setFailure(error);
       setBusy(false);
@@ -52,6 +64,7 @@ export default function LoginPage({ query }) {
 
   return html`
     <${PageHeading} title=${t("title")} />
+    ${query.get("reason") === "disabled" ? html`<div class="error-message" role="alert"><p>${t("disabled")}</p></div>` : null}
     <form class="panel" onSubmit=${submit} noValidate>
       <${ErrorMessage} error=${failure} />
       <${Field} id="username" label=${t("username")} error=${errors.username} required>

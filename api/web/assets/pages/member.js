@@ -1,13 +1,16 @@
 // One member's file: who and where, the development timeline with each record's way to the chain, the soft-rule
 // findings, and the form to record the next step.
-import { html } from "/portal/vendor/preact-htm.js";
+import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
 import { api, session } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { organizationName, useOrganizations } from "../lib/organizations.js";
+import { PrintButton } from "../lib/print-export.js";
 import { Link } from "../lib/router.js";
-import { loadRules, stageName } from "../lib/rules.js";
+import { loadRules, stageName, stepDefinition } from "../lib/rules.js";
 import { ErrorMessage, Loading, PageHeading, useAsync } from "../lib/ui.js";
-import { RecordStepForm } from "./member/record-form.js";
+import { CorrectionForm } from "./member/correct-form.js";
+import { PersonalData } from "./member/personal-data.js";
+import { mayRecord, RecordStepForm } from "./member/record-form.js";
 import { RefusalText } from "./member/refusals.js";
 import { isSettling, usePolledRecords } from "./member/records.js";
 import { Timeline } from "./member/timeline.js";
@@ -34,6 +37,8 @@ const t = messages({
     noFindings: "没有提醒。",
     findingOf: "记录 #{id}",
     recordNext: "记录下一步",
+    correcting: "更正记录 #{id}",
+    corrected: "已更正记录 #{old}：更正记录 #{id} 已保存，正在上链。",
   },
   en: {
     untitled: "Member {key}…",
@@ -56,6 +61,8 @@ const t = messages({
     noFindings: "No findings.",
     findingOf: "Record #{id}",
     recordNext: "Record the next step",
+    correcting: "Correct record #{id}",
+    corrected: "Record #{old} corrected: correction #{id} is saved and on its way to the chain.",
   },
 });
 
@@ -96,10 +103,24 @@ function Findings({ rules, findings }) {
   `;
 }
 
+/** The correction of one record, opened from the timeline; the keyboard moves to it. */
+function Correction({ rules, member, record, onCorrected, onCancel }) {
+  const section = useRef(null);
+  useEffect(() => section.current?.scrollIntoView({ block: "start" }), [record.id]);
+  return html`
+    <section class="panel" aria-labelledby="correct-record-title" id="correct-record" ref=${section}>
+      <h2 id="correct-record-title">${t("correcting", { id: record.id })}</h2>
+      <${CorrectionForm} key=${record.id} rules=${rules} member=${member} record=${record} onCorrected=${onCorrected} onCancel=${onCancel} />
+    </section>
+  `;
+}
+
 export default function MemberPage({ params }) {
   const memberId = params.memberId;
   const file = useAsync(() => Promise.all([api(`/api/members/${encodeURIComponent(memberId)}`), loadRules()]), [memberId]);
   const chain = usePolledRecords(memberId);
+  const [correcting, setCorrecting] = useState(null);
+  const [corrected, setCorrected] = useState(null);
 
   if (file.error) return html`<${PageHeading} title=${t("untitled", { key: "" })} /><${ErrorMessage} error=${file.error} onRetry=${file.reload} />`;
   if (!file.data || !chain.records) return chain.error ? html`<${ErrorMessage} error=${chain.error} onRetry=${chain.reload} />` : html`<${Loading} />`;
@@ -109,24 +130,43 @@ export default function MemberPage({ params }) {
     file.reload();
     chain.reload();
   };
+  const role = session()?.account.role;
+  const correctorOf = (step) =>
+    member.status === "ACTIVE" && mayRecord(role, stepDefinition(rules, step))
+      ? (record) => {
+          setCorrected(null);
+          setCorrecting(record);
+        }
+      : null;
+  const onCorrected = (result) => {
+    setCorrected({ old: correcting.id, id: result.record.id });
+    setCorrecting(null);
+    onRecorded();
+  };
 
   return html`
     <${PageHeading} title=${member.personal?.name ?? t("untitled", { key: member.memberKey.slice(0, 10) })}>
       <div class="actions member-actions">
         <${Link} href="/console/members">${t("back")}<//>
         <a href="#record-next">${t("jumpToForm")}</a>
+        <${PrintButton} />
         ${mayStartTransfer(member) ? html`<${Link} class="button" href=${`/console/transfers?memberId=${encodeURIComponent(member.id)}`}>${t("transfer")}<//>` : null}
       </div>
     <//>
     <${Facts} rules=${rules} member=${member} />
+    <${PersonalData} member=${member} onCorrected=${file.reload} />
     <section class="panel" aria-labelledby="member-timeline">
       <h2 id="member-timeline">${t("timeline")}</h2>
       <p role="status" class="hint">${settling > 0 ? t("settling", { n: settling }) : t("allFinal")}</p>
       <${ErrorMessage} error=${chain.error} onRetry=${chain.reload} />
-      <${Timeline} rules=${rules} records=${chain.records} nextSteps=${member.nextSteps} />
+      <div role="status" class=${corrected ? "success-message" : undefined}>${corrected ? t("corrected", corrected) : null}</div>
+      <${Timeline} rules=${rules} records=${chain.records} nextSteps=${member.nextSteps} correctorOf=${correctorOf} />
     </section>
+    ${correcting
+      ? html`<${Correction} rules=${rules} member=${member} record=${correcting} onCorrected=${onCorrected} onCancel=${() => setCorrecting(null)} />`
+      : null}
     <${Findings} rules=${rules} findings=${member.findings} />
-    <section class="panel" aria-labelledby="record-next-title" id="record-next" tabindex="-1">
+    <section class="panel no-print" aria-labelledby="record-next-title" id="record-next" tabindex="-1">
       <h2 id="record-next-title">${t("recordNext")}</h2>
       <${RecordStepForm} rules=${rules} member=${member} onRecorded=${onRecorded} />
     </section>

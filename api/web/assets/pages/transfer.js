@@ -1,6 +1,7 @@
 // One transfer: its facts, the letter's PDF and cancellation at the source; at the destination, the review of the
-// member's file (computed from the chain) and the decision to accept or reject it.
-import { html, useState } from "/portal/vendor/preact-htm.js";
+// member's file (computed from the chain) and the decision to accept or reject it. Another university's transfer is
+// imported only once the chain's acceptance is final: the page follows it until then, and shows a refusal's reason.
+import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
 import { api, download, session } from "../lib/api.js";
 import { formatDateTime, messages } from "../lib/i18n.js";
 import { Link } from "../lib/router.js";
@@ -51,6 +52,17 @@ const t = messages({
     accept: "接收",
     acceptHint: "档案核验结论为“可以接收”后才能接收。",
     accepted: "已接收，党员已转入本组织。",
+    acceptingSent: "已提交接收，正在等待联盟链确认；确认后党员档案导入本组织。",
+    acceptingTitle: "等待联盟链确认",
+    acceptingText: "接收已提交到联盟链。链上确认后，系统才把党员档案导入本组织；在此之前本组织不持有该党员的任何记录。本页会自动刷新。",
+    refusedTitle: "联盟链拒绝了上一次接收",
+    refusedText: "党员档案没有导入。系统正在重新获取转出方的档案，请重新核验后再接收，或退回介绍信。",
+    refusedAnnouncement: "联盟链拒绝了接收，党员档案没有导入。",
+    refusalCode: "链上返回：{name}",
+    "refusal.TransferLedgerHeadMismatch": "转出方在本组织核验之后又登记了新的记录，链上的档案与核验时不一致。",
+    "refusal.TransferLedgerKindMismatch": "党员的发展阶段已经变化，与介绍信的转接类型不再相符。",
+    "refusal.TransferLedgerExpired": "介绍信已过期。",
+    "refusal.TransferLedgerWrongState": "这次转接在链上已经办结（已撤销或已退回）。",
     rejectReason: "退回原因",
     reject: "退回",
     rejected: "介绍信已退回。",
@@ -94,6 +106,7 @@ const t = messages({
     "check.rules": "规则复核",
     "check.evidence": "证明材料",
     "reason.letter.matches": "介绍信的内容与联盟链上登记的介绍信哈希一致。",
+    "reason.letter.awaitingFile": "介绍信哈希包含持信人信息，收到对方的党员档案后再核对。",
     "reason.letter.mismatch": "介绍信的内容与链上登记的哈希不一致，介绍信可能被改动过。",
     "reason.transfer.open": "这次转接在链上处于待接收状态，转入组织和党员都与介绍信一致。",
     "reason.transfer.notOpen": "这次转接在链上已不是待接收状态（已过期、撤销、退回或接收），不能再接收。",
@@ -123,6 +136,7 @@ const t = messages({
     "rule.transfer.reviewFailed": "档案核验未通过，不能接收。",
     "rule.transfer.expired": "介绍信已过期。",
     "rule.transfer.notOpen": "这封介绍信已经办结，请刷新页面。",
+    "rule.transfer.accepting": "接收已提交，正在等待联盟链确认。",
     "rule.scope.approvingCommittee": "只有有审批权的相关党委审批人可以办理。",
     "rule.personalData.notGranted": "介绍信上有党员的个人信息，你的账号无权查看个人信息。",
   },
@@ -167,6 +181,17 @@ const t = messages({
     accept: "Accept",
     acceptHint: "A transfer is accepted once the review says it can be.",
     accepted: "Accepted: the member now belongs to your organization.",
+    acceptingSent: "Acceptance sent: waiting for the chain to confirm it; the member's file is imported then.",
+    acceptingTitle: "Waiting for the chain",
+    acceptingText: "The acceptance was sent to the chain. Only once the chain confirms it is the member's file imported into your organization; until then your organization holds none of the member's records. This page refreshes by itself.",
+    refusedTitle: "The chain refused the last acceptance",
+    refusedText: "Nothing was imported. The source's file is being fetched again: review it again, then accept, or reject the letter.",
+    refusedAnnouncement: "The chain refused the acceptance; nothing was imported.",
+    refusalCode: "The chain answered: {name}",
+    "refusal.TransferLedgerHeadMismatch": "The source recorded a new step after your review: the member's chain no longer ends where the reviewed file did.",
+    "refusal.TransferLedgerKindMismatch": "The member's stage changed: it no longer fits the kind of the letter.",
+    "refusal.TransferLedgerExpired": "The letter has expired.",
+    "refusal.TransferLedgerWrongState": "The transfer is already closed on chain (cancelled or rejected).",
     rejectReason: "Reason for rejecting",
     reject: "Reject",
     rejected: "The letter was rejected.",
@@ -210,6 +235,7 @@ const t = messages({
     "check.rules": "Rules",
     "check.evidence": "Evidence",
     "reason.letter.matches": "The letter's contents match the letter hash registered on the chain.",
+    "reason.letter.awaitingFile": "The letter hash binds the holder: it is checked once the member's file arrives.",
     "reason.letter.mismatch": "The letter's contents do not match the hash on the chain: the letter may have been altered.",
     "reason.transfer.open": "The transfer is open on the chain, to this organization, for this member.",
     "reason.transfer.notOpen": "The transfer is no longer open on the chain (expired, cancelled, rejected or accepted): it cannot be accepted.",
@@ -239,10 +265,14 @@ const t = messages({
     "rule.transfer.reviewFailed": "The member's file does not verify: the transfer cannot be accepted.",
     "rule.transfer.expired": "The letter has expired.",
     "rule.transfer.notOpen": "The letter is already closed: reload the page.",
+    "rule.transfer.accepting": "The acceptance was sent and waits for the chain to confirm it.",
     "rule.scope.approvingCommittee": "Only an approver of the committee concerned decides this.",
     "rule.personalData.notGranted": "The letter names the member, whose personal data your account is not granted.",
   },
 });
+
+/** How often the page reads an ACCEPTING transfer again, until the chain's acceptance is final or refused. */
+const ACCEPTING_POLL_MS = 2000;
 
 /** The reason codes the API offers (TRANSFER_REASON_CODES), as each side uses them. */
 const REJECT_REASONS = ["FILE_DOES_NOT_VERIFY", "FILE_INCOMPLETE", "LETTER_MISMATCH", "NOT_OUR_MEMBER", "WRONG_DESTINATION", "MEMBER_DECLINED", "OTHER"];
@@ -365,7 +395,7 @@ function Outgoing({ transfer, approver, onChanged, announce }) {
             <p class="hint">${t("letterHint")}</p>
             <${ErrorMessage} error=${inPageWords(t, letter.error)} />
             <div class="actions">
-              <button type="button" disabled=${letter.busy} onClick=${() => letter.run(() => download(`/api/transfers/${transfer.id}/letter.pdf`, `letter-${transfer.id.slice(0, 10)}.pdf`), null)}>
+              <button type="button" disabled=${letter.busy} onClick=${() => letter.run(() => download(`/api/transfers/${transfer.id}/letter.pdf`, `介绍信-${transfer.letterNumber ?? transfer.id.slice(0, 10)}.pdf`), null)}>
                 ${letter.busy ? t("downloading") : t("downloadLetter")}
               </button>
             </div>
@@ -464,8 +494,9 @@ function Decision({ transfer, acceptable, onChanged, announce }) {
   const [reason, setReason] = useState(REJECT_REASONS[0]);
   const decide = (path, body, done) =>
     decision.run(async () => {
-      await api(`/api/transfers/${transfer.id}/${path}`, { method: "POST", body });
+      const result = await api(`/api/transfers/${transfer.id}/${path}`, { method: "POST", body });
       onChanged();
+      return result;
     }, done);
   const reject = (event) => {
     event.preventDefault();
@@ -476,7 +507,7 @@ function Decision({ transfer, acceptable, onChanged, announce }) {
       <h2 id="transfer-decision">${t("decisionTitle")}</h2>
       <${ErrorMessage} error=${inPageWords(t, decision.error)} />
       <div class="actions decision-accept">
-        <button type="button" disabled=${!acceptable || decision.busy} aria-describedby=${acceptable ? undefined : "accept-hint"} onClick=${() => decide("accept", undefined, t("accepted"))}>
+        <button type="button" disabled=${!acceptable || decision.busy} aria-describedby=${acceptable ? undefined : "accept-hint"} onClick=${() => decide("accept", undefined, (result) => t(result.state === "ACCEPTING" ? "acceptingSent" : "accepted"))}>
           ${t("accept")}
         </button>
         ${acceptable ? null : html`<p class="hint" id="accept-hint">${t("acceptHint")}</p>`}
@@ -487,6 +518,42 @@ function Decision({ transfer, acceptable, onChanged, announce }) {
       </form>
     </section>
   `;
+}
+
+function Accepting() {
+  return html`
+    <section class="panel transfer-panel" aria-labelledby="transfer-accepting">
+      <h2 id="transfer-accepting">${t("acceptingTitle")}</h2>
+      <p>${t("acceptingText")}</p>
+    </section>
+  `;
+}
+
+/** Why the chain refused the last acceptance, in words, with what the chain answered. */
+function Refused({ refusal }) {
+  const key = `refusal.${refusal.name}`;
+  return html`
+    <section class="panel transfer-panel" aria-labelledby="transfer-refused">
+      <h2 id="transfer-refused">${t("refusedTitle")}</h2>
+      <p>${t(key) === key ? refusal.message : t(key)}</p>
+      <p>${t("refusedText")}</p>
+      <details class="review-details"><summary>${t("refusalCode", { name: refusal.name })}</summary><p class="mono">${refusal.message}</p></details>
+    </section>
+  `;
+}
+
+/** Reads an ACCEPTING transfer again until the chain settles it, and says how it settled. */
+function useChainSettlement(transfer, announce) {
+  const previous = useRef(null);
+  const state = transfer.data?.state;
+  useEffect(() => {
+    if (previous.current === "ACCEPTING" && state === "ACCEPTED") announce(t("accepted"));
+    if (previous.current === "ACCEPTING" && state === "ISSUED") announce(t("refusedAnnouncement"));
+    previous.current = state ?? previous.current;
+    if (state !== "ACCEPTING") return undefined;
+    const timer = setTimeout(transfer.reload, ACCEPTING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [transfer.data]);
 }
 
 /**
@@ -508,6 +575,8 @@ function Incoming({ transfer, approver, onChanged, announce, children }) {
   const acceptable = transfer.issuedHere || review.data?.verdict === "ACCEPTABLE";
   return html`
     ${transfer.issuedHere ? html`<p class="panel transfer-panel">${t("internal")}</p>` : null}
+    ${transfer.state === "ACCEPTING" ? html`<${Accepting} />` : null}
+    ${transfer.state === "ISSUED" && transfer.acceptanceRefusal ? html`<${Refused} refusal=${transfer.acceptanceRefusal} />` : null}
     ${reviewed && review.loading && !review.data ? html`<${Loading} />` : null}
     <${ErrorMessage} error=${inPageWords(t, review.error ?? refetch.error)} onRetry=${review.error ? review.reload : undefined} />
     ${review.data ? html`<${Review} review=${review.data} approver=${approver} fetching=${refetch.busy} onFetch=${fetchAgain} />` : null}
@@ -527,6 +596,7 @@ export default function TransferPage({ params }) {
   const transfer = useAsync(() => api(`/api/transfers/${encodeURIComponent(transferId)}`), [transferId]);
   const organizations = useOrganizations();
   const [announcement, announce] = useState(null);
+  useChainSettlement(transfer, announce);
   const data = transfer.data;
   // A committee above both ends (a transfer inside one university) acts as source and as destination.
   const sides = data && account ? sidesOf(organizations.byId, account.orgId, data) : { outgoing: false, incoming: false };

@@ -26,6 +26,7 @@ const t = messages({
     MEMBERSHIP: "组织关系",
     MATERIALS: "材料",
     ISSUED: "已开具",
+    ACCEPTING: "接收中（待链上确认）",
     ACCEPTED: "已接收",
     REJECTED: "已退回",
     CANCELLED: "已撤销",
@@ -72,6 +73,7 @@ const t = messages({
     MEMBERSHIP: "Membership",
     MATERIALS: "Materials",
     ISSUED: "Issued",
+    ACCEPTING: "Accepting (awaiting the chain)",
     ACCEPTED: "Accepted",
     REJECTED: "Rejected",
     CANCELLED: "Cancelled",
@@ -106,7 +108,7 @@ const t = messages({
 const PAGE_SIZE = 20;
 const MAX_VALIDITY_DAYS = 90;
 const DEFAULT_VALIDITY_DAYS = 30;
-const STATE_TONES = { ISSUED: "info", ACCEPTED: "ok", REJECTED: "bad", CANCELLED: "neutral", EXPIRED: "warn" };
+const STATE_TONES = { ISSUED: "info", ACCEPTING: "info", ACCEPTED: "ok", REJECTED: "bad", CANCELLED: "neutral", EXPIRED: "warn" };
 const EXPORT = "export";
 /** The API's field names as the form's fields. */
 const FORM_FIELDS = { memberId: "memberId", toOrgId: "destination", exportTo: "exportName", "exportTo.name": "exportName", "exportTo.contact": "exportContact", validDays: "validDays" };
@@ -213,12 +215,12 @@ function memberLabel(rules, organizations, member) {
   return `${who} · ${stageName(rules, member.stage)} · ${organizationName(organizations, member.orgId)}`;
 }
 
-/** Destinations the domain accepts: organizations under an approving committee, other than the member's own. */
+/** Destinations the domain accepts: open organizations under an approving committee, other than the member's own. */
 function destinationGroups(organizations, fromOrgId) {
   const groups = new Map();
   for (const org of organizations.values()) {
     const committee = committeeOf(organizations, org.id);
-    if (org.kind === "CONSORTIUM" || org.id === fromOrgId || !committee?.mayApprove) continue;
+    if (org.kind === "CONSORTIUM" || org.closed || org.id === fromOrgId || !committee?.mayApprove) continue;
     groups.set(committee.id, [...(groups.get(committee.id) ?? []), org]);
   }
   return [...groups].map(([committeeId, orgs]) => ({ committee: organizations.get(committeeId), orgs }));

@@ -1,12 +1,12 @@
 // The public verification page: anyone — a clerk or auditor of another university — checks a proof file or a transfer
-// letter (介绍信) against the chain, without an account. Three ways in: drop a proof bundle, drop a letter's PDF with
-// its transfer code, or open the link of the letter's QR code (/verify?transfer=0x…), which checks the code alone.
+// letter (介绍信) against the chain, without an account. Ways in: drop a proof bundle, or check a letter by its 编号,
+// its QR code link (/verify?number=…&salt=…) or its PDF (pages/verify/letter-form.js).
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
 import { api } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { ErrorMessage, Field, PageHeading } from "../lib/ui.js";
-import { readLetterFromPdf } from "./verify/letter-file.js";
-import { BundleResult, LetterResult, subjectOf, VerdictStatus } from "./verify/results.js";
+import { LetterForm } from "./verify/letter-form.js";
+import { BundleResult, LetterResult, letterVerdict, subjectOf, VerdictStatus } from "./verify/results.js";
 
 const t = messages({
   "zh-CN": {
@@ -16,20 +16,10 @@ const t = messages({
     bundleText: "存证文件是党组织导出的 JSON 文件（单条记录或成员档案）。",
     bundleFile: "存证文件（JSON）",
     bundleHint: "把文件拖到这里，或按此选择文件。",
-    letterTitle: "核验介绍信",
-    letterText: "收到纸质或电子介绍信时，填写上面印的转接编号；有 PDF 文件的，一并选择，连文件内容一起核验。",
-    letterFile: "介绍信 PDF（可选）",
-    letterHint: "把 PDF 拖到这里，或按此选择文件；转接编号会自动填入。",
-    transferCode: "转接编号",
-    transferCodeHint: "0x 开头，后接 64 位十六进制数字，印在介绍信上。",
-    verifyLetter: "核验介绍信",
     chosen: "已选择：{name}",
     verifying: "正在核验…",
     detailsTitle: "核验详情",
     notJson: "这个文件不是 JSON，不是存证文件。",
-    noLetterInPdf: "这个 PDF 里找不到介绍信信息：它不是本系统打印的介绍信，或已被改动。",
-    badCode: "转接编号应为 0x 开头、后接 64 位十六进制数字。",
-    missingCode: "请填写转接编号。",
   },
   en: {
     title: "Verify a proof or a transfer letter",
@@ -38,24 +28,12 @@ const t = messages({
     bundleText: "A proof file is the JSON file a Party organization exports (one record or a member's file).",
     bundleFile: "Proof file (JSON)",
     bundleHint: "Drop the file here, or use this to choose it.",
-    letterTitle: "Verify a transfer letter",
-    letterText: "Type the transfer code printed on the letter; if you have its PDF, choose it too and its contents are checked as well.",
-    letterFile: "Letter PDF (optional)",
-    letterHint: "Drop the PDF here, or use this to choose it; the transfer code is filled in for you.",
-    transferCode: "Transfer code",
-    transferCodeHint: "0x followed by 64 hexadecimal digits, printed on the letter.",
-    verifyLetter: "Verify the letter",
     chosen: "Chosen: {name}",
     verifying: "Verifying…",
     detailsTitle: "Details",
     notJson: "This file is not JSON: it is not a proof file.",
-    noLetterInPdf: "This PDF carries no letter data: it is not a letter this system printed, or it was changed.",
-    badCode: "A transfer code is 0x followed by 64 hexadecimal digits.",
-    missingCode: "Enter the transfer code.",
   },
 });
-
-const TRANSFER_ID = /^0x[0-9a-f]{64}$/;
 
 /** A drop zone that is also a real, labelled file input: dropping and choosing with the keyboard do the same. */
 function DropZone({ id, label, hint, accept, fileName, error, onFile }) {
@@ -80,16 +58,9 @@ function DropZone({ id, label, hint, accept, fileName, error, onFile }) {
   `;
 }
 
-function normalizedCode(value) {
-  return value.trim().toLowerCase();
-}
-
 export default function VerifyPage({ query }) {
   const [outcome, setOutcome] = useState({ busy: false, result: null, failure: null });
   const [bundleFile, setBundleFile] = useState({ name: null, error: null });
-  const [letterFile, setLetterFile] = useState({ name: null, letter: null, error: null });
-  const [code, setCode] = useState("");
-  const [codeError, setCodeError] = useState(null);
   const outcomeRef = useRef(null);
 
   const run = async (ask) => {
@@ -124,41 +95,11 @@ export default function VerifyPage({ query }) {
     }));
   };
 
-  const verifyLetter = (transferId, letter) =>
-    run(async () => ({
-      kind: "letter",
-      answer: await api("/api/verify/letter", { method: "POST", body: letter ? { transferId, letter } : { transferId }, anonymous: true }),
-    }));
-
-  const chooseLetterPdf = async (file) => {
-    const letter = await readLetterFromPdf(file);
-    setLetterFile({ name: file.name, letter, error: letter ? null : t("noLetterInPdf") });
-    if (letter && typeof letter.transferId === "string" && code.trim() === "") {
-      setCode(letter.transferId);
-      setCodeError(null);
-    }
-  };
-
-  const submitLetter = (event) => {
-    event.preventDefault();
-    const transferId = normalizedCode(code);
-    const problem = transferId === "" ? t("missingCode") : TRANSFER_ID.test(transferId) ? null : t("badCode");
-    setCodeError(problem);
-    if (!problem) verifyLetter(transferId, letterFile.letter);
-  };
-
-  // The QR code on a letter opens /verify?transfer=0x…: check that code at once, with the ledger alone.
-  const linked = query.get("transfer");
-  useEffect(() => {
-    if (!linked) return;
-    const transferId = normalizedCode(linked);
-    setCode(transferId);
-    if (TRANSFER_ID.test(transferId)) verifyLetter(transferId, null);
-    else setCodeError(t("badCode"));
-  }, [linked]);
+  const verifyLetter = (body) =>
+    run(async () => ({ kind: "letter", answer: await api("/api/verify/letter", { method: "POST", body, anonymous: true }) }));
 
   const { busy, result, failure } = outcome;
-  const verdict = result?.kind === "bundle" ? result.verdict.verdict : result?.answer.verdict;
+  const verdict = result?.kind === "bundle" ? result.verdict.verdict : result && letterVerdict(result.answer);
   return html`
     <${PageHeading} title=${t("title")} />
     <p class="verify-intro">${t("intro")}</p>
@@ -190,28 +131,7 @@ export default function VerifyPage({ query }) {
           onFile=${verifyBundle}
         />
       </section>
-      <section class="panel" aria-labelledby="verify-letter-title">
-        <h2 id="verify-letter-title">${t("letterTitle")}</h2>
-        <p>${t("letterText")}</p>
-        <form class="verify-letter-form" onSubmit=${submitLetter} noValidate>
-          <${DropZone}
-            id="letter-file"
-            label=${t("letterFile")}
-            hint=${t("letterHint")}
-            accept="application/pdf,.pdf"
-            fileName=${letterFile.name}
-            error=${letterFile.error}
-            onFile=${chooseLetterPdf}
-          />
-          <${Field} id="transfer-code" label=${t("transferCode")} hint=${t("transferCodeHint")} error=${codeError} required>
-            ${(attributes) => html`
-              <input ...${attributes} class="mono" autocomplete="off" spellcheck="false" value=${code}
-                onInput=${(event) => setCode(event.currentTarget.value)} />
-            `}
-          <//>
-          <div class="actions"><button type="submit" disabled=${busy}>${t("verifyLetter")}</button></div>
-        </form>
-      </section>
+      <${LetterForm} query=${query} busy=${busy} onVerify=${verifyLetter} />
     </div>
   `;
 }

@@ -3,9 +3,11 @@
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
 import { api, session } from "../../lib/api.js";
 import { localized, messages } from "../../lib/i18n.js";
+import { OrganizationSelect, useOrganizations } from "../../lib/organizations.js";
 import { navigate } from "../../lib/router.js";
 import { stepDefinition } from "../../lib/rules.js";
 import { ErrorMessage, Field } from "../../lib/ui.js";
+import { EvidencePicker, useEvidenceUploads } from "./evidence-picker.js";
 import { placeRefusal } from "./refusals.js";
 import { initialFieldValues, readStepFields, StepFields, todayInChina } from "./step-fields.js";
 
@@ -26,7 +28,7 @@ const t = messages({
     unit: "所在单位",
     unitHint: "例如学院、班级或工作部门。",
     application: "入党申请",
-    orgId: "所在党组织编号",
+    orgId: "所在党组织",
     orgIdHint: "申请人所在的党支部；默认为您所在的党组织。",
     applicationDate: "{step}的日期",
     missing: "请填写“{label}”",
@@ -50,7 +52,7 @@ const t = messages({
     unit: "Unit",
     unitHint: "School, class or department.",
     application: "Application",
-    orgId: "Organization number",
+    orgId: "Organization",
     orgIdHint: "The applicant's Party branch; yours by default.",
     applicationDate: "Date of the {step}",
     missing: "Fill in “{label}”",
@@ -91,12 +93,14 @@ export function EnrollForm({ rules, onCancel }) {
   const application = stepDefinition(rules, "S1");
   const [personal, setPersonal] = useState({ name: "", idNumber: "", birthDate: "", gender: "", phone: "", unit: "" });
   const [orgId, setOrgId] = useState(String(session()?.account.orgId ?? ""));
+  const organizations = useOrganizations();
   const [effectiveDate, setEffectiveDate] = useState(todayInChina);
   const [fieldValues, setFieldValues] = useState(() => initialFieldValues(application));
   const [errors, setErrors] = useState({});
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
+  const evidence = useEvidenceUploads();
 
   useEffect(() => {
     form.current?.querySelector("input")?.focus();
@@ -122,7 +126,7 @@ export function EnrollForm({ rules, onCancel }) {
     try {
       const enrolled = await api("/api/members", {
         method: "POST",
-        body: { orgId: Number(orgId), personal: read.personal, application: { effectiveDate, fields: step.fields } },
+        body: { orgId: Number(orgId), personal: read.personal, application: { effectiveDate, fields: step.fields, evidence: evidence.hashes } },
       });
       navigate(`/console/members/${encodeURIComponent(enrolled.memberId)}`);
     } catch (error) {
@@ -161,16 +165,17 @@ export function EnrollForm({ rules, onCancel }) {
       <fieldset>
         <legend>${t("application")}</legend>
         <${Field} id="enroll-orgId" label=${t("orgId")} hint=${t("orgIdHint")} error=${errors.orgId} required>
-          ${(a) => html`<input ...${a} type="number" inputmode="numeric" min="1" step="1" value=${orgId} onInput=${(event) => setOrgId(event.currentTarget.value)} />`}
+          ${(a) => html`<${OrganizationSelect} attributes=${a} byId=${organizations.byId} rootId=${session()?.account.orgId} value=${orgId} onChange=${(event) => setOrgId(event.currentTarget.value)} />`}
         <//>
         <${Field} id="enroll-effectiveDate" label=${t("applicationDate", { step: localized(application.name) })} error=${errors["application.effectiveDate"]} required>
           ${(a) => html`<input ...${a} type="date" value=${effectiveDate} onInput=${(event) => setEffectiveDate(event.currentTarget.value)} />`}
         <//>
         <${StepFields} step=${application} values=${fieldValues} onChange=${(name, value) => setFieldValues({ ...fieldValues, [name]: value })}
           errors=${errors} idPrefix="enroll-field" errorPrefix="application.fields." />
+        <${EvidencePicker} id="enroll-evidence" uploads=${evidence} />
       </fieldset>
       <div class="actions">
-        <button type="submit" disabled=${busy}>${busy ? t("submitting") : t("submit")}</button>
+        <button type="submit" disabled=${busy || evidence.uploading}>${busy ? t("submitting") : t("submit")}</button>
         <button type="button" class="secondary" onClick=${onCancel}>${t("cancel")}</button>
       </div>
     </form>

@@ -3,8 +3,10 @@
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
 import { api, session } from "../../lib/api.js";
 import { messages } from "../../lib/i18n.js";
+import { roleName } from "../../lib/roles.js";
 import { stepDefinition, stepName } from "../../lib/rules.js";
 import { ErrorMessage, Field } from "../../lib/ui.js";
+import { EvidencePicker, useEvidenceUploads } from "./evidence-picker.js";
 import { placeRefusal, RefusalText } from "./refusals.js";
 import { initialFieldValues, readStepFields, StepFields, todayInChina, useFullMembers } from "./step-fields.js";
 import { dueText } from "./timeline.js";
@@ -18,13 +20,12 @@ const t = messages({
     missingDate: "请填写生效日期",
     submit: "记录",
     submitting: "正在记录…",
+    waitForUploads: "请等附件上传完成",
     recorded: "已记录 {step}（记录 #{id}），正在上链。",
     findings: "请注意以下提醒（已随记录保存）：",
     nothingDue: "目前没有可以记录的步骤。",
     othersRecord: "待{role}记录：{steps}。",
     separator: "、",
-    APPROVER: "党委审批人",
-    CLERK: "组织员",
   },
   en: {
     step: "Step",
@@ -34,19 +35,19 @@ const t = messages({
     missingDate: "Enter the effective date",
     submit: "Record",
     submitting: "Recording…",
+    waitForUploads: "Wait for the evidence to finish uploading",
     recorded: "{step} recorded (record #{id}); it is on its way to the chain.",
     findings: "Please note (saved with the record):",
     nothingDue: "No step can be recorded now.",
     othersRecord: "Waiting for the {role}: {steps}.",
     separator: ", ",
-    APPROVER: "committee approver",
-    CLERK: "clerk",
   },
 });
 
 const STEP_RECORDERS = { CLERK: ["CLERK", "ORG_ADMIN"], APPROVER: ["APPROVER"] };
 
-function mayRecord(role, definition) {
+/** Whether the role records the step (a correction of it too): the API's rule, to offer only what it accepts. */
+export function mayRecord(role, definition) {
   return STEP_RECORDERS[definition?.recordedBy]?.includes(role) ?? false;
 }
 
@@ -76,7 +77,7 @@ function OthersRecord({ rules, nextSteps }) {
     const role = stepDefinition(rules, next.step)?.recordedBy;
     byRole.set(role, [...(byRole.get(role) ?? []), stepName(rules, next.step)]);
   }
-  return [...byRole].map(([role, steps]) => html`<p class="hint">${t("othersRecord", { steps: steps.join(t("separator")), role: t(role) })}</p>`);
+  return [...byRole].map(([role, steps]) => html`<p class="hint">${t("othersRecord", { steps: steps.join(t("separator")), role: roleName(role) })}</p>`);
 }
 
 export function RecordStepForm({ rules, member, onRecorded }) {
@@ -93,6 +94,7 @@ export function RecordStepForm({ rules, member, onRecorded }) {
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
+  const evidence = useEvidenceUploads();
   const fullMembers = useFullMembers(definition?.fields.some((field) => field.type === "memberRefs") ?? false, member.id);
 
   // A refused form takes the keyboard to its first refused field.
@@ -118,8 +120,9 @@ export function RecordStepForm({ rules, member, onRecorded }) {
     try {
       const recorded = await api(`/api/members/${encodeURIComponent(member.id)}/records`, {
         method: "POST",
-        body: { step: selected.step, effectiveDate, fields },
+        body: { step: selected.step, effectiveDate, fields, evidence: evidence.hashes },
       });
+      evidence.clear();
       setResult(recorded);
       setDraft({ step: null, values: {} });
       setChosen(null);
@@ -150,7 +153,11 @@ export function RecordStepForm({ rules, member, onRecorded }) {
         ${(attributes) => html`<input ...${attributes} type="date" value=${effectiveDate} onInput=${(event) => setEffectiveDate(event.currentTarget.value)} />`}
       <//>
       <${StepFields} step=${definition} values=${values} onChange=${setField} errors=${errors} idPrefix="record-field" errorPrefix="fields." fullMembers=${fullMembers} />
-      <div class="actions"><button type="submit" disabled=${busy}>${busy ? t("submitting") : t("submit")}</button></div>
+      <${EvidencePicker} id="record-evidence" uploads=${evidence} />
+      <div class="actions">
+        <button type="submit" disabled=${busy || evidence.uploading}>${busy ? t("submitting") : t("submit")}</button>
+        ${evidence.uploading ? html`<span class="hint">${t("waitForUploads")}</span>` : null}
+      </div>
     </form>
   `;
 }

@@ -26,8 +26,10 @@ export function ruleMessage(rules, { rule, field, message }) {
   return definition.description.en + text.slice(definition.description.zh.length);
 }
 
+// The rule's id is for the rule set's readers: shown in English, kept out of the Chinese interface (a data attribute).
 export function RefusalText({ rules, refusal }) {
-  return html`${ruleMessage(rules, refusal)}${refusal.rule ? html` <small class="refusal-rule">${t("rule", { rule: refusal.rule })}</small>` : null}`;
+  const id = refusal.rule && language() === "en" ? html` <small class="refusal-rule">${t("rule", { rule: refusal.rule })}</small>` : null;
+  return html`<span data-rule=${refusal.rule ?? undefined}>${ruleMessage(rules, refusal)}</span>${id}`;
 }
 
 /**

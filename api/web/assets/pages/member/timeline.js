@@ -1,9 +1,11 @@
 // A member's development at a glance: every step of the rule set under its stage, each done (its records with how
 // far they got on the chain), due (the dates the rules give) or not yet reached.
 import { html, useState } from "/portal/vendor/preact-htm.js";
-import { download } from "../../lib/api.js";
-import { formatDate, localized, messages } from "../../lib/i18n.js";
+import { download, saveJson } from "../../lib/api.js";
+import { formatDate, formatDateTime, localized, messages } from "../../lib/i18n.js";
 import { Badge, ErrorMessage } from "../../lib/ui.js";
+import { correctionReasonName } from "./correct-form.js";
+import { RecordEvidence } from "./evidence-list.js";
 
 const t = messages({
   "zh-CN": {
@@ -18,14 +20,18 @@ const t = messages({
     FINAL: "已最终确认",
     FAILED: "上链失败",
     superseded: "已被更正",
-    correction: "更正记录 #{id}",
+    correction: "更正记录 #{id}（{reason}）",
+    correct: "更正",
     earliest: "最早 {date}",
     dueBy: "应于 {date} 前",
     deadline: "最迟 {date}",
     canRecord: "现在可以记录",
     download: "下载证明",
-    downloadRecord: "（记录 #{id}）",
+    ofRecord: "（记录 #{id}）",
     failedBecause: "链上拒绝：{message}",
+    receipt: "写入回执：承诺 {date} 前上链",
+    receiptDownload: "下载回执",
+    receiptTitle: "本机构签名承诺：把这条记录的哈希 {hash} 原样写上链。用 cunzheng verify --receipt 可核验承诺是否兑现。",
   },
   en: {
     done: "Done",
@@ -39,14 +45,18 @@ const t = messages({
     FINAL: "Final",
     FAILED: "Anchoring failed",
     superseded: "Superseded",
-    correction: "Corrects record #{id}",
+    correction: "Corrects record #{id} ({reason})",
+    correct: "Correct",
     earliest: "from {date}",
     dueBy: "due by {date}",
     deadline: "at the latest {date}",
     canRecord: "May be recorded now",
     download: "Download proof",
-    downloadRecord: " (record #{id})",
+    ofRecord: " (record #{id})",
     failedBecause: "Refused on chain: {message}",
+    receipt: "Write receipt: on chain by {date}",
+    receiptDownload: "Download receipt",
+    receiptTitle: "The institution's signed promise to anchor this record's hash {hash} exactly. Check it with cunzheng verify --receipt.",
   },
 });
 
@@ -66,7 +76,7 @@ export function dueText(due) {
   return parts.length > 0 ? parts.join(" · ") : t("canRecord");
 }
 
-function RecordLine({ record, onDownload }) {
+function RecordLine({ record, onDownload, onCorrect }) {
   const { state, error } = record.anchoring;
   return html`
     <li class=${record.superseded ? "step-record step-record-superseded" : "step-record"}>
@@ -74,18 +84,40 @@ function RecordLine({ record, onDownload }) {
       <span>${t("record", { id: record.id })}</span>
       <${AnchoringBadge} state=${state} />
       ${record.superseded ? html`<${Badge} tone="warn">${t("superseded")}<//>` : null}
-      ${record.supersedesRecordId ? html`<span class="hint">${t("correction", { id: record.supersedesRecordId })}</span>` : null}
-      ${state === "FINAL"
-        ? html`<button type="button" class="secondary small-button" onClick=${() => onDownload(record.id)}>
-            ${t("download")}<span class="visually-hidden">${t("downloadRecord", { id: record.id })}</span>
+      ${record.supersedesRecordId
+        ? html`<span class="hint">${t("correction", { id: record.supersedesRecordId, reason: correctionReasonName(record.reasonCode) })}</span>`
+        : null}
+      ${onCorrect && !record.superseded
+        ? html`<button type="button" class="secondary small-button" onClick=${() => onCorrect(record)}>
+            ${t("correct")}<span class="visually-hidden">${t("ofRecord", { id: record.id })}</span>
           </button>`
         : null}
+      ${state === "FINAL"
+        ? html`<button type="button" class="secondary small-button" onClick=${() => onDownload(record.id)}>
+            ${t("download")}<span class="visually-hidden">${t("ofRecord", { id: record.id })}</span>
+          </button>`
+        : null}
+      ${record.receipt ? html`<${ReceiptLine} record=${record} />` : null}
       ${state === "FAILED" && error ? html`<span class="step-record-error">${t("failedBecause", { message: error.name || error.message })}</span>` : null}
+      <${RecordEvidence} record=${record} />
     </li>
   `;
 }
 
-function StepItem({ step, records, due, onDownload }) {
+/** The signed write receipt given when the record was accepted: its deadline, and the document to keep. */
+function ReceiptLine({ record }) {
+  const { promise } = record.receipt;
+  return html`
+    <span class="step-record-receipt hint" title=${t("receiptTitle", { hash: promise.recordHash })}>
+      ${t("receipt", { date: formatDateTime(new Date(promise.anchorBy * 1000).toISOString()) })}
+    </span>
+    <button type="button" class="secondary small-button" onClick=${() => saveJson(record.receipt, `record-${record.id}-receipt.json`)}>
+      ${t("receiptDownload")}<span class="visually-hidden">${t("ofRecord", { id: record.id })}</span>
+    </button>
+  `;
+}
+
+function StepItem({ step, records, due, onDownload, onCorrect }) {
   const status = due ? (due.overdue ? "overdue" : "due") : records.some((record) => !record.superseded) ? "done" : "notYet";
   const tone = { overdue: "bad", due: "info", done: "ok", notYet: "neutral" }[status];
   return html`
@@ -94,7 +126,7 @@ function StepItem({ step, records, due, onDownload }) {
       <div>
         <span class="timeline-step-name">${localized(step.name)}</span>
         ${records.length > 0
-          ? html`<ul class="step-records">${records.map((record) => html`<${RecordLine} key=${record.id} record=${record} onDownload=${onDownload} />`)}</ul>`
+          ? html`<ul class="step-records">${records.map((record) => html`<${RecordLine} key=${record.id} record=${record} onDownload=${onDownload} onCorrect=${onCorrect} />`)}</ul>`
           : null}
         ${due ? html`<p class="step-due">${dueText(due)}</p>` : null}
       </div>
@@ -103,8 +135,12 @@ function StepItem({ step, records, due, onDownload }) {
   `;
 }
 
-/** The timeline of all steps grouped by the rule set's stages, in the rule set's order. */
-export function Timeline({ rules, records, nextSteps }) {
+/**
+ * The timeline of all steps grouped by the rule set's stages under their titles in the rules, in the rule set's order.
+ * `correctorOf(step)` gives the handler that opens a correction of a record of that step, or null where the reader
+ * may not record it.
+ */
+export function Timeline({ rules, records, nextSteps, correctorOf = () => null }) {
   const [downloadError, setDownloadError] = useState(null);
   const onDownload = (recordId) => {
     setDownloadError(null);
@@ -116,13 +152,13 @@ export function Timeline({ rules, records, nextSteps }) {
     <${ErrorMessage} error=${downloadError} />
     ${stages.map(
       (stage) => html`
-        <h3 class="timeline-stage" id=${`stage-${stage.code}`}>${localized(stage.name)}</h3>
+        <h3 class="timeline-stage" id=${`stage-${stage.code}`}>${localized(stage.chapter)}</h3>
         <ol class="timeline member-timeline" aria-labelledby=${`stage-${stage.code}`}>
           ${steps
             .filter((step) => step.stage === stage.code)
             .map(
               (step) => html`<${StepItem} key=${step.code} step=${step} due=${due.get(step.code)}
-                records=${records.filter((record) => record.step === step.code)} onDownload=${onDownload} />`,
+                records=${records.filter((record) => record.step === step.code)} onDownload=${onDownload} onCorrect=${correctorOf(step.code)} />`,
             )}
         </ol>
       `,

@@ -11,8 +11,17 @@ const t = messages({
   "zh-CN": {
     valid: "验证通过",
     invalid: "验证未通过",
+    incomplete: "未能完全验证",
+    incompleteText: "没有发现伪造，但有的检查无法进行，下面列出缺少的内容；补齐后可再核验。",
+    uncheckedSteps: "未能进行的检查：",
+    LETTER_ISSUED: "有效：介绍信尚未使用，可以办理转接",
+    LETTER_ACCEPTED: "已接收：这封介绍信已经用过，不能再用",
+    LETTER_REJECTED: "已退回：这封介绍信不能再用",
+    LETTER_CANCELLED: "已撤销：这封介绍信不能再用",
+    LETTER_EXPIRED: "已过期：这封介绍信不能再用",
+    issuingCommittee: "签发党委",
     bundleSubject: "存证文件：{name}",
-    letterSubject: "介绍信，转接编号 {id}",
+    letterSubject: "介绍信",
     failedSteps: "未通过的检查：",
     about: "（{about}）",
     colon: "：",
@@ -39,7 +48,7 @@ const t = messages({
     signerYes: "是",
     signerNo: "否",
     signerUnchecked: "未核验",
-    transferId: "转接编号",
+    transferId: "链上转接标识",
     kind: "类型",
     MEMBERSHIP: "党员组织关系",
     MATERIALS: "入党材料",
@@ -54,15 +63,26 @@ const t = messages({
     ACCEPTED: "已接收",
     REJECTED: "已退回",
     CANCELLED: "已撤销",
+    ACCEPTED_NOTE: "（已用过，不能再用）",
     EXPIRED: "已过期",
     issuer: "签发密钥",
     issuerValid: "签发密钥当时是否有效",
   },
   en: {
     valid: "Verified",
+    LETTER_ISSUED: "Valid: the letter is unused and may be presented",
+    LETTER_ACCEPTED: "Received: this letter has been used and cannot be used again",
+    LETTER_REJECTED: "Sent back: this letter cannot be used any more",
+    LETTER_CANCELLED: "Cancelled: this letter cannot be used any more",
+    LETTER_EXPIRED: "Expired: this letter cannot be used any more",
+    issuingCommittee: "Issuing committee",
+    ACCEPTED_NOTE: " (used, cannot be used again)",
     invalid: "Not verified",
+    incomplete: "Not fully verified",
+    incompleteText: "Nothing was found forged, but some checks could not run; what is missing is listed below. Verify again once it is there.",
+    uncheckedSteps: "Checks that could not run:",
     bundleSubject: "Proof file: {name}",
-    letterSubject: "Transfer letter, code {id}",
+    letterSubject: "Transfer letter",
     failedSteps: "Checks that failed:",
     about: " ({about})",
     colon: ": ",
@@ -89,7 +109,7 @@ const t = messages({
     signerYes: "yes",
     signerNo: "no",
     signerUnchecked: "not checked",
-    transferId: "Transfer code",
+    transferId: "Transfer id on chain",
     kind: "Kind",
     MEMBERSHIP: "Party membership",
     MATERIALS: "Development materials",
@@ -110,19 +130,38 @@ const t = messages({
   },
 });
 
+// A letter's state has its own look, and only an open letter is green.
+const VERDICT_LOOKS = {
+  VALID: { tone: "ok", mark: "✓ ", word: "valid" },
+  INCOMPLETE: { tone: "incomplete", mark: "? ", word: "incomplete" },
+  INVALID: { tone: "bad", mark: "✗ ", word: "invalid" },
+  LETTER_ISSUED: { tone: "ok", mark: "✓ ", word: "LETTER_ISSUED" },
+  LETTER_ACCEPTED: { tone: "used", mark: "■ ", word: "LETTER_ACCEPTED" },
+  LETTER_REJECTED: { tone: "void", mark: "■ ", word: "LETTER_REJECTED" },
+  LETTER_CANCELLED: { tone: "void", mark: "■ ", word: "LETTER_CANCELLED" },
+  LETTER_EXPIRED: { tone: "expired", mark: "■ ", word: "LETTER_EXPIRED" },
+};
+
 /** The live region every verdict is announced in; it stays in the page so that screen readers hear each change. */
 export function VerdictStatus({ busyText, verdict, subject }) {
   return html`
     <div role="status" class="verify-status">
       ${busyText ? html`<p class="loading">${busyText}</p>` : null}
       ${verdict
-        ? html`<p class=${`verdict verify-verdict verdict-${verdict === "VALID" ? "ok" : "bad"}`}>
-            <span aria-hidden="true">${verdict === "VALID" ? "✓ " : "✗ "}</span>${t(verdict === "VALID" ? "valid" : "invalid")}
+        ? html`<p class=${`verdict verify-verdict verdict-${VERDICT_LOOKS[verdict].tone}`}>
+            <span aria-hidden="true">${VERDICT_LOOKS[verdict].mark}</span>${t(VERDICT_LOOKS[verdict].word)}
             <span class="verify-subject">${subject}</span>
           </p>`
         : null}
+      ${verdict === "INCOMPLETE" ? html`<p class="verify-incomplete-text">${t("incompleteText")}</p>` : null}
     </div>
   `;
+}
+
+/** A letter's verdict as the reader needs it: forged or altered (INVALID), else the state the ledger gives it. */
+export function letterVerdict(answer) {
+  if (!answer.letter || answer.steps.some((step) => step.status === "failed" && step.check !== "state")) return "INVALID";
+  return `LETTER_${answer.letter.state}`;
 }
 
 /** Where a record of the bundle sits: { id, sequence, step } (the step code only when the body is given). */
@@ -170,13 +209,21 @@ function Steps({ steps, records }) {
 }
 
 function FailedSummary({ steps, records }) {
-  const failed = steps.filter((step) => step.status === "failed");
-  if (failed.length === 0) return null;
+  return html`<${StepSummary} steps=${steps.filter((step) => step.status === "failed")} records=${records} className="verify-failed" title=${t("failedSteps")} />`;
+}
+
+/** What kept a bundle from VALID without disproving it: each check that could not run, and why. */
+function UncheckedSummary({ steps, records }) {
+  return html`<${StepSummary} steps=${steps.filter((step) => step.status === "skipped")} records=${records} className="verify-unchecked" title=${t("uncheckedSteps")} />`;
+}
+
+function StepSummary({ steps, records, className, title }) {
+  if (steps.length === 0) return null;
   return html`
-    <div class="verify-failed">
-      <p>${t("failedSteps")}</p>
+    <div class=${className}>
+      <p>${title}</p>
       <ul>
-        ${failed.map((step) => {
+        ${steps.map((step) => {
           const about = recordLabel(records, step.recordId);
           return html`<li><strong>${checkName(step.check)}</strong>${about ? t("about", { about }) : ""}${t("colon")}${reasonSentence(step)}</li>`;
         })}
@@ -221,6 +268,7 @@ export function BundleResult({ verdict, bundle }) {
   const parsed = bundle?.chain && !verdict.steps.some((step) => step.reason === "format.invalid");
   return html`
     <${FailedSummary} steps=${verdict.steps} records=${records} />
+    ${verdict.verdict === "INCOMPLETE" ? html`<${UncheckedSummary} steps=${verdict.steps} records=${records} />` : null}
     ${parsed
       ? html`<h3>${t("facts")}</h3><${BundleFacts} bundle=${bundle} steps=${verdict.steps} />`
       : null}
@@ -238,17 +286,18 @@ function LetterFacts({ answer }) {
   const issuer = steps.find((step) => step.check === "issuer");
   return html`
     <dl class="facts verify-facts">
-      <dt>${t("transferId")}</dt><dd><code>${answer.transferId}</code></dd>
+      ${letter.issuingCommittee ? html`<dt>${t("issuingCommittee")}</dt><dd>${letterOrganization(letter.issuingCommittee)}</dd>` : null}
       <dt>${t("fromOrg")}</dt><dd>${letterOrganization(letter.fromOrg)}</dd>
       <dt>${t("toOrg")}</dt><dd>${letter.toOrg ? letterOrganization(letter.toOrg) : t("exported")}</dd>
       <dt>${t("kind")}</dt><dd>${t(letter.kind)}</dd>
       <dt>${t("issuedAt")}</dt><dd>${formatDateTime(letter.issuedAt)}</dd>
       <dt>${t("validUntil")}</dt><dd>${formatDateTime(letter.validUntil)}</dd>
-      <dt>${t("state")}</dt><dd>${t(letter.state)}</dd>
+      <dt>${t("state")}</dt><dd class=${`letter-state letter-state-${letter.state}`}>${t(letter.state)}${letter.state === "ACCEPTED" ? t("ACCEPTED_NOTE") : ""}</dd>
       <dt>${t("issuerValid")}</dt>
       <dd>${issuer ? html`<${Mark} status=${issuer.status} />${reasonSentence(issuer)}` : t("signerUnchecked")}</dd>
       ${letter.issuer ? html`<dt>${t("issuer")}</dt><dd><code>${letter.issuer}</code></dd>` : null}
       ${letter.issuedTx ? html`<dt>${t("issuedIn")}</dt><dd>${t("block", { n: letter.issuedBlock })} · <code>${letter.issuedTx}</code></dd>` : null}
+      <dt>${t("transferId")}</dt><dd><code>${answer.transferId}</code></dd>
     </dl>
   `;
 }
@@ -265,5 +314,5 @@ export function LetterResult({ answer }) {
 }
 
 export function subjectOf(result) {
-  return result.kind === "bundle" ? t("bundleSubject", { name: result.fileName }) : t("letterSubject", { id: result.answer.transferId });
+  return result.kind === "bundle" ? t("bundleSubject", { name: result.fileName }) : t("letterSubject");
 }
