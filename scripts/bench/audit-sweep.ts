@@ -32,6 +32,7 @@ const PHASE_WORK: Record<AuditPhase, string> = {
   members: "the member heads still being read awaited; each member's chain compared with its head",
   order: "positions no checkpoint vouches for compared with the ledger's order",
   outbox: "overdue and refused chain writes",
+  instance: "members, personal data, transfers, evidence files, findings and the administrative log against the chain and their logs",
 };
 
 function recordsWanted(): number {

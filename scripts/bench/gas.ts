@@ -4,6 +4,7 @@
  */
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
+import easPackage from "@ethereum-attestation-service/eas-contracts/package.json";
 import easArtifact from "@ethereum-attestation-service/eas-contracts/artifacts/contracts/EAS.sol/EAS.json";
 import schemaRegistryArtifact from "@ethereum-attestation-service/eas-contracts/artifacts/contracts/SchemaRegistry.sol/SchemaRegistry.json";
 import { dayOf, deployConsortium, memberAt, randomKey, Stage } from "../../test/helpers/fixture";
@@ -29,7 +30,7 @@ async function deployEas() {
   const easFactory = new ethers.ContractFactory(easArtifact.abi, easArtifact.bytecode, deployer);
   const eas = await easFactory.deploy(await schemaRegistry.getAddress());
   const schema = "bytes32 recordHash";
-  await (await schemaRegistry.getFunction("register")(schema, ethers.ZeroAddress, true)).wait();
+  await ((await schemaRegistry.getFunction("register")(schema, ethers.ZeroAddress, true)) as ContractTransactionResponse).wait();
   const schemaUid = ethers.solidityPackedKeccak256(["string", "address", "bool"], [schema, ethers.ZeroAddress, true]);
   return { eas, schemaUid };
 }
@@ -72,7 +73,7 @@ async function main() {
     membership.connect(signers.attesterA).convert(probationary.memberKey, probationary.head(), randomKey(), dayOf("2022-09-05")),
   );
   const worstTransition = Object.values(transitions).reduce((a, b) => (a > b ? a : b));
-  const easAttest = await gasOf(eas.getFunction("attest")({ schema: schemaUid, data: easRequest(recipient) }));
+  const easAttest = await gasOf(eas.getFunction("attest")({ schema: schemaUid, data: easRequest(recipient) }) as Promise<ContractTransactionResponse>);
 
   // One append for each of 100 members, in one transaction.
   const members: { memberKey: string; head: string }[] = [];
@@ -92,7 +93,7 @@ async function main() {
   const easMulti = await gasOf(
     eas.getFunction("multiAttest")([
       { schema: schemaUid, data: Array.from({ length: BATCH_SIZE }, () => easRequest(recipient)) },
-    ]),
+    ]) as Promise<ContractTransactionResponse>,
   );
 
   // A checkpoint of 1,000 more records on a log that already has one (the steady state).
@@ -116,7 +117,7 @@ async function main() {
   const markdown = [
     "## Gas: cunzheng contracts vs EAS",
     "",
-    `Command: \`npm run bench:gas\` (Hardhat Network, solc 0.8.29 optimizer 10,000 runs, evm paris; EAS ${require("@ethereum-attestation-service/eas-contracts/package.json").version} from its published artifacts).`,
+    `Command: \`npm run bench:gas\` (Hardhat Network, solc 0.8.29 optimizer 10,000 runs, evm paris; EAS ${easPackage.version} from its published artifacts).`,
     `Machine: ${machineDescription()}. Measured ${new Date().toISOString().slice(0, 10)}.`,
     "",
     "| operation | gas | target | EAS |",

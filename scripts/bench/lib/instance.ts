@@ -46,6 +46,8 @@ export interface BenchInstanceOptions {
 
 export interface BenchInstance {
   baseUrl: string;
+  /** The Anvil node's JSON-RPC URL, for verifying bundles against the chain alone. */
+  rpcUrl: string;
   /** A temporary directory of the run's own, removed on close. */
   scratchDir: string;
   /** Which database the run used, in words for the report. */
@@ -117,7 +119,7 @@ async function assemble(
   const worker = createWorker({ config, logger, dataSource: database.dataSource, institution: base, chain, logId: committeeId, tree });
   const institution: Institution = {
     ...base,
-    proofs: proofSourcesFor(chain, committeeId, tree),
+    proofs: proofSourcesFor(chain, committeeId, tree, config.chainConfirmations),
     transaction: async (work) => {
       const result = await base.transaction(work);
       worker.poke();
@@ -138,9 +140,13 @@ async function assemble(
   );
 
   const actors = await createActors(base, committeeId, branchId);
-  const token = async (actor: Actor) => (await issueToken(actor, { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds })).token;
+  const token = async (actor: Actor) => {
+    const session = await base.repositories.sessions.open(actor.accountId, new Date());
+    return (await issueToken({ accountId: actor.accountId, sessionId: session.id }, { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds })).token;
+  };
   return {
     baseUrl: `http://${config.host}:${(server.address() as AddressInfo).port}`,
+    rpcUrl: node.rpcUrl,
     scratchDir: dir,
     database: database.description,
     institution,
@@ -165,7 +171,7 @@ async function openDatabase(dir: string): Promise<{ dataSource: DataSource; desc
 async function createActors(institution: Institution, committeeId: number, branchId: number) {
   const account = async (role: Actor["role"], orgId: number, canReadPersonalData: boolean): Promise<Actor> => {
     const username = `${role.toLowerCase()}-${randomBytes(4).toString("hex")}`;
-    // Benchmarks sign tokens directly: nobody logs in, so the hash is never checked.
+    // Benchmarks open sessions directly: nobody logs in, so the hash is never checked.
     const created = await institution.repositories.accounts.create({ username, passwordHash: "$argon2id$bench-only", role, orgId, canReadPersonalData });
     return { accountId: created.id, orgId, role, canReadPersonalData };
   };

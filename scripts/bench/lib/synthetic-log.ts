@@ -6,13 +6,14 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "pg";
 import type { ChainCall } from "../../../api/src/data-access";
 import { recordContext } from "../../../api/src/domain/history";
-import { newMemberKey } from "../../../api/src/domain/members";
+import { newMemberKey, personalDataContext } from "../../../api/src/domain/members";
 import { dayNumber } from "../../../api/src/lib/calendar";
 import { canonicalize } from "../../../api/src/lib/canonical-json";
 import { blindIndex, type FieldCipher } from "../../../api/src/lib/field-encryption";
 import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";
 import { JOURNEY } from "../../../api/src/seed/journey";
 import { benchPerson } from "./instance";
+import type { MemberStage } from "../../../api/src/domain/vocabulary";
 
 export const RECORDS_PER_MEMBER = 25;
 /** Rows per INSERT: a few megabytes of bodies each. */
@@ -47,16 +48,35 @@ export interface Cohort {
   records: SyntheticRecord[];
 }
 
-/** `memberCount` members, whose records take positions firstId, firstId + 1, … (their first records, then their seconds…). */
-export async function insertCohort(client: Client, context: LogContext, firstId: number, memberCount: number): Promise<Cohort> {
-  const members = Array.from({ length: memberCount }, () => ({ id: randomUUID(), memberKey: newMemberKey() }));
+/** How far each member of a cohort has got: the first `records` steps of the journey, which put it at `stage`. */
+export interface MemberProgress {
+  records: number;
+  stage: MemberStage;
+}
+
+const FULL_JOURNEY: MemberProgress = { records: RECORDS_PER_MEMBER, stage: "FULL" };
+
+/**
+ * `memberCount` members, whose records take positions firstId, firstId + 1, … (their first records, then their
+ * seconds…). Every member has gone the whole journey unless `progressOf` says how far member `index` has got.
+ */
+export async function insertCohort(
+  client: Client,
+  context: LogContext,
+  firstId: number,
+  memberCount: number,
+  progressOf: (index: number) => MemberProgress = () => FULL_JOURNEY,
+): Promise<Cohort> {
+  const members = Array.from({ length: memberCount }, (_, index) => ({ id: randomUUID(), memberKey: newMemberKey(), ...progressOf(index) }));
   await insertMembers(client, context, members);
   const heads: (string | null)[] = members.map(() => null);
   const records: SyntheticRecord[] = [];
   let rows: RecordRow[] = [];
-  for (let sequence = 1; sequence <= RECORDS_PER_MEMBER; sequence += 1) {
+  const longest = Math.max(...members.map((member) => member.records));
+  for (let sequence = 1; sequence <= longest; sequence += 1) {
     const { step, effectiveDate, fields } = JOURNEY[sequence - 1];
     members.forEach((member, index) => {
+      if (sequence > member.records) return;
       const body: RecordBody = {
         version: 1,
         ruleVersion: context.ruleVersion,
@@ -81,24 +101,31 @@ export async function insertCohort(client: Client, context: LogContext, firstId:
       rows.push({ memberId: member.id, body, recordHash: hash, sealed: Buffer.from(context.cipher.encrypt(canonicalize(body), recordContext(hash))) });
       heads[index] = hash;
     });
-    if (rows.length >= ROWS_PER_INSERT || sequence === RECORDS_PER_MEMBER) {
+    if (rows.length > 0 && (rows.length >= ROWS_PER_INSERT || sequence === longest)) {
       await insertRecords(client, context, rows, records[records.length - rows.length].id);
       rows = [];
     }
   }
-  return { members, records };
+  return { members: members.map(({ id, memberKey }) => ({ id, memberKey })), records };
 }
 
-async function insertMembers(client: Client, context: LogContext, members: SyntheticMember[]): Promise<void> {
+async function insertMembers(client: Client, context: LogContext, members: (SyntheticMember & MemberProgress)[]): Promise<void> {
   const sealed = members.map((member) => {
     const person = benchPerson();
-    return { personalData: Buffer.from(context.cipher.encryptJson(person, `member:${member.memberKey}`)), index: blindIndex(context.blindIndexKey, person.idNumber) };
+    return { personalData: Buffer.from(context.cipher.encryptJson(person, personalDataContext(member.memberKey, context.orgId))), index: blindIndex(context.blindIndexKey, person.idNumber) };
   });
   await client.query(
     `INSERT INTO members (id, member_key, org_id, stage, personal_data, id_number_index)
-     SELECT id, member_key, $3, 'FULL', personal_data, id_number_index
-       FROM unnest($1::uuid[], $2::text[], $4::bytea[], $5::text[]) AS m(id, member_key, personal_data, id_number_index)`,
-    [members.map((member) => member.id), members.map((member) => member.memberKey), context.orgId, sealed.map((seal) => seal.personalData), sealed.map((seal) => seal.index)],
+     SELECT id, member_key, $3, stage, personal_data, id_number_index
+       FROM unnest($1::uuid[], $2::text[], $4::bytea[], $5::text[], $6::text[]) AS m(id, member_key, personal_data, id_number_index, stage)`,
+    [
+      members.map((member) => member.id),
+      members.map((member) => member.memberKey),
+      context.orgId,
+      sealed.map((seal) => seal.personalData),
+      sealed.map((seal) => seal.index),
+      members.map((member) => member.stage),
+    ],
   );
 }
 
