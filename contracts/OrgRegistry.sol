@@ -33,7 +33,8 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     mapping(uint32 committeeId => string url) private _serviceEndpoints;
 
     /// @dev Key history: block number → 1 (held) / 0 (not held), per role.
-    mapping(uint32 orgId => mapping(address account => mapping(Role role => Checkpoints.Trace208))) private _roleHistory;
+    mapping(uint32 orgId => mapping(address account => mapping(Role role => Checkpoints.Trace208)))
+        private _roleHistory;
 
     /// @param governance The consortium's governance (timelock or multisig in production).
     /// @param consortiumName The consortium's public name.
@@ -53,8 +54,9 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     /// @inheritdoc IOrgRegistry
     function registerOrganization(uint32 parentId, OrgKind kind, string calldata name) external returns (uint32 orgId) {
         Organization memory parent = _existing(parentId);
-        bool fits = (kind == OrgKind.GeneralBranch && parent.kind == OrgKind.Committee) ||
-            (kind == OrgKind.Branch && (parent.kind == OrgKind.Committee || parent.kind == OrgKind.GeneralBranch));
+        bool fits =
+            (kind == OrgKind.GeneralBranch && parent.kind == OrgKind.Committee) ||
+                (kind == OrgKind.Branch && (parent.kind == OrgKind.Committee || parent.kind == OrgKind.GeneralBranch));
         if (!fits) revert OrgRegistryInvalidParent(parentId, parent.kind, kind);
         _requireAdmin(parentId);
         _requireOpen(parentId);
@@ -260,7 +262,8 @@ contract OrgRegistry is IOrgRegistry, Ownable2Step, Pausable {
     /// @dev An existing, open general branch or branch that the caller administers from above; returns its parent.
     function _openBranchAdministeredByCaller(uint32 orgId) private view returns (uint32 parentId) {
         Organization memory org = _existing(orgId);
-        if (org.kind != OrgKind.GeneralBranch && org.kind != OrgKind.Branch) revert OrgRegistryNotBranch(orgId, org.kind);
+        if (org.kind != OrgKind.GeneralBranch && org.kind != OrgKind.Branch)
+            revert OrgRegistryNotBranch(orgId, org.kind);
         // Administered from above: a branch's own admin neither renames nor closes the branch it serves.
         _requireAdmin(org.parentId);
         _requireOpen(orgId);

@@ -213,17 +213,19 @@ contract TransferLedger is ITransferLedger {
 
     function _requireKindFits(bytes32 memberKey, Kind kind, IMembershipLedger.Stage stage) private pure {
         bool isMember = stage == IMembershipLedger.Stage.Probationary || stage == IMembershipLedger.Stage.Full;
-        bool isInDevelopment = stage == IMembershipLedger.Stage.Applicant ||
-            stage == IMembershipLedger.Stage.Activist ||
-            stage == IMembershipLedger.Stage.Candidate;
+        bool isInDevelopment =
+            stage == IMembershipLedger.Stage.Applicant ||
+                stage == IMembershipLedger.Stage.Activist ||
+                stage == IMembershipLedger.Stage.Candidate;
         bool fits = kind == Kind.Membership ? isMember : isInDevelopment;
         if (!fits) revert TransferLedgerKindMismatch(memberKey, kind, uint8(stage));
     }
 
     function _requireDestination(uint32 toOrgId, bytes32 destinationHash, uint32 fromOrgId) private view {
-        bool valid = toOrgId == 0
-            ? destinationHash != bytes32(0)
-            : destinationHash == bytes32(0) && toOrgId != fromOrgId && _registry.approvingCommitteeOf(toOrgId) != 0;
+        bool valid =
+            toOrgId == 0
+                ? destinationHash != bytes32(0)
+                : destinationHash == bytes32(0) && toOrgId != fromOrgId && _registry.approvingCommitteeOf(toOrgId) != 0;
         if (!valid) revert TransferLedgerInvalidDestination(toOrgId, destinationHash);
     }
 

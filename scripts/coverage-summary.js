@@ -36,7 +36,9 @@ for (const name of CONTRACTS) {
 }
 const linePercent = percent(lines.covered, lines.total);
 const branchPercent = percent(branches.covered, branches.total);
-console.log(`${"four contracts".padEnd(22)} lines ${linePercent.toFixed(2).padStart(6)} %  branches ${branchPercent.toFixed(2).padStart(6)} %`);
+console.log(
+  `${"four contracts".padEnd(22)} lines ${linePercent.toFixed(2).padStart(6)} %  branches ${branchPercent.toFixed(2).padStart(6)} %`,
+);
 if (linePercent < MIN_LINES || branchPercent < MIN_BRANCHES) {
   console.error(`coverage below the bar: lines ≥ ${MIN_LINES} %, branches ≥ ${MIN_BRANCHES} %`);
   process.exitCode = 1;

@@ -68,7 +68,10 @@ function cmapTable(mapping) {
   const header = Buffer.alloc(4 + 2 * 8);
   header.writeUInt16BE(0, 0);
   header.writeUInt16BE(2, 2);
-  [[0, 3], [3, 1]].forEach(([platform, encoding], index) => {
+  [
+    [0, 3],
+    [3, 1],
+  ].forEach(([platform, encoding], index) => {
     header.writeUInt16BE(platform, 4 + index * 8);
     header.writeUInt16BE(encoding, 6 + index * 8);
     header.writeUInt32BE(header.length, 8 + index * 8);

@@ -42,7 +42,10 @@ const envSchema = z.object({
   LOGIN_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, "must be true, false, a hop count, or addresses/subnets separated by commas")
+    .regex(
+      /^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/,
+      "must be true, false, a hop count, or addresses/subnets separated by commas",
+    )
     .default("false"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -72,7 +72,12 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
   try {
     const provider = providerFor(node.rpcUrl, node.chainId);
     const governance = devSigner(provider, GOVERNANCE_SIGNER_INDEX);
-    const { deployment, created } = await loadOrDeploy({ provider, signer: governance, deploymentFile: config.deploymentFile, consortiumName: CONSORTIUM_NAME });
+    const { deployment, created } = await loadOrDeploy({
+      provider,
+      signer: governance,
+      deploymentFile: config.deploymentFile,
+      consortiumName: CONSORTIUM_NAME,
+    });
     if (created) {
       // Records anchored on a chain that no longer exists would have no proof: keep chain and databases together.
       for (const plan of plans) await resetDatabase(plan, logger);
@@ -95,7 +100,9 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
     if (empty[0]) {
       logger.info("first start: seeding the demo consortium of 甲大学 and 乙大学");
       const orgs = await seedDemoChain(governed, { a: signers[0].address, b: signers[1].address });
-      const accounts = await Promise.all(plans.map((plan, index) => seedDemoUniversity(governed, institutions[index], orgs, plan.university)));
+      const accounts = await Promise.all(
+        plans.map((plan, index) => seedDemoUniversity(governed, institutions[index], orgs, plan.university)),
+      );
       writeDemoAccounts(path.join(config.dataDir, DEMO_ACCOUNTS_FILE), plans, accounts);
     }
 
@@ -104,7 +111,12 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
       await publishEndpoint(governed, logId, plan.config.publicBaseUrl);
       const chain: ConnectedChain = { provider, deployment, signer: signers[index] };
       running.push(
-        await runInstance({ config: { ...plan.config, logId }, logger: logger.child({ university: plan.name }), dataSource: opened[index], chain }),
+        await runInstance({
+          config: { ...plan.config, logId },
+          logger: logger.child({ university: plan.name }),
+          dataSource: opened[index],
+          chain,
+        }),
       );
     }
     return {
@@ -124,9 +136,14 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
 }
 
 /** The committee the instance's key signs for (an Attester of it): its log, whatever the organizations' names or ids. */
-async function homeCommitteeOf(contracts: DemoContracts, repositories: Pick<Repositories, "organizations">, account: string): Promise<number> {
+async function homeCommitteeOf(
+  contracts: DemoContracts,
+  repositories: Pick<Repositories, "organizations">,
+  account: string,
+): Promise<number> {
   for (const organization of await repositories.organizations.list()) {
-    if (organization.kind === "COMMITTEE" && (await contracts.registry.hasRole(organization.id, account, CHAIN_ROLES.ATTESTER))) return organization.id;
+    if (organization.kind === "COMMITTEE" && (await contracts.registry.hasRole(organization.id, account, CHAIN_ROLES.ATTESTER)))
+      return organization.id;
   }
   throw new Error(`the database holds no committee that ${account} signs for: delete the data directory to start the demo over`);
 }

@@ -43,7 +43,8 @@ export async function connectExternalChain(config: Config): Promise<ConnectedCha
   if (!deployment) throw new Error(`${config.deploymentFile}: no deployment file (set DEPLOYMENT_FILE to the consortium's)`);
   const provider = await connectProvider(config.chainRpcUrl!);
   const chainId = Number((await provider.getNetwork()).chainId);
-  if (chainId !== deployment.chainId) throw new Error(`${config.chainRpcUrl} is chain ${chainId}, the deployment file names ${deployment.chainId}`);
+  if (chainId !== deployment.chainId)
+    throw new Error(`${config.chainRpcUrl} is chain ${chainId}, the deployment file names ${deployment.chainId}`);
   return { provider, deployment, signer: new Wallet(config.chainPrivateKey!, provider) };
 }
 
@@ -138,7 +139,10 @@ export function federationSourcesFor(chain: ConnectedChain, config: Pick<Config,
 export async function createFederation(options: { config: Config; logger: Logger; institution: Institution; chain: ConnectedChain }) {
   const { config, institution, chain } = options;
   const logger = options.logger.child({ component: "federation" });
-  const fetcher = new FileFetcher(institution, logger, { pollIntervalMs: config.federation.indexerPollMs, maxRetryMs: config.federation.retryMaxMs });
+  const fetcher = new FileFetcher(institution, logger, {
+    pollIntervalMs: config.federation.indexerPollMs,
+    maxRetryMs: config.federation.retryMaxMs,
+  });
   const account = (await chain.signer.getAddress()).toLowerCase();
   const indexer = new EventIndexer(
     {

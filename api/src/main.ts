@@ -10,7 +10,9 @@ import { runInstance } from "./run-instance";
 
 async function startInstitution(config: Config, logger: Logger): Promise<() => Promise<void>> {
   const chain = await connectExternalChain(config);
-  const dataSource = await createDataSource(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  const dataSource = await createDataSource(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
+  );
   const instance = await runInstance({ config, logger, dataSource, chain });
   return async () => {
     await instance.stop();
@@ -21,7 +23,10 @@ async function startInstitution(config: Config, logger: Logger): Promise<() => P
 async function startDemo(config: Config, logger: Logger): Promise<() => Promise<void>> {
   const demo = await startEmbeddedDemo(config, logger);
   const [a, b] = demo.instances;
-  logger.info({ [a.name]: a.url, [b.name]: b.url, accounts: `${config.dataDir}/${DEMO_ACCOUNTS_FILE}` }, "demo: one instance per university");
+  logger.info(
+    { [a.name]: a.url, [b.name]: b.url, accounts: `${config.dataDir}/${DEMO_ACCOUNTS_FILE}` },
+    "demo: one instance per university",
+  );
   process.stdout.write(
     `\n${a.name}: ${a.url}  (accounts a-…)\n${b.name}: ${b.url}  (accounts b-…)\nPasswords: ${config.dataDir}/${DEMO_ACCOUNTS_FILE}\n\n`,
   );

@@ -38,13 +38,20 @@ export interface RunningInstance {
 }
 
 /** Assembles the instance over an open database and a connected chain, starts its background work and listens. */
-export async function runInstance(options: { config: Config; logger: Logger; dataSource: DataSource; chain: ConnectedChain }): Promise<RunningInstance> {
+export async function runInstance(options: {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  chain: ConnectedChain;
+}): Promise<RunningInstance> {
   const { config, logger, dataSource, chain } = options;
   const base = createInstitution(dataSource, config);
   const logId = await logIdOf(config, base.repositories);
   if (logId === null) throw new Error("LOG_ID is not set and the database holds no committee to take it from");
   const tree = new LogTree(base.repositories);
-  const worker = config.anchoring.inProcess ? createWorker({ config, logger, dataSource, institution: base, chain, logId, tree }) : undefined;
+  const worker = config.anchoring.inProcess
+    ? createWorker({ config, logger, dataSource, institution: base, chain, logId, tree })
+    : undefined;
   const institution: Institution = {
     ...base,
     proofs: proofSourcesFor(chain, logId, tree, config.chainConfirmations),
@@ -64,20 +71,42 @@ export async function runInstance(options: { config: Config; logger: Logger; dat
   const audits = new AuditJobs(institution, auditSourcesFor(chain, logId, config));
   const metricsRegistry = new Registry();
   let stopping = false;
-  const app = createServer({ config, logger, dataSource, institution, provider: chain.provider, audits, metricsRegistry, stopping: () => stopping });
+  const app = createServer({
+    config,
+    logger,
+    dataSource,
+    institution,
+    provider: chain.provider,
+    audits,
+    metricsRegistry,
+    stopping: () => stopping,
+  });
   // Metrics without a token only on loopback: whoever can reach it already runs on this host.
   const metricsServer =
     config.metricsPort === undefined
       ? undefined
       : metricsApp(metricsRegistry).listen(config.metricsPort, "127.0.0.1", () => {
-          logger.info({ metrics: `http://127.0.0.1:${(metricsServer!.address() as AddressInfo).port}/metrics` }, "metrics listener on loopback");
+          logger.info(
+            { metrics: `http://127.0.0.1:${(metricsServer!.address() as AddressInfo).port}/metrics` },
+            "metrics listener on loopback",
+          );
         });
   // Members written before their name and 学号/工号 had search tokens get them before the portal can search.
   const indexed = await fillMissingSearchTokens(institution);
   if (indexed > 0) logger.info({ members: indexed }, "members' search tokens filled");
   const server = await listen(app, config);
   const url = `http://${config.host}:${(server.address() as AddressInfo).port}`;
-  logger.info({ portal: url, verify: `${url}/verify`, api: `${url}/api`, docs: `${url}/docs`, openapi: `${url}/openapi.json`, health: `${url}/health` }, "cunzheng is listening");
+  logger.info(
+    {
+      portal: url,
+      verify: `${url}/verify`,
+      api: `${url}/api`,
+      docs: `${url}/docs`,
+      openapi: `${url}/openapi.json`,
+      health: `${url}/health`,
+    },
+    "cunzheng is listening",
+  );
   // After an upgrade (or a change of rules) every member's next due is stale: derived here in the background rather
   // than by the first dashboard, which would otherwise replay every member's history while the clerk waits.
   refreshStaleNextDue(institution, logId, () => stopping)
@@ -96,7 +125,8 @@ export async function runInstance(options: { config: Config; logger: Logger; dat
         settlesWithin(Promise.all([worker?.stop(), federation.stop()]), config.shutdownGraceMs),
       ]);
       if (!drained) logger.warn({ graceMs: config.shutdownGraceMs }, "requests still in flight after the grace period were cut off");
-      if (!settled) logger.warn({ graceMs: config.shutdownGraceMs }, "a background round was abandoned: the next start follows up its journal");
+      if (!settled)
+        logger.warn({ graceMs: config.shutdownGraceMs }, "a background round was abandoned: the next start follows up its journal");
       await dataSource.destroy();
     },
   };

@@ -14,9 +14,19 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   if (config.chainRpcUrl === undefined) throw new Error("CHAIN_RPC_URL: required for a standalone worker");
   const chain = await connectExternalChain(config);
-  const dataSource = await createDataSource(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  const dataSource = await createDataSource(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
+  );
   const institution = createInstitution(dataSource, config);
-  const worker = createWorker({ config, logger, dataSource, institution, chain, logId: config.logId!, tree: new LogTree(institution.repositories) });
+  const worker = createWorker({
+    config,
+    logger,
+    dataSource,
+    institution,
+    chain,
+    logId: config.logId!,
+    tree: new LogTree(institution.repositories),
+  });
   worker.start();
   logger.info({ sender: await chain.signer.getAddress(), logId: config.logId }, "anchoring worker running");
 

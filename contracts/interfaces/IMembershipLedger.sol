@@ -77,7 +77,12 @@ interface IMembershipLedger {
     /// @notice Emitted when a member entered the ledger from earlier files, directly at `stage` with the given key
     /// dates. The ledger checked only those dates' order, not the steps between them one by one; every later record
     /// is checked in full. Each archival record also emits {RecordAppended}, in order.
-    event MemberRegisteredFromArchive(bytes32 indexed memberKey, uint32 indexed orgId, Stage indexed stage, ArchivalDates dates);
+    event MemberRegisteredFromArchive(
+        bytes32 indexed memberKey,
+        uint32 indexed orgId,
+        Stage indexed stage,
+        ArchivalDates dates
+    );
 
     /// @notice Emitted when a member moves from one stage to the next.
     event StageChanged(bytes32 indexed memberKey, Stage indexed stage, uint32 effectiveDay);

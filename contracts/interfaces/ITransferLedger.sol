@@ -76,10 +76,20 @@ interface ITransferLedger {
     );
 
     /// @notice Emitted when the destination accepts; this is the receipt (回执).
-    event TransferAccepted(bytes32 indexed transferId, bytes32 indexed memberKey, uint32 indexed toOrgId, bytes32 receiptHash);
+    event TransferAccepted(
+        bytes32 indexed transferId,
+        bytes32 indexed memberKey,
+        uint32 indexed toOrgId,
+        bytes32 receiptHash
+    );
 
     /// @notice Emitted when the destination rejects, with a reason code.
-    event TransferRejected(bytes32 indexed transferId, bytes32 indexed memberKey, uint32 indexed toOrgId, uint16 reasonCode);
+    event TransferRejected(
+        bytes32 indexed transferId,
+        bytes32 indexed memberKey,
+        uint32 indexed toOrgId,
+        uint16 reasonCode
+    );
 
     /// @notice Emitted when the source cancels, with a reason code.
     event TransferCancelled(bytes32 indexed transferId, bytes32 indexed memberKey, uint16 reasonCode);

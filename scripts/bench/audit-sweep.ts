@@ -39,7 +39,9 @@ function recordsWanted(): number {
   const { values } = parseArgs({ options: { records: { type: "string" } } });
   const records = values.records === undefined ? DEFAULT_RECORDS : Number(values.records);
   if (!Number.isSafeInteger(records) || records <= 0 || records % RECORDS_PER_MEMBER !== 0) {
-    throw new Error(`--records must be a positive multiple of ${RECORDS_PER_MEMBER} (each member has ${RECORDS_PER_MEMBER} records), got ${values.records}`);
+    throw new Error(
+      `--records must be a positive multiple of ${RECORDS_PER_MEMBER} (each member has ${RECORDS_PER_MEMBER} records), got ${values.records}`,
+    );
   }
   return records;
 }
@@ -65,7 +67,10 @@ function report({ instance, setupSeconds, sweep, everyCore, readSeconds, costs }
   const checkCapacity = threads > 0 ? (threads * 1e6) / costs.check : 1e6 / costs.check;
   const coresForTarget = Math.ceil((TARGET_PER_SECOND * costs.check) / 1e6);
   const cpuPerRecord = ((cpu.self + cpu.postgres) * 1e6) / records;
-  const phaseRows = PHASES.map((phase) => `| ${phase} | ${PHASE_WORK[phase]} | ${secondsOf(sweep.phaseSeconds[phase])} | ${perSecond(records, sweep.phaseSeconds[phase])} |`);
+  const phaseRows = PHASES.map(
+    (phase) =>
+      `| ${phase} | ${PHASE_WORK[phase]} | ${secondsOf(sweep.phaseSeconds[phase])} | ${perSecond(records, sweep.phaseSeconds[phase])} |`,
+  );
   const cpuLine = [
     `this process ${secondsOf(cpu.self)} (sweep and ${threads} worker thread(s))`,
     `PostgreSQL ${secondsOf(cpu.postgres)}`,
@@ -147,14 +152,18 @@ async function main(): Promise<void> {
     const options: SetupOptions = {
       ...LOAD_SETTINGS,
       records,
-      onProgress: (loaded) => console.error(`loaded and anchored ${count(loaded)} of ${count(records)} records (${secondsOf((performance.now() - setupStarted) / 1000)})`),
+      onProgress: (loaded) =>
+        console.error(
+          `loaded and anchored ${count(loaded)} of ${count(records)} records (${secondsOf((performance.now() - setupStarted) / 1000)})`,
+        ),
     };
     const instance = await setUpSweptInstance(serverUrl, options, cleanups);
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     console.error(`setup done in ${secondsOf(setupSeconds)}; sweeping`);
     const sweep = cleanSweep(await measureSweep(instance, defaultCheckerThreads()), records);
     // What the sweep does with a worker on every core instead: its own thread mostly waits for the workers.
-    const everyCore = availableParallelism() === sweep.threads ? null : cleanSweep(await measureSweep(instance, availableParallelism()), records);
+    const everyCore =
+      availableParallelism() === sweep.threads ? null : cleanSweep(await measureSweep(instance, availableParallelism()), records);
     const readSeconds = await timeLogRead(instance, records);
     const costs = await measureRecordCosts(instance, records);
     const markdown = report({ instance, setupSeconds, sweep, everyCore, readSeconds, costs });

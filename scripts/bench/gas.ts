@@ -21,11 +21,7 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
 
 async function deployEas() {
   const [deployer] = await ethers.getSigners();
-  const schemaRegistryFactory = new ethers.ContractFactory(
-    schemaRegistryArtifact.abi,
-    schemaRegistryArtifact.bytecode,
-    deployer,
-  );
+  const schemaRegistryFactory = new ethers.ContractFactory(schemaRegistryArtifact.abi, schemaRegistryArtifact.bytecode, deployer);
   const schemaRegistry = await schemaRegistryFactory.deploy();
   const easFactory = new ethers.ContractFactory(easArtifact.abi, easArtifact.bytecode, deployer);
   const eas = await easFactory.deploy(await schemaRegistry.getAddress());
@@ -73,7 +69,9 @@ async function main() {
     membership.connect(signers.attesterA).convert(probationary.memberKey, probationary.head(), randomKey(), dayOf("2022-09-05")),
   );
   const worstTransition = Object.values(transitions).reduce((a, b) => (a > b ? a : b));
-  const easAttest = await gasOf(eas.getFunction("attest")({ schema: schemaUid, data: easRequest(recipient) }) as Promise<ContractTransactionResponse>);
+  const easAttest = await gasOf(
+    eas.getFunction("attest")({ schema: schemaUid, data: easRequest(recipient) }) as Promise<ContractTransactionResponse>,
+  );
 
   // One append for each of 100 members, in one transaction.
   const members: { memberKey: string; head: string }[] = [];

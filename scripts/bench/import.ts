@@ -27,7 +27,18 @@ const FLOOR_MEMBER_BYTES = 250;
 const FLOOR_RECORD_BYTES = 700;
 const FINAL_POLL_MS = 500;
 const BRANCH = "计算机学院本科生第一党支部";
-const HEADERS = ["姓名", "性别", "出生日期", "公民身份号码", "所在党支部", "申请入党日期", "确定入党积极分子日期", "确定发展对象日期", "接收预备党员日期", "转正日期"];
+const HEADERS = [
+  "姓名",
+  "性别",
+  "出生日期",
+  "公民身份号码",
+  "所在党支部",
+  "申请入党日期",
+  "确定入党积极分子日期",
+  "确定发展对象日期",
+  "接收预备党员日期",
+  "转正日期",
+];
 /** The key dates of a member at each stage, applicant to full member. */
 const STAGE_DATES = [
   ["2024-03-01"],
@@ -47,7 +58,14 @@ function rosterCsv(rows: number): { csv: Buffer; records: number } {
     const sex = i % 2 === 0 ? "M" : "F";
     const dates = STAGE_DATES[i % STAGE_DATES.length];
     records += dates.length;
-    const cells = [`成员${i}`, sex === "M" ? "男" : "女", birthDate, idNumberOf(birthDate, sex, Math.floor(i / BIRTH_DAYS)), BRANCH, ...dates];
+    const cells = [
+      `成员${i}`,
+      sex === "M" ? "男" : "女",
+      birthDate,
+      idNumberOf(birthDate, sex, Math.floor(i / BIRTH_DAYS)),
+      BRANCH,
+      ...dates,
+    ];
     while (cells.length < HEADERS.length) cells.push("");
     lines.push(cells.join(","));
   }
@@ -83,7 +101,12 @@ async function floorSeconds(url: string, members: number, records: number): Prom
       await client.query(
         `INSERT INTO records (member_id, sequence, record_hash, body)
          SELECT member_id, sequence, hash, decode(body, 'hex') FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS r (member_id, sequence, hash, body)`,
-        [recordRows.map((row) => row.id), recordRows.map((row) => row.sequence), recordRows.map(() => hex(32)), recordRows.map(() => hex(FLOOR_RECORD_BYTES))],
+        [
+          recordRows.map((row) => row.id),
+          recordRows.map((row) => row.sequence),
+          recordRows.map(() => hex(32)),
+          recordRows.map(() => hex(FLOOR_RECORD_BYTES)),
+        ],
       );
       await client.query("COMMIT");
     }
@@ -104,11 +127,17 @@ async function main() {
   try {
     let checkedAt = 0;
     const started = performance.now();
-    const report = await importRoster(instance.institution, instance.actors.clerk, { bytes: csv, fileName: "bench.csv", dryRun: false }, (progress: RosterProgress) => {
-      if (progress.phase === "check" && progress.done === progress.total) checkedAt = performance.now();
-    });
+    const report = await importRoster(
+      instance.institution,
+      instance.actors.clerk,
+      { bytes: csv, fileName: "bench.csv", dryRun: false },
+      (progress: RosterProgress) => {
+        if (progress.phase === "check" && progress.done === progress.total) checkedAt = performance.now();
+      },
+    );
     const imported = performance.now();
-    if (report.imported !== ROWS) throw new Error(`imported ${report.imported} of ${ROWS} rows; refused e.g. ${JSON.stringify(report.refused.slice(0, 3))}`);
+    if (report.imported !== ROWS)
+      throw new Error(`imported ${report.imported} of ${ROWS} rows; refused e.g. ${JSON.stringify(report.refused.slice(0, 3))}`);
     const importSeconds = (imported - started) / 1000;
     const writeSeconds = (imported - checkedAt) / 1000;
 

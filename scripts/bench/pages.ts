@@ -45,8 +45,10 @@ function options(): Options {
   const { values } = parseArgs({ options: { members: { type: "string" }, requests: { type: "string" } } });
   const sizes = values.members === undefined ? DEFAULT_SIZES : values.members.split(",").map(Number);
   const requests = values.requests === undefined ? DEFAULT_REQUESTS : Number(values.requests);
-  if (sizes.some((size) => !Number.isSafeInteger(size) || size < 100)) throw new Error(`--members must be sizes of at least 100, comma-separated; got ${values.members}`);
-  if (!Number.isSafeInteger(requests) || requests < 10) throw new Error(`--requests must be an integer of at least 10, got ${values.requests}`);
+  if (sizes.some((size) => !Number.isSafeInteger(size) || size < 100))
+    throw new Error(`--members must be sizes of at least 100, comma-separated; got ${values.members}`);
+  if (!Number.isSafeInteger(requests) || requests < 10)
+    throw new Error(`--requests must be an integer of at least 10, got ${values.requests}`);
   return { sizes, requests };
 }
 
@@ -119,18 +121,39 @@ async function measureSize(serverUrl: string, members: number, requests: number,
     cleanups.push(() => dataSource.destroy());
     const repositories = createRepositories(dataSource.manager);
     await seedConsortium(repositories);
-    const keys = { FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"), BLIND_INDEX_KEY: randomBytes(32).toString("hex"), TOKEN_SECRET: randomBytes(32).toString("hex") };
+    const keys = {
+      FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+      BLIND_INDEX_KEY: randomBytes(32).toString("hex"),
+      TOKEN_SECRET: randomBytes(32).toString("hex"),
+    };
     const config = loadConfig({ DATABASE_URL: scratch.url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", ...keys });
     const institution = createInstitution(dataSource, config);
-    const clerk = await repositories.accounts.create({ username: "bench-clerk", passwordHash: "$argon2id$bench-only", role: "CLERK", orgId: ORG_IDS.branchA });
-    const approver = await repositories.accounts.create({ username: "bench-approver", passwordHash: "$argon2id$bench-only", role: "APPROVER", orgId: ORG_IDS.committeeA, canReadPersonalData: true });
+    const clerk = await repositories.accounts.create({
+      username: "bench-clerk",
+      passwordHash: "$argon2id$bench-only",
+      role: "CLERK",
+      orgId: ORG_IDS.branchA,
+    });
+    const approver = await repositories.accounts.create({
+      username: "bench-approver",
+      passwordHash: "$argon2id$bench-only",
+      role: "APPROVER",
+      orgId: ORG_IDS.committeeA,
+      canReadPersonalData: true,
+    });
 
     const seedStarted = performance.now();
     const client = new Client({ connectionString: scratch.url });
     await client.connect();
     let records = 0;
     try {
-      const context = { cipher: institution.cipher, blindIndexKey: config.blindIndexKey, ruleVersion: institution.ruleSet.version, orgId: ORG_IDS.branchA, createdBy: clerk.id };
+      const context = {
+        cipher: institution.cipher,
+        blindIndexKey: config.blindIndexKey,
+        ruleVersion: institution.ruleSet.version,
+        orgId: ORG_IDS.branchA,
+        createdBy: clerk.id,
+      };
       for (let made = 0; made < members; made += MEMBERS_PER_COHORT) {
         const count = Math.min(MEMBERS_PER_COHORT, members - made);
         const cohort = await insertCohort(client, context, records + 1, count, (index) => progress[(made + index) % progress.length]);
@@ -147,7 +170,12 @@ async function measureSize(serverUrl: string, members: number, requests: number,
     cleanups.push(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
     const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const session = await repositories.sessions.open(approver.id, new Date());
-    const token = (await issueToken({ accountId: approver.id, sessionId: session.id }, { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds })).token;
+    const token = (
+      await issueToken(
+        { accountId: approver.id, sessionId: session.id },
+        { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds },
+      )
+    ).token;
     const floor = await startFloorApp(scratch.url);
     cleanups.push(() => floor.close());
 
@@ -183,7 +211,11 @@ function report(results: SizeResult[], requests: number, serverVersion: string):
       const floor = result.floor[key];
       return `| ${result.members.toLocaleString("en")} | ${page} | ${ms(project.p50)} | ${ms(project.p99)} | ${ms(floor.p50)} | ${ms(floor.p99)} | ${(project.p50 / floor.p50).toFixed(1)}× | ${verdictOf(project.p99 < GOAL_MS)} |`;
     };
-    return [line("dashboard", "dashboard"), line("member list, page 1", "firstPage"), line(`member list, page ${result.laterPageNumber}`, "laterPage")];
+    return [
+      line("dashboard", "dashboard"),
+      line("member list, page 1", "firstPage"),
+      line(`member list, page ${result.laterPageNumber}`, "laterPage"),
+    ];
   });
   return [
     "## Pages: the dashboard and the member list as a university grows",
@@ -213,7 +245,9 @@ function report(results: SizeResult[], requests: number, serverVersion: string):
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    console.error("bench:pages measures on real PostgreSQL: set DATABASE_URL to a server where this user may create databases,\ne.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.");
+    console.error(
+      "bench:pages measures on real PostgreSQL: set DATABASE_URL to a server where this user may create databases,\ne.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.",
+    );
     process.exitCode = 2;
     return;
   }

@@ -45,7 +45,10 @@ async function timeToHealth(args: string[], env: Record<string, string>, ports: 
     for (;;) {
       if (performance.now() - startedAt > HEALTH_TIMEOUT_MS) throw new Error(`${args.join(" ")}: no /health in ${HEALTH_TIMEOUT_MS} ms`);
       for (const port of waiting) {
-        const ok = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (response) => response.ok,
+          () => false,
+        );
         if (ok) waiting.delete(port);
       }
       if (waiting.size === 0) return performance.now() - startedAt;
@@ -85,7 +88,13 @@ async function main() {
     }
 
     const [portA, portB, chainPort] = await freePorts(3);
-    const env = { DATA_DIR: path.join(dir, "data"), PORT: String(portA), DEMO_PORT_B: String(portB), EMBEDDED_CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
+    const env = {
+      DATA_DIR: path.join(dir, "data"),
+      PORT: String(portA),
+      DEMO_PORT_B: String(portB),
+      EMBEDDED_CHAIN_PORT: String(chainPort),
+      LOG_LEVEL: "warn",
+    };
     const cold = await timeToHealth([BUILD, "api/src/main.ts"], env, [portA, portB]);
     const restart = await timeToHealth([BUILD, "api/src/main.ts"], env, [portA, portB]);
     const floorPort = await freePort();

@@ -27,7 +27,8 @@ function options(): { records: number; requests: number } {
   const records = values.records === undefined ? DEFAULT_RECORDS : Number(values.records);
   const requests = values.requests === undefined ? DEFAULT_REQUESTS : Number(values.requests);
   if (!Number.isSafeInteger(records) || records < 10) throw new Error(`--records must be an integer of at least 10, got ${values.records}`);
-  if (!Number.isSafeInteger(requests) || requests < 3) throw new Error(`--requests must be an integer of at least 3, got ${values.requests}`);
+  if (!Number.isSafeInteger(requests) || requests < 3)
+    throw new Error(`--requests must be an integer of at least 3, got ${values.requests}`);
   return { records, requests };
 }
 
@@ -65,17 +66,27 @@ async function main(): Promise<void> {
   try {
     const setupStarted = performance.now();
     const { institution, actors } = instance;
-    const [enrolled] = await walkMember(institution, actors.clerk, actors.approver, { orgId: instance.branchId, personal: benchPerson(), upTo: "S6" });
+    const [enrolled] = await walkMember(institution, actors.clerk, actors.approver, {
+      orgId: instance.branchId,
+      personal: benchPerson(),
+      upTo: "S6",
+    });
     const memberId = enrolled.memberId;
     const ids = (await institution.repositories.records.listByMember(memberId)).map((record) => record.id);
     while (ids.length < records) {
-      const step = await recordStep(institution, actors.clerk, memberId, { step: "S6", effectiveDate: institution.today(), fields: { assessment: "表现良好" }, evidence: [] });
+      const step = await recordStep(institution, actors.clerk, memberId, {
+        step: "S6",
+        effectiveDate: institution.today(),
+        fields: { assessment: "表现良好" },
+        evidence: [],
+      });
       ids.push(step.record.id);
       if (ids.length % 100 === 0) console.error(`recorded ${ids.length} of ${records}`);
     }
     await instance.waitUntilFinal(ids);
     const file = await callApi<MemberProof>(instance, "GET", `/api/members/${memberId}/proof`, { token: instance.tokens.approver });
-    if (file.status !== 200 || file.body.records.length !== records) throw new Error(`GET the member's proof answered ${file.status} with ${file.body.records?.length} records`);
+    if (file.status !== 200 || file.body.records.length !== records)
+      throw new Error(`GET the member's proof answered ${file.status} with ${file.body.records?.length} records`);
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     const body = JSON.stringify({ bundle: file.body });
     const loadAverage = os.loadavg();

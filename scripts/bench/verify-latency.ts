@@ -36,7 +36,11 @@ async function finalRecord(instance: BenchInstance): Promise<number> {
   const recordIds: number[] = [];
   for (let i = 0; i < MEMBERS; i++) {
     const { clerk, approver } = instance.actors;
-    const steps = await walkMember(instance.institution, clerk, approver, { orgId: instance.branchId, personal: benchPerson(), upTo: WALKED_UP_TO });
+    const steps = await walkMember(instance.institution, clerk, approver, {
+      orgId: instance.branchId,
+      personal: benchPerson(),
+      upTo: WALKED_UP_TO,
+    });
     recordIds.push(...steps.map((step) => step.record.id));
   }
   await instance.waitUntilFinal(recordIds);
@@ -72,10 +76,11 @@ async function startFloor(answer: string) {
   await new Promise((resolve) => server.once("listening", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/verify`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -91,7 +96,15 @@ function row(rate: number, project: Measured, floor: Measured): string {
   return `| ${rate} req/s | ${project.result.achievedPerSecond.toFixed(0)} req/s | ${cell(p?.p50)} | ${cell(p?.p99)} | ${project.result.errors} of ${project.result.sent} | ${project.cpuMsPerRequest.toFixed(2)} ms | ${cell(f?.p50)} | ${cell(f?.p99)} | ${floor.cpuMsPerRequest.toFixed(2)} ms | ${ratio.toFixed(1)}× | ${project.loadAverage.toFixed(2)} | ${goal} |`;
 }
 
-function report(instance: BenchInstance, recordId: number, proof: RecordProof, requestBytes: number, rows: string[], unloaded: LoadResult, errors: string[]): string {
+function report(
+  instance: BenchInstance,
+  recordId: number,
+  proof: RecordProof,
+  requestBytes: number,
+  rows: string[],
+  unloaded: LoadResult,
+  errors: string[],
+): string {
   return [
     "## Verification latency: POST /api/verify at a steady rate, beside an Express floor",
     "",
@@ -99,7 +112,9 @@ function report(instance: BenchInstance, recordId: number, proof: RecordProof, r
     `Machine: ${machineDescription()}. Measured ${new Date().toISOString().slice(0, 10)}.`,
     "",
     `Setup: a fresh Anvil (a block per transaction) on 127.0.0.1 with the contracts deployed; database: ${instance.database};`,
-    `the instance (API and anchoring worker in one process, settings ${Object.entries(SETTINGS).map(([name, value]) => `${name}=${value}`).join(", ")}, others default,`,
+    `the instance (API and anchoring worker in one process, settings ${Object.entries(SETTINGS)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(", ")}, others default,`,
     `LOG_LEVEL=info into a file) on 127.0.0.1. ${MEMBERS} members walked to ${WALKED_UP_TO} and anchored until FINAL. The bundle: record ${recordId}`,
     `(sequence ${proof.memberChain.sequence}, body included, inclusion proof of ${proof.inclusion.proof.length} hashes in a log of ${proof.checkpoint.treeSize}), fetched as an approver;`,
     `each request body is ${requestBytes.toLocaleString("en")} bytes. One verification before the runs warms the instance's chain cache.`,
@@ -128,7 +143,8 @@ async function main() {
     if (proof.status !== 200) throw new Error(`GET /api/records/${recordId}/proof answered ${proof.status}: ${JSON.stringify(proof.body)}`);
     const requestBody = JSON.stringify({ bundle: proof.body });
     const warm = await callApi<Verdict>(instance, "POST", "/api/verify", { body: { bundle: proof.body } });
-    if (warm.status !== 200 || warm.body.verdict !== "VALID") throw new Error(`the warming verification answered ${warm.status}: ${JSON.stringify(warm.body)}`);
+    if (warm.status !== 200 || warm.body.verdict !== "VALID")
+      throw new Error(`the warming verification answered ${warm.status}: ${JSON.stringify(warm.body)}`);
 
     const bodyFile = path.join(instance.scratchDir, "verify-request.json");
     writeFileSync(bodyFile, requestBody);

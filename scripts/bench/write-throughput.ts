@@ -44,14 +44,19 @@ async function measure(run: () => Promise<ClosedLoopResult>): Promise<Measured> 
 /** The floor: Express parses the JSON, pg inserts it into a table with a unique and a plain index, 201 with the id. */
 async function startFloor(databaseUrl: string) {
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
-  await pool.query("CREATE TABLE records (id bigserial PRIMARY KEY, member_key text NOT NULL, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+  await pool.query(
+    "CREATE TABLE records (id bigserial PRIMARY KEY, member_key text NOT NULL, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+  );
   await pool.query("CREATE UNIQUE INDEX records_member_key ON records (member_key)");
   await pool.query("CREATE INDEX records_created_at ON records (created_at)");
   const app = express();
   app.use(express.json());
   app.post("/records", async (req, res) => {
     const body = req.body as { memberKey: string };
-    const { rows } = await pool.query<{ id: number }>("INSERT INTO records (member_key, body) VALUES ($1, $2) RETURNING id", [body.memberKey, body]);
+    const { rows } = await pool.query<{ id: number }>("INSERT INTO records (member_key, body) VALUES ($1, $2) RETURNING id", [
+      body.memberKey,
+      body,
+    ]);
     res.status(201).json({ id: rows[0].id });
   });
   const server = app.listen(0, "127.0.0.1");
@@ -84,19 +89,43 @@ async function main() {
   const rows: string[] = [];
   try {
     for (const connections of CONNECTIONS) {
-      const enroll: WriteKind = { kind: "enroll", orgId: instance.branchId, effectiveDate: application.effectiveDate, fields: application.fields };
-      const enrolled = await measure(() => runClosedLoop({ baseUrl: instance.baseUrl, token: instance.tokens.clerk, connections, seconds: SECONDS, write: enroll }));
-      const step: WriteKind = { kind: "step", memberIds: enrolled.result.memberIds, step: interview.step, effectiveDate: interview.effectiveDate, fields: interview.fields };
-      const stepped = await measure(() => runClosedLoop({ baseUrl: instance.baseUrl, token: instance.tokens.clerk, connections, seconds: SECONDS, write: step }));
-      const floored = await measure(() => runClosedLoop({ baseUrl: floor.baseUrl, connections, seconds: SECONDS, write: { kind: "floor", bodyBytes: FLOOR_ROW_BYTES } }));
+      const enroll: WriteKind = {
+        kind: "enroll",
+        orgId: instance.branchId,
+        effectiveDate: application.effectiveDate,
+        fields: application.fields,
+      };
+      const enrolled = await measure(() =>
+        runClosedLoop({ baseUrl: instance.baseUrl, token: instance.tokens.clerk, connections, seconds: SECONDS, write: enroll }),
+      );
+      const step: WriteKind = {
+        kind: "step",
+        memberIds: enrolled.result.memberIds,
+        step: interview.step,
+        effectiveDate: interview.effectiveDate,
+        fields: interview.fields,
+      };
+      const stepped = await measure(() =>
+        runClosedLoop({ baseUrl: instance.baseUrl, token: instance.tokens.clerk, connections, seconds: SECONDS, write: step }),
+      );
+      const floored = await measure(() =>
+        runClosedLoop({ baseUrl: floor.baseUrl, connections, seconds: SECONDS, write: { kind: "floor", bodyBytes: FLOOR_ROW_BYTES } }),
+      );
       const goalOf = (measured: Measured) =>
         connections === 8
           ? `≥ ${GOAL.floorShare * 100} % of the floor, p99 < ${GOAL.p99Ms} ms: ${verdictOf(measured.result.perSecond >= GOAL.floorShare * floored.result.perSecond && (measured.result.latencyMs?.p99 ?? Infinity) < GOAL.p99Ms)}`
           : "—";
       rows.push(row("enrollment (S1)", connections, enrolled, floored, goalOf(enrolled)));
       rows.push(row("next step (S2)", connections, stepped, floored, goalOf(stepped)));
-      for (const [what, measured] of [["enrollments", enrolled], ["next steps", stepped], ["floor", floored]] as const)
-        if (measured.result.errors > 0) console.error(`${what} at ${connections} connections: ${measured.result.errors} errors, e.g. ${measured.result.errorExamples.join("; ")}`);
+      for (const [what, measured] of [
+        ["enrollments", enrolled],
+        ["next steps", stepped],
+        ["floor", floored],
+      ] as const)
+        if (measured.result.errors > 0)
+          console.error(
+            `${what} at ${connections} connections: ${measured.result.errors} errors, e.g. ${measured.result.errorExamples.join("; ")}`,
+          );
     }
   } finally {
     await floor.close();

@@ -45,7 +45,11 @@ async function write(instance: BenchInstance, pending: Map<string, Pending>, tim
     const sentAt = performance.now();
     const response = await callApi<RecordedStep>(instance, "POST", "/api/members", {
       token: instance.tokens.clerk,
-      body: { orgId: instance.branchId, personal: benchPerson(), application: { effectiveDate: application.effectiveDate, fields: application.fields, evidence: [] } },
+      body: {
+        orgId: instance.branchId,
+        personal: benchPerson(),
+        application: { effectiveDate: application.effectiveDate, fields: application.fields, evidence: [] },
+      },
     });
     const writtenAt = performance.now();
     if (response.status !== 201) throw new Error(`POST /api/members answered ${response.status}: ${JSON.stringify(response.body)}`);
@@ -55,12 +59,19 @@ async function write(instance: BenchInstance, pending: Map<string, Pending>, tim
 }
 
 /** One loop over every pending record, every POLL_MS, until the writer is done and nothing is pending. */
-async function pollUntilFinal(instance: BenchInstance, pending: Map<string, Pending>, timings: Timings, writing: () => boolean): Promise<void> {
+async function pollUntilFinal(
+  instance: BenchInstance,
+  pending: Map<string, Pending>,
+  timings: Timings,
+  writing: () => boolean,
+): Promise<void> {
   while (writing() || pending.size > 0) {
     const tickAt = performance.now();
     await Promise.all(
       [...pending].map(async ([memberId, record]) => {
-        const { body } = await callApi<{ items: RecordView[] }>(instance, "GET", `/api/members/${memberId}/records`, { token: instance.tokens.auditor });
+        const { body } = await callApi<{ items: RecordView[] }>(instance, "GET", `/api/members/${memberId}/records`, {
+          token: instance.tokens.auditor,
+        });
         const readAt = performance.now();
         const state: AnchoringState | undefined = body.items.find((item) => item.id === record.recordId)?.anchoring.state;
         if (state === "FAILED") throw new Error(`record ${record.recordId} failed to anchor`);
@@ -88,7 +99,9 @@ function report(instance: BenchInstance, timings: Timings, loadAverage: number):
   const anchored = summarize(timings.anchoredMs);
   const written = summarize(timings.writeMs);
   const rounds = summarize(timings.pollRoundMs);
-  const settings = Object.entries(SETTINGS).map(([name, value]) => `${name}=${value}`).join(", ");
+  const settings = Object.entries(SETTINGS)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(", ");
   return [
     "## Write to final: from the API's 201 to FINAL",
     "",

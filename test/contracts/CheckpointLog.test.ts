@@ -44,9 +44,7 @@ describe("CheckpointLog", function () {
       const root = randomKey();
       const tx = checkpoints.connect(signers.branchClerkA).checkpoint(ids.branchA, 10, root);
 
-      await expect(tx)
-        .to.emit(checkpoints, "CheckpointRecorded")
-        .withArgs(ids.branchA, 10, root, 0, 0, signers.branchClerkA.address);
+      await expect(tx).to.emit(checkpoints, "CheckpointRecorded").withArgs(ids.branchA, 10, root, 0, 0, signers.branchClerkA.address);
       const block = await blockOf(tx);
       expect(await checkpoints.latestCheckpoint(ids.branchA)).to.deep.equal([10n, BigInt(block), 1n, root]);
     });
@@ -113,10 +111,7 @@ describe("CheckpointLog", function () {
       const { registry, checkpoints, ids, signers } = await loadFixture(deployConsortium);
       const clerk = checkpoints.connect(signers.branchClerkA);
       await registry.pause();
-      await expect(clerk.checkpoint(ids.branchA, 1, randomKey())).to.be.revertedWithCustomError(
-        checkpoints,
-        "CheckpointLogPaused",
-      );
+      await expect(clerk.checkpoint(ids.branchA, 1, randomKey())).to.be.revertedWithCustomError(checkpoints, "CheckpointLogPaused");
 
       await registry.unpause();
       await expect(clerk.checkpoint(ids.branchA, 1, randomKey())).to.emit(checkpoints, "CheckpointRecorded");
@@ -343,9 +338,7 @@ describe("CheckpointLog", function () {
 
       const history = await walkBack(checkpoints, ids.branchA);
 
-      expect(history.map(({ block, treeSize, root }) => ({ block, treeSize, root }))).to.deep.equal(
-        [...recorded].reverse(),
-      );
+      expect(history.map(({ block, treeSize, root }) => ({ block, treeSize, root }))).to.deep.equal([...recorded].reverse());
       expect(history.map((entry) => entry.previousTreeSize)).to.deep.equal([8n, 3n, 0n]);
       expect((await checkpoints.latestCheckpoint(ids.branchA)).count).to.equal(3n);
     });

@@ -88,11 +88,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey } = await registerAt(c, c.signers.branchClerkA, c.ids.branchA);
 
-      await expect(
-        c.membership
-          .connect(c.signers.branchClerkA)
-          .register(memberKey, c.ids.branchA, randomKey(), dayOf("2020-01-11"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).register(memberKey, c.ids.branchA, randomKey(), dayOf("2020-01-11")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerMemberExists")
         .withArgs(memberKey);
     });
@@ -101,9 +97,7 @@ describe("MembershipLedger", function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
       const memberKey = randomKey();
 
-      await expect(
-        membership.connect(signers.branchClerkA).register(memberKey, ids.branchA, ethers.ZeroHash, dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.branchClerkA).register(memberKey, ids.branchA, ethers.ZeroHash, dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerZeroRecordHash")
         .withArgs(memberKey);
     });
@@ -111,9 +105,7 @@ describe("MembershipLedger", function () {
     it("should refuse an account without an attester role", async function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
 
-      await expect(
-        membership.connect(signers.outsider).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.outsider).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
         .withArgs(ids.branchA, signers.outsider.address);
     });
@@ -121,9 +113,7 @@ describe("MembershipLedger", function () {
     it("should refuse an attester of another university", async function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
 
-      await expect(
-        membership.connect(signers.attesterB).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.attesterB).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
         .withArgs(ids.branchA, signers.attesterB.address);
     });
@@ -131,11 +121,7 @@ describe("MembershipLedger", function () {
     it("should refuse a branch clerk registering in the general branch above its branch", async function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
 
-      await expect(
-        membership
-          .connect(signers.branchClerkA)
-          .register(randomKey(), ids.generalBranchA, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.branchClerkA).register(randomKey(), ids.generalBranchA, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerNotAttester")
         .withArgs(ids.generalBranchA, signers.branchClerkA.address);
     });
@@ -143,9 +129,7 @@ describe("MembershipLedger", function () {
     it("should refuse the consortium as the member's organization", async function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
 
-      await expect(
-        membership.connect(signers.governance).register(randomKey(), ids.consortium, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.governance).register(randomKey(), ids.consortium, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerInvalidOrganization")
         .withArgs(ids.consortium);
     });
@@ -154,9 +138,7 @@ describe("MembershipLedger", function () {
       const { registry, membership, signers } = await loadFixture(deployConsortiumAtNoon);
       const unknownOrgId = (await registry.organizationCount()) + 1n;
 
-      await expect(
-        membership.connect(signers.attesterA).register(randomKey(), unknownOrgId, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.attesterA).register(randomKey(), unknownOrgId, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(registry, "OrgRegistryUnknownOrganization")
         .withArgs(unknownOrgId);
     });
@@ -165,8 +147,7 @@ describe("MembershipLedger", function () {
       const { membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
       const today = Number(await membership.today());
 
-      await expect(membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), today)).not
-        .to.be.reverted;
+      await expect(membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), today)).not.to.be.reverted;
       await expect(membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), today + 1))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerFutureDate")
         .withArgs(today + 1, today);
@@ -175,8 +156,7 @@ describe("MembershipLedger", function () {
     it("should refuse while governance has paused the consortium, and accept after unpause", async function () {
       const { registry, membership, ids, signers } = await loadFixture(deployConsortiumAtNoon);
       await registry.connect(signers.governance).pause();
-      const register = () =>
-        membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10"));
+      const register = () => membership.connect(signers.branchClerkA).register(randomKey(), ids.branchA, randomKey(), dayOf("2020-01-10"));
 
       await expect(register()).to.be.revertedWithCustomError(membership, "MembershipLedgerPaused");
       await registry.connect(signers.governance).unpause();
@@ -252,7 +232,7 @@ describe("MembershipLedger", function () {
       const { memberKey } = await registerAt(c, c.signers.branchClerkA, c.ids.branchA);
 
       await expect(
-        c.membership.connect(c.signers.branchClerkA).registerArchival(memberKey, c.ids.branchA, Stage.Full, FULL_DATES, hashes(5))
+        c.membership.connect(c.signers.branchClerkA).registerArchival(memberKey, c.ids.branchA, Stage.Full, FULL_DATES, hashes(5)),
       )
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerMemberExists")
         .withArgs(memberKey);
@@ -282,7 +262,7 @@ describe("MembershipLedger", function () {
       await registry.connect(signers.governance).pause();
 
       await expect(
-        membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(5))
+        membership.connect(signers.branchClerkA).registerArchival(randomKey(), ids.branchA, Stage.Full, FULL_DATES, hashes(5)),
       ).to.be.revertedWithCustomError(membership, "MembershipLedgerPaused");
     });
 
@@ -317,8 +297,10 @@ describe("MembershipLedger", function () {
       const memberKey = randomKey();
       const dates = { ...FULL_DATES, applicationDay: 0, activistDay: 0 };
 
-      await expect(membership.connect(signers.branchClerkA).registerArchival(memberKey, ids.branchA, Stage.Full, dates, hashes(3)))
-        .to.emit(membership, "MemberRegisteredFromArchive");
+      await expect(membership.connect(signers.branchClerkA).registerArchival(memberKey, ids.branchA, Stage.Full, dates, hashes(3))).to.emit(
+        membership,
+        "MemberRegisteredFromArchive",
+      );
       expect((await membership.member(memberKey)).activistDay).to.equal(0);
     });
 
@@ -368,7 +350,7 @@ describe("MembershipLedger", function () {
       await expect(
         membership
           .connect(signers.branchClerkA)
-          .registerArchival(memberKey, ids.branchA, Stage.Full, FULL_DATES, [...hashes(4), ethers.ZeroHash])
+          .registerArchival(memberKey, ids.branchA, Stage.Full, FULL_DATES, [...hashes(4), ethers.ZeroHash]),
       )
         .to.be.revertedWithCustomError(membership, "MembershipLedgerZeroRecordHash")
         .withArgs(memberKey);
@@ -398,9 +380,7 @@ describe("MembershipLedger", function () {
       const first = randomKey();
       await c.membership.connect(c.signers.branchClerkA).append(memberKey, head, first, dayOf("2020-01-20"));
 
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-21"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-21")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerStaleHead")
         .withArgs(memberKey, first, head);
     });
@@ -409,9 +389,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await registerAt(c, c.signers.branchClerkA, c.ids.branchA);
 
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, ethers.ZeroHash, dayOf("2020-01-20"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, ethers.ZeroHash, dayOf("2020-01-20")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerZeroRecordHash")
         .withArgs(memberKey);
     });
@@ -422,8 +400,7 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await registerAt(c, c.signers.branchClerkA, c.ids.branchA, day);
       const sameDay = randomKey();
 
-      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, sameDay, day)).not.to.be
-        .reverted;
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, sameDay, day)).not.to.be.reverted;
       await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, sameDay, randomKey(), day - 1))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerDateBackwards")
         .withArgs(day - 1, day);
@@ -435,8 +412,7 @@ describe("MembershipLedger", function () {
       const today = Number(await c.membership.today());
       const todays = randomKey();
 
-      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, todays, today)).not.to.be
-        .reverted;
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, todays, today)).not.to.be.reverted;
       await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, todays, randomKey(), today + 1))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerFutureDate")
         .withArgs(today + 1, today);
@@ -446,9 +422,7 @@ describe("MembershipLedger", function () {
       const { membership, signers } = await loadFixture(deployConsortiumAtNoon);
       const memberKey = randomKey();
 
-      await expect(
-        membership.connect(signers.attesterA).append(memberKey, ethers.ZeroHash, randomKey(), dayOf("2020-01-10"))
-      )
+      await expect(membership.connect(signers.attesterA).append(memberKey, ethers.ZeroHash, randomKey(), dayOf("2020-01-10")))
         .to.be.revertedWithCustomError(membership, "MembershipLedgerUnknownMember")
         .withArgs(memberKey);
     });
@@ -457,9 +431,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await registerAt(c, c.signers.attesterB, c.ids.branchB);
 
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNotAttester")
         .withArgs(c.ids.branchB, c.signers.branchClerkA.address);
     });
@@ -468,9 +440,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await registerAt(c, c.signers.attesterA, c.ids.generalBranchA);
 
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNotAttester")
         .withArgs(c.ids.generalBranchA, c.signers.branchClerkA.address);
     });
@@ -491,7 +461,7 @@ describe("MembershipLedger", function () {
       await c.registry.connect(c.signers.governance).pause();
 
       await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20"))
+        c.membership.connect(c.signers.branchClerkA).append(memberKey, head, randomKey(), dayOf("2020-01-20")),
       ).to.be.revertedWithCustomError(c.membership, "MembershipLedgerPaused");
     });
   });
@@ -529,7 +499,7 @@ describe("MembershipLedger", function () {
 
       await expect(membership.connect(signers.branchClerkA).appendBatch([])).to.be.revertedWithCustomError(
         membership,
-        "MembershipLedgerEmptyBatch"
+        "MembershipLedgerEmptyBatch",
       );
     });
 
@@ -538,10 +508,7 @@ describe("MembershipLedger", function () {
       const items = await threeItems(c);
       await c.membership.connect(c.signers.branchClerkA).appendBatch(items);
 
-      await expect(c.membership.connect(c.signers.branchClerkA).appendBatch(items)).not.to.emit(
-        c.membership,
-        "RecordAppended"
-      );
+      await expect(c.membership.connect(c.signers.branchClerkA).appendBatch(items)).not.to.emit(c.membership, "RecordAppended");
       for (const item of items) {
         const m = await c.membership.member(item.memberKey);
         expect(m.head).to.equal(item.recordHash);
@@ -611,12 +578,10 @@ describe("MembershipLedger", function () {
           action === "admit"
             ? ledger.admit(...args, day)
             : action === "extendProbation"
-            ? ledger.extendProbation(...args, dayOf("2023-06-01"))
-            : ledger[action](...args);
+              ? ledger.extendProbation(...args, dayOf("2023-06-01"))
+              : ledger[action](...args);
 
-        await expect(tx)
-          .to.be.revertedWithCustomError(c.membership, "MembershipLedgerWrongStage")
-          .withArgs(memberKey, from, required);
+        await expect(tx).to.be.revertedWithCustomError(c.membership, "MembershipLedgerWrongStage").withArgs(memberKey, from, required);
       });
     }
 
@@ -653,11 +618,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await memberAt(c, Stage.Activist);
 
-      await expect(
-        c.membership
-          .connect(c.signers.branchClerkA)
-          .selectCandidate(memberKey, head(), randomKey(), dayOf("2021-04-09"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).selectCandidate(memberKey, head(), randomKey(), dayOf("2021-04-09")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerCandidateTooEarly")
         .withArgs(dayOf("2021-04-09"), dayOf("2021-04-10"));
     });
@@ -672,8 +633,7 @@ describe("MembershipLedger", function () {
       await expect(clerk.selectCandidate(memberKey, activistRecord, randomKey(), dayOf("2021-02-27")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerCandidateTooEarly")
         .withArgs(dayOf("2021-02-27"), dayOf("2021-02-28"));
-      await expect(clerk.selectCandidate(memberKey, activistRecord, randomKey(), dayOf("2021-02-28"))).not.to.be
-        .reverted;
+      await expect(clerk.selectCandidate(memberKey, activistRecord, randomKey(), dayOf("2021-02-28"))).not.to.be.reverted;
     });
   });
 
@@ -700,9 +660,7 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await memberAt(c, Stage.Candidate);
 
       await expect(
-        c.membership
-          .connect(c.signers.attesterA)
-          .admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2022-02-28"))
+        c.membership.connect(c.signers.attesterA).admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2022-02-28")),
       ).not.to.be.reverted;
     });
 
@@ -711,9 +669,7 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await memberAt(c, Stage.Candidate);
 
       await expect(
-        c.membership
-          .connect(c.signers.attesterA)
-          .admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2022-03-01"))
+        c.membership.connect(c.signers.attesterA).admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2022-03-01")),
       )
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerApprovalOutOfWindow")
         .withArgs(dayOf("2022-03-01"), dayOf("2021-08-31"), dayOf("2022-02-28"));
@@ -724,9 +680,7 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await memberAt(c, Stage.Candidate);
 
       await expect(
-        c.membership
-          .connect(c.signers.attesterA)
-          .admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2021-08-30"))
+        c.membership.connect(c.signers.attesterA).admit(memberKey, head(), randomKey(), dayOf("2021-08-31"), dayOf("2021-08-30")),
       )
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerApprovalOutOfWindow")
         .withArgs(dayOf("2021-08-30"), dayOf("2021-08-31"), dayOf("2022-02-28"));
@@ -737,9 +691,7 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await memberAt(c, Stage.Candidate);
 
       await expect(
-        c.membership
-          .connect(c.signers.attesterA)
-          .admit(memberKey, head(), randomKey(), dayOf("2021-04-11"), dayOf("2021-09-20"))
+        c.membership.connect(c.signers.attesterA).admit(memberKey, head(), randomKey(), dayOf("2021-04-11"), dayOf("2021-09-20")),
       )
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerBranchMeetingBeforeCandidacy")
         .withArgs(dayOf("2021-04-11"), dayOf("2021-04-12"));
@@ -750,11 +702,7 @@ describe("MembershipLedger", function () {
         const c = await loadFixture(deployConsortiumAtNoon);
         const { memberKey, head } = await memberAt(c, Stage.Candidate);
 
-        await expect(
-          c.membership
-            .connect(c.signers[who])
-            .admit(memberKey, head(), randomKey(), dayOf("2021-09-01"), dayOf("2021-09-20"))
-        )
+        await expect(c.membership.connect(c.signers[who]).admit(memberKey, head(), randomKey(), dayOf("2021-09-01"), dayOf("2021-09-20")))
           .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNotApprover")
           .withArgs(c.ids.branchA, c.ids.committeeA, c.signers[who].address);
       });
@@ -764,17 +712,11 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await candidateAtC(c);
       const admit = () =>
-        c.membership
-          .connect(c.signers.attesterC)
-          .admit(memberKey, head, randomKey(), dayOf("2021-09-01"), dayOf("2021-09-20"));
+        c.membership.connect(c.signers.attesterC).admit(memberKey, head, randomKey(), dayOf("2021-09-01"), dayOf("2021-09-20"));
 
-      await expect(admit())
-        .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNoApprovingCommittee")
-        .withArgs(c.ids.branchC);
+      await expect(admit()).to.be.revertedWithCustomError(c.membership, "MembershipLedgerNoApprovingCommittee").withArgs(c.ids.branchC);
       await c.registry.connect(c.signers.governance).setApprovalPower(c.ids.committeeC, true);
-      await expect(admit())
-        .to.emit(c.membership, "StageChanged")
-        .withArgs(memberKey, Stage.Probationary, dayOf("2021-09-20"));
+      await expect(admit()).to.emit(c.membership, "StageChanged").withArgs(memberKey, Stage.Probationary, dayOf("2021-09-20"));
     });
   });
 
@@ -790,9 +732,7 @@ describe("MembershipLedger", function () {
         const c = await loadFixture(deployConsortiumAtNoon);
         const { memberKey, head } = await memberAt(c, Stage.Probationary);
 
-        await expect(
-          c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), randomKey(), approval, newEnd)
-        )
+        await expect(c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), randomKey(), approval, newEnd))
           .to.emit(c.membership, "ProbationExtended")
           .withArgs(memberKey, newEnd);
         const m = await c.membership.member(memberKey);
@@ -807,9 +747,7 @@ describe("MembershipLedger", function () {
         const c = await loadFixture(deployConsortiumAtNoon);
         const { memberKey, head } = await memberAt(c, Stage.Probationary);
 
-        await expect(
-          c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), randomKey(), approval, newEnd)
-        )
+        await expect(c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), randomKey(), approval, newEnd))
           .to.be.revertedWithCustomError(c.membership, "MembershipLedgerExtensionOutOfRange")
           .withArgs(newEnd, earliest, latest);
       });
@@ -821,9 +759,7 @@ describe("MembershipLedger", function () {
       const extension = randomKey();
       await c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), extension, approval, earliest);
 
-      await expect(
-        c.membership.connect(c.signers.attesterA).extendProbation(memberKey, extension, randomKey(), approval, latest)
-      )
+      await expect(c.membership.connect(c.signers.attesterA).extendProbation(memberKey, extension, randomKey(), approval, latest))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerAlreadyExtended")
         .withArgs(memberKey);
     });
@@ -832,9 +768,7 @@ describe("MembershipLedger", function () {
       const c = await loadFixture(deployConsortiumAtNoon);
       const { memberKey, head } = await memberAt(c, Stage.Probationary);
 
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).extendProbation(memberKey, head(), randomKey(), approval, earliest)
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).extendProbation(memberKey, head(), randomKey(), approval, earliest))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNotApprover")
         .withArgs(c.ids.branchA, c.ids.committeeA, c.signers.branchClerkA.address);
     });
@@ -868,11 +802,8 @@ describe("MembershipLedger", function () {
       const { memberKey, head } = await memberAt(c, Stage.Probationary);
       const extendedEnd = dayOf("2023-03-01");
       const extension = randomKey();
-      await c.membership
-        .connect(c.signers.attesterA)
-        .extendProbation(memberKey, head(), extension, dayOf("2022-08-25"), extendedEnd);
-      const convert = (day: number) =>
-        c.membership.connect(c.signers.attesterA).convert(memberKey, extension, randomKey(), day);
+      await c.membership.connect(c.signers.attesterA).extendProbation(memberKey, head(), extension, dayOf("2022-08-25"), extendedEnd);
+      const convert = (day: number) => c.membership.connect(c.signers.attesterA).convert(memberKey, extension, randomKey(), day);
 
       await expect(convert(probationEnd))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerProbationNotOver")
@@ -880,9 +811,7 @@ describe("MembershipLedger", function () {
       await expect(convert(extendedEnd - 1))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerProbationNotOver")
         .withArgs(extendedEnd - 1, extendedEnd);
-      await expect(convert(extendedEnd))
-        .to.emit(c.membership, "StageChanged")
-        .withArgs(memberKey, Stage.Full, extendedEnd);
+      await expect(convert(extendedEnd)).to.emit(c.membership, "StageChanged").withArgs(memberKey, Stage.Full, extendedEnd);
     });
 
     it("should refuse a branch clerk", async function () {
@@ -938,9 +867,10 @@ describe("MembershipLedger", function () {
     it("should refuse the zero address", async function () {
       const { ledger, signers } = await loadFixture(deployUnwiredLedger);
 
-      await expect(
-        ledger.connect(signers.governance).setTransferLedger(ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(ledger, "MembershipLedgerZeroTransferLedger");
+      await expect(ledger.connect(signers.governance).setTransferLedger(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        ledger,
+        "MembershipLedgerZeroTransferLedger",
+      );
     });
 
     it("should refuse anyone but governance", async function () {
@@ -994,14 +924,11 @@ describe("MembershipLedger", function () {
         .to.emit(c.membership, "MemberMoved")
         .withArgs(memberKey, c.ids.branchA, c.ids.branchB, transferId);
       expect((await c.membership.member(memberKey)).orgId).to.equal(c.ids.branchB);
-      await expect(
-        c.membership.connect(c.signers.branchClerkA).append(memberKey, head(), randomKey(), dayOf("2023-01-10"))
-      )
+      await expect(c.membership.connect(c.signers.branchClerkA).append(memberKey, head(), randomKey(), dayOf("2023-01-10")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerNotAttester")
         .withArgs(c.ids.branchB, c.signers.branchClerkA.address);
-      await expect(
-        c.membership.connect(c.signers.attesterB).append(memberKey, head(), randomKey(), dayOf("2023-01-10"))
-      ).not.to.be.reverted;
+      await expect(c.membership.connect(c.signers.attesterB).append(memberKey, head(), randomKey(), dayOf("2023-01-10"))).not.to.be
+        .reverted;
     });
 
     it("should refuse any write for a member who left the consortium through an exported transfer", async function () {
@@ -1012,9 +939,7 @@ describe("MembershipLedger", function () {
       await expect(c.transfers.connect(c.signers.attesterA).recordExportReceipt(transferId, randomKey()))
         .to.emit(c.membership, "MemberMoved")
         .withArgs(memberKey, c.ids.branchA, 0, transferId);
-      await expect(
-        c.membership.connect(c.signers.attesterA).append(memberKey, head(), randomKey(), dayOf("2023-01-10"))
-      )
+      await expect(c.membership.connect(c.signers.attesterA).append(memberKey, head(), randomKey(), dayOf("2023-01-10")))
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerMemberDeparted")
         .withArgs(memberKey);
     });
@@ -1033,12 +958,7 @@ describe("MembershipLedger", function () {
           dayOf("2021-09-01"),
           dayOf("2021-09-20"),
         ]),
-        c.membership.interface.encodeFunctionData("convert", [
-          probationer.memberKey,
-          probationer.head(),
-          randomKey(),
-          dayOf("2022-09-01"),
-        ]),
+        c.membership.interface.encodeFunctionData("convert", [probationer.memberKey, probationer.head(), randomKey(), dayOf("2022-09-01")]),
       ];
 
       await expect(c.membership.connect(c.signers.branchClerkA).multicall(calls))
@@ -1046,12 +966,8 @@ describe("MembershipLedger", function () {
         .withArgs(c.ids.branchA, c.ids.committeeA, c.signers.branchClerkA.address);
 
       const tx = c.membership.connect(c.signers.attesterA).multicall(calls);
-      await expect(tx)
-        .to.emit(c.membership, "StageChanged")
-        .withArgs(candidate.memberKey, Stage.Probationary, dayOf("2021-09-20"));
-      await expect(tx)
-        .to.emit(c.membership, "StageChanged")
-        .withArgs(probationer.memberKey, Stage.Full, dayOf("2022-09-01"));
+      await expect(tx).to.emit(c.membership, "StageChanged").withArgs(candidate.memberKey, Stage.Probationary, dayOf("2021-09-20"));
+      await expect(tx).to.emit(c.membership, "StageChanged").withArgs(probationer.memberKey, Stage.Full, dayOf("2022-09-01"));
     });
   });
 

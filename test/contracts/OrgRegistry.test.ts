@@ -115,12 +115,7 @@ describe("OrgRegistry", function () {
         await expect(registry.registerOrganization(ids[parent], kind, "新组织"))
           .to.emit(registry, "OrganizationRegistered")
           .withArgs(9, ids[parent], kind, "新组织");
-        expect(await registry.organization(9)).to.deep.equal([
-          BigInt(ids[parent]),
-          BigInt(ids.committeeA),
-          BigInt(kind),
-          false,
-        ]);
+        expect(await registry.organization(9)).to.deep.equal([BigInt(ids[parent]), BigInt(ids.committeeA), BigInt(kind), false]);
       });
     }
 
@@ -740,21 +735,13 @@ describe("OrgRegistry", function () {
   describe("approveScope", function () {
     it("should let an attester of the approving committee approve for a branch below it", async function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
-      expect(await registry.approveScope(ids.branchA, signers.attesterA.address)).to.deep.equal([
-        false,
-        BigInt(ids.committeeA),
-        true,
-      ]);
+      expect(await registry.approveScope(ids.branchA, signers.attesterA.address)).to.deep.equal([false, BigInt(ids.committeeA), true]);
     });
 
     it("should name the approving committee but refuse a branch attester and another university's attester", async function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
       for (const account of [signers.branchClerkA, signers.attesterB]) {
-        expect(await registry.approveScope(ids.branchA, account.address)).to.deep.equal([
-          false,
-          BigInt(ids.committeeA),
-          false,
-        ]);
+        expect(await registry.approveScope(ids.branchA, account.address)).to.deep.equal([false, BigInt(ids.committeeA), false]);
       }
     });
 
@@ -766,11 +753,7 @@ describe("OrgRegistry", function () {
     it("should report the pause alongside the approval check", async function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
       await registry.pause();
-      expect(await registry.approveScope(ids.branchA, signers.attesterA.address)).to.deep.equal([
-        true,
-        BigInt(ids.committeeA),
-        true,
-      ]);
+      expect(await registry.approveScope(ids.branchA, signers.attesterA.address)).to.deep.equal([true, BigInt(ids.committeeA), true]);
     });
   });
 
@@ -804,10 +787,7 @@ describe("OrgRegistry", function () {
     it("should still let governance revoke a compromised key while paused", async function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
       await registry.pause();
-      await expect(registry.revokeRole(ids.branchA, signers.branchClerkA.address, Role.Attester)).to.emit(
-        registry,
-        "RoleRevoked",
-      );
+      await expect(registry.revokeRole(ids.branchA, signers.branchClerkA.address, Role.Attester)).to.emit(registry, "RoleRevoked");
     });
   });
 
@@ -846,10 +826,7 @@ describe("OrgRegistry", function () {
       expect(await registry.owner()).to.equal(multisig.address);
       expect(await registry.pendingOwner()).to.equal(ethers.ZeroAddress);
 
-      await expect(registry.connect(multisig).registerCommittee("丁大学党委", true)).to.emit(
-        registry,
-        "OrganizationRegistered",
-      );
+      await expect(registry.connect(multisig).registerCommittee("丁大学党委", true)).to.emit(registry, "OrganizationRegistered");
       await expect(registry.registerCommittee("戊大学党委", true))
         .to.be.revertedWithCustomError(registry, "OwnableUnauthorizedAccount")
         .withArgs(governance.address);
@@ -880,9 +857,7 @@ describe("OrgRegistry", function () {
       const { registry, ids, signers } = await loadFixture(deployConsortium);
       const balanceBefore = await ethers.provider.getBalance(signers.adminA.address);
 
-      const tx = await registry
-        .connect(signers.adminA)
-        .grantRole(ids.branchA, signers.outsider.address, Role.Attester, { gasPrice: 0 });
+      const tx = await registry.connect(signers.adminA).grantRole(ids.branchA, signers.outsider.address, Role.Attester, { gasPrice: 0 });
       const receipt = await tx.wait();
 
       expect(receipt!.status).to.equal(1);

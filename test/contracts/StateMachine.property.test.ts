@@ -19,15 +19,7 @@ const { ZeroHash } = ethers;
 
 type University = "A" | "B" | "C";
 type MemberAction =
-  | "register"
-  | "registerArchival"
-  | "append"
-  | "selectActivist"
-  | "selectCandidate"
-  | "admit"
-  | "extendProbation"
-  | "convert"
-  | "cancel";
+  "register" | "registerArchival" | "append" | "selectActivist" | "selectCandidate" | "admit" | "extendProbation" | "convert" | "cancel";
 type ProbationOutcome = "convert" | "extendProbation" | "cancel";
 
 /** Operations are symbolic: callers, heads, dates and ids are resolved against the model when the step runs. */
@@ -106,13 +98,7 @@ const memberOp: fc.Arbitrary<MemberOp> = fc.record({
       2,
     ),
   ),
-  probationOutcome: fc.constantFrom<ProbationOutcome>(
-    "convert",
-    "convert",
-    "extendProbation",
-    "extendProbation",
-    "cancel",
-  ),
+  probationOutcome: fc.constantFrom<ProbationOutcome>("convert", "convert", "extendProbation", "extendProbation", "cancel"),
   member: fc.nat(POOL_SIZE - 1),
   caller: fc.oneof(
     often(fc.constant("right" as const), 12),
@@ -134,10 +120,7 @@ const memberOp: fc.Arbitrary<MemberOp> = fc.record({
   ),
   staleHead: oneIn(10),
   zeroRecord: oneIn(40),
-  dateMode: fc.oneof(
-    often(fc.constant("forward" as const), 16),
-    often(fc.constantFrom("backwards" as const, "future" as const), 2),
-  ),
+  dateMode: fc.oneof(often(fc.constant("forward" as const), 16), often(fc.constantFrom("backwards" as const, "future" as const), 2)),
   gap: fc.integer({ min: 0, max: 90 }),
   boundary: fc.oneof(often(fc.integer({ min: -4, max: -1 }), 1), often(fc.integer({ min: 0, max: 10 }), 5)),
   meetingOffset: fc.integer({ min: -3, max: 40 }),
@@ -249,7 +232,10 @@ class Harness {
   private readonly previousHeads = new Map<string, string>();
   private hashCount = 0;
 
-  constructor(readonly c: Consortium, private readonly successes: Map<string, number>) {}
+  constructor(
+    readonly c: Consortium,
+    private readonly successes: Map<string, number>,
+  ) {}
 
   /** Ids are derived from a per-run counter, so a failing sequence replays identically. */
   fresh(label: string): string {
@@ -371,8 +357,7 @@ async function runMemberOp(op: MemberOp, model: ReferenceModel, h: Harness) {
   // Two days ahead at least, so that a block mined after midnight (China Standard Time) still sees a future date.
   const futureDay = model.today() + 2 + op.gap;
   /** Dates follow the rules unless the step deliberately dates its record backwards or in the future. */
-  const dated = (natural: number) =>
-    ({ forward: natural, backwards: lastDay - 1 - op.gap, future: futureDay }[op.dateMode]);
+  const dated = (natural: number) => ({ forward: natural, backwards: lastDay - 1 - op.gap, future: futureDay })[op.dateMode];
   const ledger = membership.connect(caller);
   const by = caller.address;
 
@@ -609,15 +594,12 @@ describe("StateMachine", function () {
       this.timeout(600_000);
       const successes = new Map<string, number>();
       await fc.assert(
-        fc.asyncProperty(
-          fc.commands([anyOp.map((op) => new Step(op))], { maxCommands: MAX_COMMANDS, size: "max" }),
-          async (steps) => {
-            const c = await loadFixture(deployConsortium);
-            const model = new ReferenceModel(registryModelOf(c), (await time.latest()) + 1);
-            const h = new Harness(c, successes);
-            await fc.asyncModelRun(() => ({ model, real: h }), steps);
-          },
-        ),
+        fc.asyncProperty(fc.commands([anyOp.map((op) => new Step(op))], { maxCommands: MAX_COMMANDS, size: "max" }), async (steps) => {
+          const c = await loadFixture(deployConsortium);
+          const model = new ReferenceModel(registryModelOf(c), (await time.latest()) + 1);
+          const h = new Harness(c, successes);
+          await fc.asyncModelRun(() => ({ model, real: h }), steps);
+        }),
         { numRuns: RUNS },
       );
       for (const group of REQUIRED_SUCCESSES) {

@@ -1,16 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  dayOf,
-  deployConsortium,
-  memberAt,
-  randomKey,
-  Stage,
-  TransferKind,
-  TransferState,
-  type Consortium,
-} from "../helpers/fixture";
+import { dayOf, deployConsortium, memberAt, randomKey, Stage, TransferKind, TransferState, type Consortium } from "../helpers/fixture";
 
 const DAY = 86_400;
 const MAX_VALIDITY = 90 * DAY;
@@ -182,9 +173,7 @@ describe("TransferLedger", () => {
       const { request } = await issuedFor(c, Stage.Full);
       const other = await memberAt(c, Stage.Full);
 
-      await expect(
-        c.transfers.connect(c.signers.attesterA).issue(await requestFor(c, other.memberKey, { transferId: request.transferId })),
-      )
+      await expect(c.transfers.connect(c.signers.attesterA).issue(await requestFor(c, other.memberKey, { transferId: request.transferId })))
         .to.be.revertedWithCustomError(c.transfers, "TransferLedgerTransferExists")
         .withArgs(request.transferId);
     });
@@ -286,9 +275,7 @@ describe("TransferLedger", () => {
     it("should revert for a member of C until governance gives C's committee approval power", async () => {
       const c = await loadFixture(deployConsortium);
       const memberKey = randomKey();
-      await c.membership
-        .connect(c.signers.attesterC)
-        .register(memberKey, c.ids.branchC, randomKey(), await c.membership.today());
+      await c.membership.connect(c.signers.attesterC).register(memberKey, c.ids.branchC, randomKey(), await c.membership.today());
       const request = await requestFor(c, memberKey, { kind: TransferKind.Materials });
 
       await expect(c.transfers.connect(c.signers.attesterC).issue(request))
@@ -319,12 +306,8 @@ describe("TransferLedger", () => {
 
       const tx = c.transfers.connect(c.signers.attesterB).accept(request.transferId, member.head(), receiptHash);
 
-      await expect(tx)
-        .to.emit(c.transfers, "TransferAccepted")
-        .withArgs(request.transferId, member.memberKey, c.ids.branchB, receiptHash);
-      await expect(tx)
-        .to.emit(c.membership, "MemberMoved")
-        .withArgs(member.memberKey, c.ids.branchA, c.ids.branchB, request.transferId);
+      await expect(tx).to.emit(c.transfers, "TransferAccepted").withArgs(request.transferId, member.memberKey, c.ids.branchB, receiptHash);
+      await expect(tx).to.emit(c.membership, "MemberMoved").withArgs(member.memberKey, c.ids.branchA, c.ids.branchB, request.transferId);
       expect((await c.membership.member(member.memberKey)).orgId).to.equal(c.ids.branchB);
       expect(await c.transfers.stateOf(request.transferId)).to.equal(TransferState.Accepted);
       expect((await c.transfers.transfer(request.transferId)).outcomeHash).to.equal(receiptHash);
@@ -347,9 +330,7 @@ describe("TransferLedger", () => {
       const { member, request } = await issuedFor(c, Stage.Full);
       const verifiedHead = member.head();
       const appended = randomKey();
-      await c.membership
-        .connect(c.signers.branchClerkA)
-        .append(member.memberKey, verifiedHead, appended, await c.membership.today());
+      await c.membership.connect(c.signers.branchClerkA).append(member.memberKey, verifiedHead, appended, await c.membership.today());
 
       await expect(c.transfers.connect(c.signers.attesterB).accept(request.transferId, verifiedHead, randomKey()))
         .to.be.revertedWithCustomError(c.transfers, "TransferLedgerHeadMismatch")
@@ -400,14 +381,10 @@ describe("TransferLedger", () => {
       const cancelled = await issuedFor(c, Stage.Full);
       await c.transfers.connect(c.signers.attesterA).cancel(cancelled.request.transferId, 2);
 
-      await expect(
-        c.transfers.connect(c.signers.attesterB).accept(rejected.request.transferId, rejected.member.head(), randomKey()),
-      )
+      await expect(c.transfers.connect(c.signers.attesterB).accept(rejected.request.transferId, rejected.member.head(), randomKey()))
         .to.be.revertedWithCustomError(c.transfers, "TransferLedgerWrongState")
         .withArgs(rejected.request.transferId, TransferState.Rejected);
-      await expect(
-        c.transfers.connect(c.signers.attesterB).accept(cancelled.request.transferId, cancelled.member.head(), randomKey()),
-      )
+      await expect(c.transfers.connect(c.signers.attesterB).accept(cancelled.request.transferId, cancelled.member.head(), randomKey()))
         .to.be.revertedWithCustomError(c.transfers, "TransferLedgerWrongState")
         .withArgs(cancelled.request.transferId, TransferState.Cancelled);
     });
@@ -458,9 +435,7 @@ describe("TransferLedger", () => {
         .withArgs(member.today, probationEndDay);
 
       await time.increaseTo(Number(probationEndDay) * DAY);
-      await expect(
-        c.membership.connect(c.signers.attesterB).convert(member.memberKey, member.head, randomKey(), probationEndDay),
-      )
+      await expect(c.membership.connect(c.signers.attesterB).convert(member.memberKey, member.head, randomKey(), probationEndDay))
         .to.emit(c.membership, "StageChanged")
         .withArgs(member.memberKey, Stage.Full, probationEndDay);
     });
@@ -684,9 +659,7 @@ describe("TransferLedger", () => {
       expect((await c.transfers.transfer(request.transferId)).outcomeHash).to.equal(receiptHash);
 
       await expect(
-        c.membership
-          .connect(c.signers.attesterA)
-          .append(member.memberKey, member.head(), randomKey(), await c.membership.today()),
+        c.membership.connect(c.signers.attesterA).append(member.memberKey, member.head(), randomKey(), await c.membership.today()),
       )
         .to.be.revertedWithCustomError(c.membership, "MembershipLedgerMemberDeparted")
         .withArgs(member.memberKey);

@@ -40,7 +40,11 @@ describe("Anchoring end to end", function () {
       await chain.restart();
       sameBlockAfterOutage = (await chain.provider.getBlock(lastBlockBeforeOutage.number))?.hash ?? undefined;
       await client.waitForRecords(members.at(-1)!.memberId, "FINAL");
-      statesAfterOutage = await inParallel(members, CLIENTS, async ({ memberId }) => (await client.waitForRecords(memberId, "FINAL"))[0].anchoring.state);
+      statesAfterOutage = await inParallel(
+        members,
+        CLIENTS,
+        async ({ memberId }) => (await client.waitForRecords(memberId, "FINAL"))[0].anchoring.state,
+      );
       apiExitCode = await api.stop();
 
       const dataSource = await environment.database.open();
@@ -73,7 +77,10 @@ describe("Anchoring end to end", function () {
     it("should append every record to the ledger exactly once", function () {
       expect(audit.records).to.have.length(WRITES_DURING_OUTAGE + 1);
       const counts = audit.records.map(({ recordHash }) => audit.appendedPerHash.get(recordHash) ?? 0);
-      expect(counts.filter((count) => count !== 1), "records not appended exactly once").to.deep.equal([]);
+      expect(
+        counts.filter((count) => count !== 1),
+        "records not appended exactly once",
+      ).to.deep.equal([]);
       expect(audit.appendedPerHash.size).to.equal(audit.records.length);
     });
 

@@ -15,7 +15,13 @@ import { addMonths } from "../../api/src/lib/calendar";
 import { JOURNEY } from "../../api/src/seed/journey";
 import { randomPerson } from "../helpers/anchored";
 import { sleep } from "../helpers/e2e-client";
-import { createFederationEnvironment, Session, type FederationEnvironment, type FederationInstance, type Role } from "../helpers/e2e-federation";
+import {
+  createFederationEnvironment,
+  Session,
+  type FederationEnvironment,
+  type FederationInstance,
+  type Role,
+} from "../helpers/e2e-federation";
 
 /** The journey of 2019–2022 four years later, as walk.ts shifts it: probation begins 2025-06-20 and ends 2026-06-20. */
 const YEARS_LATER = 4;
@@ -32,9 +38,11 @@ const journey = JOURNEY.map((record) => ({ ...record, effectiveDate: addMonths(r
 function journeySteps(first: string, last: string, committee: number): HistoryRecord[] {
   const from = journey.findIndex((record) => record.step === first);
   const to = journey.findIndex((record) => record.step === last);
-  return journey.slice(from, to + 1).map((record) =>
-    record.fields.approvingOrgId === undefined ? record : { ...record, fields: { ...record.fields, approvingOrgId: committee } },
-  );
+  return journey
+    .slice(from, to + 1)
+    .map((record) =>
+      record.fields.approvingOrgId === undefined ? record : { ...record, fields: { ...record.fields, approvingOrgId: committee } },
+    );
 }
 
 describe("federation: a transfer between two instances", function () {
@@ -67,7 +75,12 @@ describe("federation: a transfer between two instances", function () {
   /** Records one step through the API as the clerk or the approver, whichever the rules name, and returns the answer. */
   function record(sessions: Sessions, memberId: string, step: HistoryRecord, effectiveDate = step.effectiveDate) {
     const session = recordedBy.get(step.step) === "APPROVER" ? sessions.approver : sessions.clerk;
-    return session.request<RecordedStep>("POST", `/api/members/${memberId}/records`, { step: step.step, effectiveDate, fields: step.fields, evidence: [] });
+    return session.request<RecordedStep>("POST", `/api/members/${memberId}/records`, {
+      step: step.step,
+      effectiveDate,
+      fields: step.fields,
+      evidence: [],
+    });
   }
 
   async function recordAll(sessions: Sessions, memberId: string, steps: HistoryRecord[]): Promise<RecordedStep[]> {
@@ -81,14 +94,20 @@ describe("federation: a transfer between two instances", function () {
   }
 
   async function sessionsOf(instance: FederationInstance): Promise<Sessions> {
-    const [clerk, approver, auditor] = await Promise.all((["clerk", "approver", "auditor"] as const).map((role) => Session.login(instance, role)));
+    const [clerk, approver, auditor] = await Promise.all(
+      (["clerk", "approver", "auditor"] as const).map((role) => Session.login(instance, role)),
+    );
     return { clerk, approver, auditor };
   }
 
   /** An auditor's sweep, followed to its end; the report as downloaded. */
   async function auditSweep(auditor: Session, name: string): Promise<AuditReport> {
     const job = await auditor.call<AuditJob>("POST", "/api/audits", undefined, 202);
-    const done = await poll(`${name}'s audit sweep`, () => auditor.call<AuditJob>("GET", `/api/audits/${job.id}`), (current) => current.state !== "RUNNING");
+    const done = await poll(
+      `${name}'s audit sweep`,
+      () => auditor.call<AuditJob>("GET", `/api/audits/${job.id}`),
+      (current) => current.state !== "RUNNING",
+    );
     expect(done.state, done.error).to.equal("DONE");
     return auditor.call<AuditReport>("GET", `/api/audits/${job.id}/report`);
   }
@@ -131,7 +150,11 @@ describe("federation: a transfer between two instances", function () {
     const enrolled = await a.clerk.call<RecordedStep>(
       "POST",
       "/api/members",
-      { orgId: branch, personal: person, application: { effectiveDate: application.effectiveDate, fields: application.fields, evidence: [] } },
+      {
+        orgId: branch,
+        personal: person,
+        application: { effectiveDate: application.effectiveDate, fields: application.fields, evidence: [] },
+      },
       201,
     );
     memberAtA = enrolled.memberId;
@@ -144,8 +167,19 @@ describe("federation: a transfer between two instances", function () {
   });
 
   it("should let A's approver issue a transfer letter to branch B", async function () {
-    transfer = await a.approver.call<TransferView>("POST", "/api/transfers", { memberId: memberAtA, toOrgId: environment!.b.orgs.branch }, 201);
-    expect(transfer).to.include({ state: "ISSUED", kind: "MEMBERSHIP", fromOrgId: environment!.a.orgs.branch, toOrgId: environment!.b.orgs.branch, issuedHere: true });
+    transfer = await a.approver.call<TransferView>(
+      "POST",
+      "/api/transfers",
+      { memberId: memberAtA, toOrgId: environment!.b.orgs.branch },
+      201,
+    );
+    expect(transfer).to.include({
+      state: "ISSUED",
+      kind: "MEMBERSHIP",
+      fromOrgId: environment!.a.orgs.branch,
+      toOrgId: environment!.b.orgs.branch,
+      issuedHere: true,
+    });
   });
 
   it("should show B the incoming transfer from the chain, and an acceptable review of the file fetched from A", async function () {
@@ -171,7 +205,12 @@ describe("federation: a transfer between two instances", function () {
     expect(review.steps.map((step) => step.check)).to.have.members(REVIEW_CHECKS);
     expect(review.steps.filter((step) => !["passed", "warning"].includes(step.status))).to.deep.equal([]);
     expect(review.file).to.include({ state: "RECEIVED", receivedVia: "FETCH" });
-    expect(review.member).to.deep.include({ memberKey: transfer.memberKey, stage: "PROBATIONARY", recordCount: recordsAtA.length, head: recordsAtA.at(-1)!.recordHash });
+    expect(review.member).to.deep.include({
+      memberKey: transfer.memberKey,
+      stage: "PROBATIONARY",
+      recordCount: recordsAtA.length,
+      head: recordsAtA.at(-1)!.recordHash,
+    });
     expect(review.member!.personal).to.deep.equal(person);
   });
 
@@ -188,7 +227,13 @@ describe("federation: a transfer between two instances", function () {
     expect(accepted.memberId).to.be.a("string");
     memberAtB = accepted.memberId!;
     const member = await b.clerk.call<MemberFile>("GET", `/api/members/${memberAtB}`);
-    expect(member).to.deep.include({ memberKey: transfer.memberKey, stage: "PROBATIONARY", status: "ACTIVE", orgId: environment!.b.orgs.branch, personal: person });
+    expect(member).to.deep.include({
+      memberKey: transfer.memberKey,
+      stage: "PROBATIONARY",
+      status: "ACTIVE",
+      orgId: environment!.b.orgs.branch,
+      personal: person,
+    });
     const recordsAtB = await b.clerk.api.records(memberAtB);
     expect(recordsAtB.map((view) => view.recordHash)).to.deep.equal(recordsAtA.map((view) => view.recordHash));
   });

@@ -90,7 +90,9 @@ describe("Graceful shutdown, end to end", function () {
 
   before(async function () {
     if (process.env.DATABASE_URL === undefined) {
-      console.log("      skipped: the shutdown test runs with PostgreSQL (set DATABASE_URL), where requests in flight at the signal hold connections of a real pool");
+      console.log(
+        "      skipped: the shutdown test runs with PostgreSQL (set DATABASE_URL), where requests in flight at the signal hold connections of a real pool",
+      );
       this.skip();
     }
     environment = await createE2eEnvironment();
@@ -149,12 +151,20 @@ describe("Graceful shutdown, end to end", function () {
 
   it("should refuse what arrives afterwards cleanly: 503 SHUTTING_DOWN or a closed connection, never 500", function () {
     const answered = writes.filter((write) => write.answer !== undefined);
-    const unexpected = answered.filter(({ answer }) => answer!.status !== 201 && !(answer!.status === 503 && answer!.body.error?.code === "SHUTTING_DOWN"));
-    expect(unexpected.map((write) => write.answer), "answers other than 201 and 503 SHUTTING_DOWN").to.deep.equal([]);
+    const unexpected = answered.filter(
+      ({ answer }) => answer!.status !== 201 && !(answer!.status === 503 && answer!.body.error?.code === "SHUTTING_DOWN"),
+    );
+    expect(
+      unexpected.map((write) => write.answer),
+      "answers other than 201 and 503 SHUTTING_DOWN",
+    ).to.deep.equal([]);
     for (const refused of answered.filter((write) => write.answer!.status === 503)) expect(refused.answer!.retryAfter).to.match(/^\d+$/);
     const cutBeforeSignal = writes.filter((write) => write.failure !== undefined && write.endedAt < signalledAt);
     expect(cutBeforeSignal, "connections failing before the signal").to.deep.equal([]);
-    expect(writes.filter((write) => write.answer?.status === 201 && write.sentAt >= exitedAt), "accepted after the exit").to.deep.equal([]);
+    expect(
+      writes.filter((write) => write.answer?.status === 201 && write.sentAt >= exitedAt),
+      "accepted after the exit",
+    ).to.deep.equal([]);
   });
 
   it("should close an idle kept-alive connection and exit 0 within the grace period", function () {
@@ -165,7 +175,10 @@ describe("Graceful shutdown, end to end", function () {
   });
 
   it("should have stored every write it answered 201, and anchor each after a restart", async function () {
-    const accepted = [slow.body.memberId!, ...writes.filter((write) => write.answer?.status === 201).map((write) => write.answer!.body.memberId!)];
+    const accepted = [
+      slow.body.memberId!,
+      ...writes.filter((write) => write.answer?.status === 201).map((write) => write.answer!.body.memberId!),
+    ];
     for (const memberId of accepted) {
       const records = await restarted.waitForRecords(memberId, "FINAL");
       expect(records, `member ${memberId}`).to.have.length(1);

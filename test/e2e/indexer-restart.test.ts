@@ -102,7 +102,9 @@ describe("Chain event indexer end to end", function () {
       let b = await startB(universities);
 
       const random = seededRandom(SEED);
-      const thresholds = Array.from({ length: KILLS }, () => Math.round(KILL_AT_INCOMING.min + random() * (KILL_AT_INCOMING.max - KILL_AT_INCOMING.min)));
+      const thresholds = Array.from({ length: KILLS }, () =>
+        Math.round(KILL_AT_INCOMING.min + random() * (KILL_AT_INCOMING.max - KILL_AT_INCOMING.min)),
+      );
       const delays = thresholds.map(() => Math.round(random() * BLOCK_SECONDS * 1000));
       thresholds.sort((x, y) => x - y);
       let mined = 0;
@@ -119,7 +121,9 @@ describe("Chain event indexer end to end", function () {
         b = await startB(universities);
       }
       burst = await issuing;
-      console.log(`      seed ${SEED}; last transfer in block ${burst.lastBlock}; at each kill:\n${kills.map((kill) => `        ${JSON.stringify(kill)}`).join("\n")}`);
+      console.log(
+        `      seed ${SEED}; last transfer in block ${burst.lastBlock}; at each kill:\n${kills.map((kill) => `        ${JSON.stringify(kill)}`).join("\n")}`,
+      );
       await waitForB(universities, b, ({ cursor }) => cursor >= burst.lastBlock);
 
       ({ rows: transfers } = await databaseB.query("SELECT id, issued_here, state FROM transfers"));

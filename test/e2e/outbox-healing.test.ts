@@ -18,12 +18,24 @@ function oldRefusal(item: OutboxItem): OutboxError {
   const [logId, treeSize] = item.call.args;
   const [memberKey] = item.call.args;
   if (item.call.method === "checkpoint") {
-    return { name: "CheckpointLogTreeSizeNotGrowing", args: [logId, treeSize, treeSize], message: "the chain refused checkpoint: CheckpointLogTreeSizeNotGrowing(…)" };
+    return {
+      name: "CheckpointLogTreeSizeNotGrowing",
+      args: [logId, treeSize, treeSize],
+      message: "the chain refused checkpoint: CheckpointLogTreeSizeNotGrowing(…)",
+    };
   }
   if (item.call.method === "register") {
-    return { name: "MembershipLedgerMemberExists", args: [memberKey], message: "the chain refused register: MembershipLedgerMemberExists(…)" };
+    return {
+      name: "MembershipLedgerMemberExists",
+      args: [memberKey],
+      message: "the chain refused register: MembershipLedgerMemberExists(…)",
+    };
   }
-  return { name: "MembershipLedgerStaleHead", args: [memberKey, item.call.args[2], item.call.args[1]], message: `the chain refused ${item.call.method}: MembershipLedgerStaleHead(…)` };
+  return {
+    name: "MembershipLedgerStaleHead",
+    args: [memberKey, item.call.args[2], item.call.args[1]],
+    message: `the chain refused ${item.call.method}: MembershipLedgerStaleHead(…)`,
+  };
 }
 
 describe("Healing outbox items the old follow-up left FAILED", function () {
@@ -60,7 +72,10 @@ describe("Healing outbox items the old follow-up left FAILED", function () {
         healedItems.push(item.id);
         await repositories.outbox.markFailed(item.id, oldRefusal(item));
       }
-      await dataSource.query("UPDATE chain_transactions SET state = 'REPLACED', block_number = NULL, block_hash = NULL, mined_at = NULL WHERE id = $1", [transactionId]);
+      await dataSource.query(
+        "UPDATE chain_transactions SET state = 'REPLACED', block_number = NULL, block_hash = NULL, mined_at = NULL WHERE id = $1",
+        [transactionId],
+      );
     }
     // And a transaction the journal lost (a predecessor's, say): its items failed, its row gone.
     const [firstRecord] = await repositories.records.listByMember(members[1]);
@@ -90,11 +105,21 @@ describe("Healing outbox items the old follow-up left FAILED", function () {
     transientItem = transient.id;
     refusedItem = refused.id;
     await dataSource.query("UPDATE outbox SET args = jsonb_set(args, '{3}', '1'::jsonb) WHERE id = $1", [refused.id]);
-    await repositories.outbox.markFailed(transient.id, { name: "MembershipLedgerUnknownMember", args: [transient.subject], message: "the chain refused register: MembershipLedgerUnknownMember(…)" });
-    await repositories.outbox.markFailed(refused.id, { name: "MembershipLedgerStaleHead", args: [refused.subject], message: "the chain refused append: MembershipLedgerStaleHead(…)" });
+    await repositories.outbox.markFailed(transient.id, {
+      name: "MembershipLedgerUnknownMember",
+      args: [transient.subject],
+      message: "the chain refused register: MembershipLedgerUnknownMember(…)",
+    });
+    await repositories.outbox.markFailed(refused.id, {
+      name: "MembershipLedgerStaleHead",
+      args: [refused.subject],
+      message: "the chain refused append: MembershipLedgerStaleHead(…)",
+    });
     // The old worker's batch selection then failed the later items of those members.
     await nextBatch(repositories, 1_000);
-    blockedItems = (await repositories.outbox.listFailed(1_000)).filter((item) => item.error?.name === "BlockedByEarlierFailure").map((item) => item.id);
+    blockedItems = (await repositories.outbox.listFailed(1_000))
+      .filter((item) => item.error?.name === "BlockedByEarlierFailure")
+      .map((item) => item.id);
     expect(blockedItems.length).to.be.greaterThan(1);
 
     // A new worker, as after the upgrade.
@@ -102,7 +127,10 @@ describe("Healing outbox items the old follow-up left FAILED", function () {
     items = new Map();
     for (const id of [...healedItems, ...blockedItems, transientItem, refusedItem]) items.set(id, (await repositories.outbox.get(id))!);
     audit = await auditAnchoring(anchoring.environment.chain, dataSource);
-    views = await anchoringViews(repositories, audit.records.map((record) => record.id));
+    views = await anchoringViews(
+      repositories,
+      audit.records.map((record) => record.id),
+    );
   });
 
   after(async function () {

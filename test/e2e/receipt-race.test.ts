@@ -30,7 +30,10 @@ describe("Anchoring through a node that answers null receipts for mined transact
     await anchoring.walk(PEOPLE, UP_TO);
     await anchoring.anchorToTheEnd(anchoring.worker({}, proxy.url), MAX_ROUNDS);
     audit = await auditAnchoring(anchoring.environment.chain, anchoring.dataSource);
-    const views = await anchoringViews(anchoring.repositories, audit.records.map((record) => record.id));
+    const views = await anchoringViews(
+      anchoring.repositories,
+      audit.records.map((record) => record.id),
+    );
     recordStates = [...views.values()].map((view) => view.state);
   });
 
@@ -54,12 +57,18 @@ describe("Anchoring through a node that answers null receipts for mined transact
     expect(audit.journal).to.include({ SIGNED: 0, MINED: 0, REVERTED: 0, REPLACED: 0 });
     expect(audit.senderNonce).to.equal(audit.journaledMined.length);
     expect(audit.senderTransactions).to.have.members(audit.journaledMined);
-    expect([...proxy!.chosen].filter((hash) => !audit.journaledMined.includes(hash)), "hidden transactions not journaled as mined").to.deep.equal([]);
+    expect(
+      [...proxy!.chosen].filter((hash) => !audit.journaledMined.includes(hash)),
+      "hidden transactions not journaled as mined",
+    ).to.deep.equal([]);
   });
 
   it("should append every record to the ledger exactly once", function () {
     const counts = audit.records.map(({ recordHash }) => audit.appendedPerHash.get(recordHash) ?? 0);
-    expect(counts.filter((count) => count !== 1), "records not appended exactly once").to.deep.equal([]);
+    expect(
+      counts.filter((count) => count !== 1),
+      "records not appended exactly once",
+    ).to.deep.equal([]);
     expect(audit.appendedPerHash.size).to.equal(RECORDS);
   });
 

@@ -34,7 +34,9 @@ describe("Soak: thousands of writes from several clients, anchored against Anvil
 
   before(async function () {
     if (process.env.DATABASE_URL === undefined) {
-      console.log("      skipped: the soak needs PostgreSQL (set DATABASE_URL), where the test reads the instance's database while it runs");
+      console.log(
+        "      skipped: the soak needs PostgreSQL (set DATABASE_URL), where the test reads the instance's database while it runs",
+      );
       this.skip();
     }
     environment = await createE2eEnvironment({ blockTimeSeconds: BLOCK_SECONDS });
@@ -100,7 +102,10 @@ describe("Soak: thousands of writes from several clients, anchored against Anvil
 
   it("should put every record on the ledger exactly once, from the journaled transactions", function () {
     const counts = audit.records.map(({ recordHash }) => audit.appendedPerHash.get(recordHash) ?? 0);
-    expect(counts.filter((count) => count !== 1), "records not appended exactly once").to.deep.equal([]);
+    expect(
+      counts.filter((count) => count !== 1),
+      "records not appended exactly once",
+    ).to.deep.equal([]);
     expect(audit.senderNonce).to.equal(audit.journaledMined.length);
     expect(audit.senderTransactions).to.have.members(audit.journaledMined);
     expect(audit.latestCheckpoint).to.deep.equal({ treeSize: accepted, root: audit.logRoot });

@@ -27,14 +27,21 @@ async function serve(environment: E2eEnvironment, env: Record<string, string>): 
 }
 
 /** ROUNDS people, each entered by CLERKS clients at once, spread over the given instances in turn. */
-async function enterEachPersonConcurrently(environment: E2eEnvironment, served: Served[]): Promise<{ answers: Answer[][]; people: string[] }> {
+async function enterEachPersonConcurrently(
+  environment: E2eEnvironment,
+  served: Served[],
+): Promise<{ answers: Answer[][]; people: string[] }> {
   const clients = await Promise.all(served.map(({ baseUrl }) => ApiClient.login(baseUrl, E2E_USERS.clerk, E2E_PASSWORD)));
   const answers: Answer[][] = [];
   const people: string[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const person = randomPerson();
     people.push(person.idNumber);
-    answers.push(await Promise.all(Array.from({ length: CLERKS }, (_, clerk) => clients[clerk % clients.length].tryEnroll(environment.chain.orgs.branchA, person))));
+    answers.push(
+      await Promise.all(
+        Array.from({ length: CLERKS }, (_, clerk) => clients[clerk % clients.length].tryEnroll(environment.chain.orgs.branchA, person)),
+      ),
+    );
   }
   return { answers, people };
 }
@@ -42,9 +49,10 @@ async function enterEachPersonConcurrently(environment: E2eEnvironment, served: 
 async function activeMembersOf(environment: E2eEnvironment, idNumber: string): Promise<number> {
   const dataSource = await environment.database.open();
   try {
-    const rows: { count: string }[] = await dataSource.query("SELECT count(*) AS count FROM members WHERE status = 'ACTIVE' AND id_number_index = $1", [
-      blindIndex(environment.database.keys.blindIndexKey, idNumber),
-    ]);
+    const rows: { count: string }[] = await dataSource.query(
+      "SELECT count(*) AS count FROM members WHERE status = 'ACTIVE' AND id_number_index = $1",
+      [blindIndex(environment.database.keys.blindIndexKey, idNumber)],
+    );
     return Number(rows[0].count);
   } finally {
     await dataSource.destroy();

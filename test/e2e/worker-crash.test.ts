@@ -117,13 +117,18 @@ describe("Anchoring end to end", function () {
       const [clerk, approver] = await Promise.all([actorOf(repositories, E2E_USERS.clerk), actorOf(repositories, E2E_USERS.approver)]);
       const { branchA } = environment.chain.orgs;
       // A few clerks at once, so members' records interleave in the log as a busy office's would.
-      await inParallel(Array.from({ length: PEOPLE }), WRITERS, () => walkMember(institution, clerk, approver, { orgId: branchA, personal: randomPerson(), upTo: LAST_STEP }));
+      await inParallel(Array.from({ length: PEOPLE }), WRITERS, () =>
+        walkMember(institution, clerk, approver, { orgId: branchA, personal: randomPerson(), upTo: LAST_STEP }),
+      );
 
       kills = await killWorkersRepeatedly(environment, repositories);
       console.log(`      seed ${SEED}; at each kill:\n${kills.map((kill) => `        ${JSON.stringify(kill)}`).join("\n")}`);
       lastWorkerExitCode = await anchorToTheEnd(environment, repositories);
       audit = await auditAnchoring(environment.chain, dataSource);
-      const views = await anchoringViews(repositories, audit.records.map((record) => record.id));
+      const views = await anchoringViews(
+        repositories,
+        audit.records.map((record) => record.id),
+      );
       recordStates = new Set([...views.values()].map((view) => view.state));
     });
 
@@ -134,7 +139,10 @@ describe("Anchoring end to end", function () {
 
     it("should have killed the worker mid-way every time", function () {
       expect(kills).to.have.length(KILLS);
-      expect(kills.filter((kill) => unfinished(kill) === 0), "kills after anchoring was over").to.deep.equal([]);
+      expect(
+        kills.filter((kill) => unfinished(kill) === 0),
+        "kills after anchoring was over",
+      ).to.deep.equal([]);
       const finalAtKills = kills.map((kill) => kill.outbox.FINAL);
       expect(new Set(finalAtKills).size, "anchoring progressed between kills").to.be.greaterThan(1);
     });
@@ -148,7 +156,10 @@ describe("Anchoring end to end", function () {
 
     it("should append every record to the ledger exactly once", function () {
       const counts = audit.records.map(({ recordHash }) => audit.appendedPerHash.get(recordHash) ?? 0);
-      expect(counts.filter((count) => count !== 1), "records not appended exactly once").to.deep.equal([]);
+      expect(
+        counts.filter((count) => count !== 1),
+        "records not appended exactly once",
+      ).to.deep.equal([]);
       expect(audit.appendedPerHash.size).to.equal(RECORDS);
     });
 

@@ -34,7 +34,9 @@ describe("write receipts", function () {
   beforeEach(async function () {
     workDir = mkdtempSync(path.join(tmpdir(), "cunzheng-receipt-"));
     instance = await startHttpAnchoredInstance();
-    token = (await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)).body.token;
+    token = (
+      await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)
+    ).body.token;
   });
   afterEach(async () => {
     await instance?.stop();
@@ -45,7 +47,11 @@ describe("write receipts", function () {
   async function twoPendingRecords(): Promise<{ memberId: string; application: WriteReceipt; talk: WriteReceipt }> {
     await instance.anchored.worker.stop();
     const { clerk, approver } = instance.anchored.actors;
-    const [enrolled] = await walkMember(instance.institution, clerk, approver, { orgId: ORG_IDS.branchA, personal: randomPerson(), upTo: "S1" });
+    const [enrolled] = await walkMember(instance.institution, clerk, approver, {
+      orgId: ORG_IDS.branchA,
+      personal: randomPerson(),
+      upTo: "S1",
+    });
     const talk = JOURNEY.find((record) => record.step === "S2")!;
     const written: RecordedStep = (
       await request(instance.baseUrl)
@@ -66,7 +72,9 @@ describe("write receipts", function () {
 
   it("should return a receipt signed by the instance's chain key with every accepted write, and show it with the record", async function () {
     const { memberId, talk } = await twoPendingRecords();
-    const records = (await request(instance.baseUrl).get(`/api/members/${memberId}/records`).set("authorization", `Bearer ${token}`).expect(200)).body.items;
+    const records = (
+      await request(instance.baseUrl).get(`/api/members/${memberId}/records`).set("authorization", `Bearer ${token}`).expect(200)
+    ).body.items;
 
     const stored = records.find((record: { id: number }) => record.id === talk.promise.logIndex + 1);
     expect(stored.receipt).to.deep.equal(talk);
@@ -79,19 +87,29 @@ describe("write receipts", function () {
     const { memberId, application, talk } = await twoPendingRecords();
     const pendingBefore = await verifyReceiptFile(talk, "pending.json");
     expect(pendingBefore.exitCode, pendingBefore.stdout + pendingBefore.stderr).to.equal(1);
-    expect(pendingBefore.stdout).to.match(/^– promise\s+.*not on the ledger yet/m).and.match(/^INCOMPLETE:/m);
+    expect(pendingBefore.stdout)
+      .to.match(/^– promise\s+.*not on the ledger yet/m)
+      .and.match(/^INCOMPLETE:/m);
 
     // The insider rewrites the talk's summary, seals the body again, and points its queued chain call at the new hash.
     const id = talk.promise.logIndex + 1;
     const body = { ...(await bodyOf(instance.anchored, id)), fields: { interviewer: "李老师", summary: "改写的谈话结论" } };
     const forgedHash = recordHash(body);
     await asInsider(instance.anchored, async (sql) => {
-      await sql("UPDATE records SET body = $2, record_hash = $3 WHERE id = $1", [id, sealed(instance.anchored, forgedHash, body), forgedHash]);
+      await sql("UPDATE records SET body = $2, record_hash = $3 WHERE id = $1", [
+        id,
+        sealed(instance.anchored, forgedHash, body),
+        forgedHash,
+      ]);
       await sql("UPDATE outbox SET args = jsonb_set(args, '{2}', to_jsonb($2::text)) WHERE record_id = $1", [id, forgedHash]);
     });
     await instance.anchored.anchorAll();
-    const anchored = (await request(instance.baseUrl).get(`/api/members/${memberId}/records`).set("authorization", `Bearer ${token}`).expect(200)).body.items;
-    expect(anchored.map((record: { recordHash: string; anchoring: { state: string } }) => [record.recordHash, record.anchoring.state])).to.deep.equal([
+    const anchored = (
+      await request(instance.baseUrl).get(`/api/members/${memberId}/records`).set("authorization", `Bearer ${token}`).expect(200)
+    ).body.items;
+    expect(
+      anchored.map((record: { recordHash: string; anchoring: { state: string } }) => [record.recordHash, record.anchoring.state]),
+    ).to.deep.equal([
       [application.promise.recordHash, "FINAL"],
       [forgedHash, "FINAL"],
     ]);
@@ -102,9 +120,14 @@ describe("write receipts", function () {
     expect(broken.exitCode, broken.stdout + broken.stderr).to.equal(1);
     expect(broken.stdout).to.match(/^✗ promise\s+Broken promise:/m);
     expect(broken.stdout).to.include(talk.promise.recordHash).and.include(forgedHash);
-    expect(broken.stdout).to.match(/^✓ signature/m).and.match(/^✓ signer/m).and.match(/^INVALID: 1 check\(s\) failed/m);
+    expect(broken.stdout)
+      .to.match(/^✓ signature/m)
+      .and.match(/^✓ signer/m)
+      .and.match(/^INVALID: 1 check\(s\) failed/m);
     expect(kept.exitCode, kept.stdout + kept.stderr).to.equal(0);
-    expect(kept.stdout).to.match(/^✓ promise\s+Kept:/m).and.match(/^VALID: the promise was kept/m);
+    expect(kept.stdout)
+      .to.match(/^✓ promise\s+Kept:/m)
+      .and.match(/^VALID: the promise was kept/m);
   });
 
   it("should refuse a receipt whose promise was altered after signing", async function () {

@@ -50,7 +50,9 @@ export function randomPerson(): PersonalData {
 
 export async function startAnchoredInstance(options: Partial<AnchoringOptions> = {}): Promise<AnchoredInstance> {
   const consortium = await loadFixture(deployConsortium);
-  await consortium.registry.connect(consortium.signers.adminB).grantRole(ORG_IDS.committeeB, consortium.signers.attesterA.address, Role.Attester);
+  await consortium.registry
+    .connect(consortium.signers.adminB)
+    .grantRole(ORG_IDS.committeeB, consortium.signers.attesterA.address, Role.Attester);
   // As in production: the instance's key is the only one that may checkpoint its log.
   await consortium.checkpoints.connect(consortium.signers.adminA).setLogWriter(ORG_IDS.committeeA, consortium.signers.attesterA.address);
   const database = await openScratchDatabase(process.env.DATABASE_URL);
@@ -108,7 +110,11 @@ export async function startAnchoredInstance(options: Partial<AnchoringOptions> =
     worker,
     actors,
     async walk(upTo) {
-      const [enrolled] = await walkMember(institution, actors.clerk, actors.approver, { orgId: ORG_IDS.branchA, personal: randomPerson(), upTo });
+      const [enrolled] = await walkMember(institution, actors.clerk, actors.approver, {
+        orgId: ORG_IDS.branchA,
+        personal: randomPerson(),
+        upTo,
+      });
       return enrolled.memberId;
     },
     async anchorAll() {

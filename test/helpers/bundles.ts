@@ -34,10 +34,7 @@ export interface MemberRecords {
   readonly supersedes?: Hex32;
 }
 
-export function chainOf(
-  chainId: number,
-  contracts: { registry: string; membership: string; checkpoints: string },
-): ProofBundleChain {
+export function chainOf(chainId: number, contracts: { registry: string; membership: string; checkpoints: string }): ProofBundleChain {
   return { chainId, registry: contracts.registry, membershipLedger: contracts.membership, checkpointLog: contracts.checkpoints };
 }
 
@@ -68,7 +65,8 @@ export async function anchorRecords(
       effectiveDate,
       fields: { note: `record ${sequence}` },
       evidence: [],
-      supersedes: member.supersedes !== undefined && records.length === 0 ? { recordHash: member.supersedes, reasonCode: "CORRECTION" } : null,
+      supersedes:
+        member.supersedes !== undefined && records.length === 0 ? { recordHash: member.supersedes, reasonCode: "CORRECTION" } : null,
       salt: newSalt(),
     };
     const hash = recordHash(body);

@@ -43,7 +43,9 @@ export async function auditAnchoring(chain: E2eChain, dataSource: DataSource): P
   const events = await membership.queryFilter(membership.filters.RecordAppended(), deployment.deploymentBlock);
   const appendedPerHash = new Map<string, number>();
   for (const event of events) appendedPerHash.set(event.args.recordHash, (appendedPerHash.get(event.args.recordHash) ?? 0) + 1);
-  const checkpoint = await CheckpointLog__factory.connect(deployment.contracts.checkpoints, provider).latestCheckpoint(chain.orgs.committeeA);
+  const checkpoint = await CheckpointLog__factory.connect(deployment.contracts.checkpoints, provider).latestCheckpoint(
+    chain.orgs.committeeA,
+  );
   return {
     records,
     logRoot: rootOf(records.map((record) => recordLeaf(record.recordHash as Hex32))),
@@ -59,7 +61,12 @@ export async function auditAnchoring(chain: E2eChain, dataSource: DataSource): P
 
 async function transactionsFrom(chain: E2eChain, sender: string): Promise<string[]> {
   const latest = await chain.provider.getBlockNumber();
-  const numbers = Array.from({ length: latest - chain.deployment.deploymentBlock + 1 }, (_, offset) => chain.deployment.deploymentBlock + offset);
+  const numbers = Array.from(
+    { length: latest - chain.deployment.deploymentBlock + 1 },
+    (_, offset) => chain.deployment.deploymentBlock + offset,
+  );
   const blocks = await inParallel(numbers, BLOCK_READS_IN_PARALLEL, (number) => chain.provider.getBlock(number, true));
-  return blocks.flatMap((block) => block!.prefetchedTransactions.filter((transaction) => transaction.from === sender).map((transaction) => transaction.hash));
+  return blocks.flatMap((block) =>
+    block!.prefetchedTransactions.filter((transaction) => transaction.from === sender).map((transaction) => transaction.hash),
+  );
 }

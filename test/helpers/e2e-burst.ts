@@ -63,7 +63,9 @@ export async function createTwoUniversities(): Promise<TwoUniversities> {
   try {
     const chain = await startChain(workDir, cleanups);
     const database = await createDatabase(workDir, cleanups);
-    await seedDatabase(database, chain, [{ username: BURST_APPROVER_B, role: "APPROVER", orgId: chain.orgs.committeeB, canReadPersonalData: true }]);
+    await seedDatabase(database, chain, [
+      { username: BURST_APPROVER_B, role: "APPROVER", orgId: chain.orgs.committeeB, canReadPersonalData: true },
+    ]);
     const databaseB = new Client({ connectionString: database.env.DATABASE_URL });
     await databaseB.connect();
     cleanups.push(() => databaseB.end());

@@ -18,14 +18,21 @@ export interface Answer {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly body: unknown, what: string) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    what: string,
+  ) {
     super(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
     this.name = "ApiError";
   }
 }
 
 export class ApiClient {
-  private constructor(private readonly baseUrl: string, readonly accessToken: string) {}
+  private constructor(
+    private readonly baseUrl: string,
+    readonly accessToken: string,
+  ) {}
 
   static async login(baseUrl: string, username: string, password: string): Promise<ApiClient> {
     const { token } = await call<{ token: string }>(baseUrl, "POST", "/api/auth/login", undefined, { username, password }, 200);
@@ -35,7 +42,12 @@ export class ApiClient {
   /** POST /api/members: a new person's application (S1) in `orgId`. */
   enroll(orgId: number): Promise<RecordedStep> {
     const [{ effectiveDate, fields }] = JOURNEY;
-    return this.call("POST", "/api/members", { orgId, personal: randomPerson(), application: { effectiveDate, fields, evidence: [] } }, 201);
+    return this.call(
+      "POST",
+      "/api/members",
+      { orgId, personal: randomPerson(), application: { effectiveDate, fields, evidence: [] } },
+      201,
+    );
   }
 
   /** POST /api/members/{memberId}/records: the journey's `step`, as the seed journey has it. */
@@ -79,7 +91,14 @@ export class ApiClient {
   }
 }
 
-async function call<T>(baseUrl: string, method: string, path: string, token: string | undefined, body: unknown, expected: number): Promise<T> {
+async function call<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  expected: number,
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
@@ -94,7 +113,10 @@ async function call<T>(baseUrl: string, method: string, path: string, token: str
 export async function waitForHealth(baseUrl: string, instance: InstanceProcess): Promise<void> {
   for (;;) {
     if (!instance.isRunning()) throw new Error(`the instance exited before serving:\n${instance.output()}`);
-    const healthy = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false);
+    const healthy = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (healthy) return;
     await sleep(POLL_MS);
   }

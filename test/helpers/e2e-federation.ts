@@ -149,7 +149,13 @@ export class Session {
   }
 }
 
-async function send<T>(baseUrl: string, token: string | undefined, method: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
+async function send<T>(
+  baseUrl: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },

@@ -40,7 +40,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   if (asRoot) chownSync(directory, ...(await serverUserIds()));
   await pg("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync"]);
   const options = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () => pg("pg_ctl", ["-D", dataDir, "-o", options, "-l", path.join(directory, "server.log"), "-w", "start"]).then(() => undefined);
+  const start = () =>
+    pg("pg_ctl", ["-D", dataDir, "-o", options, "-l", path.join(directory, "server.log"), "-w", "start"]).then(() => undefined);
   const stop = () => pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]).then(() => undefined);
   let running = false;
   await start();

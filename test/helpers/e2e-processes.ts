@@ -11,7 +11,6 @@ const OUTPUT_TAIL_CHARS = 8_000;
 /** Only what node itself needs: no setting of the test run (DATABASE_URL, LOG_LEVEL, …) leaks into an instance. */
 const INHERITED_ENV = ["PATH", "HOME", "TMPDIR", "LANG"];
 
-
 export interface InstanceProcess {
   /** What it printed last, to explain a failure. */
   output(): string;
@@ -29,7 +28,9 @@ export interface InstanceProcess {
 }
 
 export function spawnInstance(entry: keyof typeof ENTRY_POINTS, env: Record<string, string>): InstanceProcess {
-  const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
+  const inherited = Object.fromEntries(
+    INHERITED_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
+  );
   const child = spawn(process.execPath, [TS_NODE, "--transpile-only", ENTRY_POINTS[entry]], {
     cwd: REPOSITORY,
     env: { ...inherited, ...env },

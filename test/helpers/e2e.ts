@@ -98,7 +98,9 @@ export function createTeardown(prefix: string) {
 }
 
 /** `databaseServerUrl`: the PostgreSQL server to make the database on, instead of DATABASE_URL's (or PGlite). */
-export async function createE2eEnvironment(options: { blockTimeSeconds?: number; databaseServerUrl?: string } = {}): Promise<E2eEnvironment> {
+export async function createE2eEnvironment(
+  options: { blockTimeSeconds?: number; databaseServerUrl?: string } = {},
+): Promise<E2eEnvironment> {
   const { workDir, cleanups, processes, close } = createTeardown("cunzheng-e2e-");
   try {
     const chain = await startChain(workDir, options.blockTimeSeconds, cleanups);

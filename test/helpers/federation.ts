@@ -10,7 +10,14 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { BrowserProvider } from "ethers";
 import { ethers, network } from "hardhat";
 import { AnchoringWorker, LogTree } from "../../api/src/anchoring";
-import { cachedChainReader, createAuditChainReader, createChainReader, createFederationReader, devSigner, type ConsortiumAddresses } from "../../api/src/chain";
+import {
+  cachedChainReader,
+  createAuditChainReader,
+  createChainReader,
+  createFederationReader,
+  devSigner,
+  type ConsortiumAddresses,
+} from "../../api/src/chain";
 import { EventIndexer } from "../../api/src/chain/event-indexer";
 import { loadConfig } from "../../api/src/config";
 import { withTransaction } from "../../api/src/data-access";
@@ -86,7 +93,12 @@ export async function startFederation(options: { signerOfB?: number } = {}): Pro
     a: { ...a, baseUrl },
     b,
     async walkAtA(upTo) {
-      const [enrolled] = await walkMember(a.institution, a.actors.clerk, a.actors.approver, { orgId: ORG_IDS.branchA, personal: randomPerson(), upTo, yearsLater: 4 });
+      const [enrolled] = await walkMember(a.institution, a.actors.clerk, a.actors.approver, {
+        orgId: ORG_IDS.branchA,
+        personal: randomPerson(),
+        upTo,
+        yearsLater: 4,
+      });
       return enrolled.memberId;
     },
     settle,
@@ -109,7 +121,11 @@ export function eventIndexerOf(chain: Omit<ChainContext, "chainId">, institution
       addresses: { registry: chain.addresses.registry, transfers: chain.addresses.transfers },
       transaction: (work) => institution.transaction(work),
       repositories: institution.repositories,
-      apply: chainEventHandler({ account: account.toLowerCase(), reader: createFederationReader(chain.provider, chain.addresses), institution }),
+      apply: chainEventHandler({
+        account: account.toLowerCase(),
+        reader: createFederationReader(chain.provider, chain.addresses),
+        institution,
+      }),
       logger: SILENT,
     },
     { cursorName: EVENT_CURSOR, fromBlock: 0, confirmations: 1, batchBlocks: 1_000, pollIntervalMs: 50, maxBackoffMs: 500 },

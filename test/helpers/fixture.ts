@@ -45,10 +45,7 @@ export async function deployConsortium() {
 
   const registry = await ethers.deployContract("OrgRegistry", [governance.address, "高校党建联盟"]);
   const membership = await ethers.deployContract("MembershipLedger", [await registry.getAddress()]);
-  const transfers = await ethers.deployContract("TransferLedger", [
-    await registry.getAddress(),
-    await membership.getAddress(),
-  ]);
+  const transfers = await ethers.deployContract("TransferLedger", [await registry.getAddress(), await membership.getAddress()]);
   const checkpoints = await ethers.deployContract("CheckpointLog", [await registry.getAddress()]);
   await membership.connect(governance).setTransferLedger(await transfers.getAddress());
 
@@ -102,9 +99,7 @@ export async function memberAt(c: Consortium, target: number) {
     await next((p, r) => membership.connect(signers.branchClerkA).selectCandidate(memberKey, p, r, dayOf("2021-04-12")));
   }
   if (target >= Stage.Probationary) {
-    await next((p, r) =>
-      membership.connect(signers.attesterA).admit(memberKey, p, r, dayOf("2021-09-01"), dayOf("2021-09-20")),
-    );
+    await next((p, r) => membership.connect(signers.attesterA).admit(memberKey, p, r, dayOf("2021-09-01"), dayOf("2021-09-20")));
   }
   if (target === Stage.Full) {
     await next((p, r) => membership.connect(signers.attesterA).convert(memberKey, p, r, dayOf("2022-09-05")));

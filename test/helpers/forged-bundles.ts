@@ -34,7 +34,16 @@ export function forgeries(file: MemberProof, stranger: MemberProof, record: Reco
   const pending = structuredClone(file);
   const last = pending.records.at(-1)!;
   const body = { ...last.body!, sequence: last.sequence + 1, prevHash: last.recordHash, salt: newSalt() };
-  pending.records.push({ ...last, id: last.id + 1_000, recordHash: recordHash(body), body, sequence: body.sequence, prevHash: last.recordHash, anchor: null, inclusion: null });
+  pending.records.push({
+    ...last,
+    id: last.id + 1_000,
+    recordHash: recordHash(body),
+    body,
+    sequence: body.sequence,
+    prevHash: last.recordHash,
+    anchor: null,
+    inclusion: null,
+  });
 
   const hiddenCorrection = structuredClone(file);
   hiddenCorrection.records[0].supersededBy = hiddenCorrection.records[1].recordHash;
@@ -51,7 +60,12 @@ export function forgeries(file: MemberProof, stranger: MemberProof, record: Reco
   wrongPrevious.memberChain.prevHash = newSalt();
 
   return [
-    { name: "another member's record swapped into the middle, bodies withheld", bundle: swapped, verdict: "INVALID", reason: "memberChain.notOnLedger" },
+    {
+      name: "another member's record swapped into the middle, bodies withheld",
+      bundle: swapped,
+      verdict: "INVALID",
+      reason: "memberChain.notOnLedger",
+    },
     { name: "no checkpoint and no inclusion proofs", bundle: unproven, verdict: "INCOMPLETE", reason: "checkpoint.none" },
     { name: "a fabricated pending record at the end", bundle: pending, verdict: "INCOMPLETE", reason: "memberChain.notAnchored" },
     { name: "a supersession no record's body states", bundle: hiddenCorrection, verdict: "INVALID", reason: "status.inconsistent" },

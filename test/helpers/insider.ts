@@ -70,7 +70,12 @@ export async function forgedRecord(instance: AnchoredInstance, journey: Journey,
   return { body, hash: recordHash(body), head };
 }
 
-export async function insertForged(sql: EntityManager["query"], id: number, forged: Awaited<ReturnType<typeof forgedRecord>>, sealedBody: Buffer) {
+export async function insertForged(
+  sql: EntityManager["query"],
+  id: number,
+  forged: Awaited<ReturnType<typeof forgedRecord>>,
+  sealedBody: Buffer,
+) {
   const { body, hash, head } = forged;
   await sql(
     `INSERT INTO records (id, member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, body, created_by)

@@ -10,7 +10,10 @@ const POLL_MS = 200;
 
 /** One account's calls to the instance's API, bearer token included; any unexpected status fails the test. */
 export class PortalApi {
-  private constructor(private readonly baseUrl: string, private readonly token: string) {}
+  private constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
 
   static async login(baseUrl: string, username: string): Promise<PortalApi> {
     const response = await fetch(`${baseUrl}/api/auth/login`, {

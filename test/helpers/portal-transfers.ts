@@ -42,8 +42,16 @@ export async function startSourceUniversity(portal: PortalEnvironment): Promise<
     const running = server;
     return {
       async issueToBranchA() {
-        const [enrolled] = await walkMember(b.institution, b.actors.clerk, b.actors.approver, { orgId: ORG_IDS.branchB, personal: randomPerson(), upTo: "S12" });
-        const transfer = await issueTransfer(b.institution, b.actors.approver, { memberId: enrolled.memberId, toOrgId: ORG_IDS.branchA, validDays: 30 });
+        const [enrolled] = await walkMember(b.institution, b.actors.clerk, b.actors.approver, {
+          orgId: ORG_IDS.branchB,
+          personal: randomPerson(),
+          upTo: "S12",
+        });
+        const transfer = await issueTransfer(b.institution, b.actors.approver, {
+          memberId: enrolled.memberId,
+          toOrgId: ORG_IDS.branchA,
+          validDays: 30,
+        });
         await b.worker.runOnce();
         await b.worker.checkpointNow();
         // Twice: the first round sees the transactions mined, the second sees them confirmed.
@@ -109,7 +117,12 @@ window.readPdf = async (base64, scale) => {
  * Renders page 1 of `pdf` in the browser at `scale`: its text as pdf.js extracts it, and every QR code on it; `allText`
  * is the text of every page.
  */
-export async function readPdf(page: Page, origin: string, pdf: Buffer, scale = 3): Promise<{ text: string; qrCodes: string[]; allText: string }> {
+export async function readPdf(
+  page: Page,
+  origin: string,
+  pdf: Buffer,
+  scale = 3,
+): Promise<{ text: string; qrCodes: string[]; allText: string }> {
   await page.route(`${origin}/__test__/**`, (route) => {
     const name = new URL(route.request().url()).pathname.slice("/__test__/".length);
     if (name === "reader.html") return route.fulfill({ body: READER_PAGE, contentType: "text/html" });
@@ -119,7 +132,10 @@ export async function readPdf(page: Page, origin: string, pdf: Buffer, scale = 3
   await page.goto(`${origin}/__test__/reader.html`);
   await page.waitForFunction(() => "readPdf" in window);
   return page.evaluate(
-    ({ base64, scale }) => (window as unknown as { readPdf(base64: string, scale: number): Promise<{ text: string; qrCodes: string[]; allText: string }> }).readPdf(base64, scale),
+    ({ base64, scale }) =>
+      (
+        window as unknown as { readPdf(base64: string, scale: number): Promise<{ text: string; qrCodes: string[]; allText: string }> }
+      ).readPdf(base64, scale),
     { base64: pdf.toString("base64"), scale },
   );
 }

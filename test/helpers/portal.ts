@@ -40,7 +40,9 @@ export interface PortalEnvironment {
 /** Debian's Chromium, as every portal test drives it. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The portal tests drive Debian's Chromium at ${CHROMIUM}: install it with 'apt-get install -y chromium fonts-noto-cjk' (.ci/run does)`);
+    throw new Error(
+      `The portal tests drive Debian's Chromium at ${CHROMIUM}: install it with 'apt-get install -y chromium fonts-noto-cjk' (.ci/run does)`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
@@ -49,9 +51,27 @@ export async function startPortal(): Promise<PortalEnvironment> {
   const instance = await startHttpAnchoredInstance();
   const { accounts } = instance.anchored.database.repositories;
   const passwordHash = await hashPassword(PORTAL_PASSWORD);
-  await accounts.create({ username: PORTAL_USERS.approver, passwordHash, role: "APPROVER", orgId: ORG_IDS.committeeA, canReadPersonalData: true });
-  await accounts.create({ username: PORTAL_USERS.auditor, passwordHash, role: "AUDITOR", orgId: ORG_IDS.committeeA, canReadPersonalData: false });
-  await accounts.create({ username: PORTAL_USERS.clerkWithoutPersonalData, passwordHash, role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: false });
+  await accounts.create({
+    username: PORTAL_USERS.approver,
+    passwordHash,
+    role: "APPROVER",
+    orgId: ORG_IDS.committeeA,
+    canReadPersonalData: true,
+  });
+  await accounts.create({
+    username: PORTAL_USERS.auditor,
+    passwordHash,
+    role: "AUDITOR",
+    orgId: ORG_IDS.committeeA,
+    canReadPersonalData: false,
+  });
+  await accounts.create({
+    username: PORTAL_USERS.clerkWithoutPersonalData,
+    passwordHash,
+    role: "CLERK",
+    orgId: ORG_IDS.branchA,
+    canReadPersonalData: false,
+  });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {
@@ -59,7 +79,13 @@ export async function startPortal(): Promise<PortalEnvironment> {
     instance,
     browser,
     async newPage(viewport = DESKTOP) {
-      const context = await browser.newContext({ viewport, baseURL: instance.baseUrl, bypassCSP: true, acceptDownloads: true, locale: "zh-CN" });
+      const context = await browser.newContext({
+        viewport,
+        baseURL: instance.baseUrl,
+        bypassCSP: true,
+        acceptDownloads: true,
+        locale: "zh-CN",
+      });
       contexts.push(context);
       return context.newPage();
     },
@@ -84,9 +110,20 @@ export async function logIn(page: Page, username: string, password = PORTAL_PASS
 export async function expectAccessible(page: Page): Promise<void> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(options: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(options: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, targets: nodes.map((node) => node.target.join(" ")) }));
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      targets: nodes.map((node) => node.target.join(" ")),
+    }));
   });
   const serious = violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
   expect(serious, JSON.stringify(serious, null, 2)).to.deep.equal([]);

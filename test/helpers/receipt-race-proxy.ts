@@ -35,7 +35,11 @@ export async function startReceiptRaceProxy(nodeUrl: string, options: RaceProxyO
   let nullAnswers = 0;
 
   const forward = async (request: RpcRequest): Promise<unknown> => {
-    const response = await fetch(nodeUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+    const response = await fetch(nodeUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
     return response.json();
   };
 

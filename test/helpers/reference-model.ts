@@ -44,7 +44,10 @@ export interface OrganizationModel {
 export class RegistryModel {
   private readonly organizations = new Map<number, OrganizationModel>();
 
-  constructor(organizations: OrganizationModel[], private readonly attesters: Map<number, string[]>) {
+  constructor(
+    organizations: OrganizationModel[],
+    private readonly attesters: Map<number, string[]>,
+  ) {
     for (const org of organizations) this.organizations.set(org.id, org);
   }
 
@@ -155,7 +158,10 @@ export class ReferenceModel {
    * @param registry the organizations and roles.
    * @param now the timestamp the next transaction is expected to carry; the caller keeps it in step with the chain.
    */
-  constructor(private readonly registry: RegistryModel, public now: number) {}
+  constructor(
+    private readonly registry: RegistryModel,
+    public now: number,
+  ) {}
 
   /** Today's day number in China Standard Time. */
   today(): number {
@@ -175,9 +181,7 @@ export class ReferenceModel {
   stateOf(transferId: string): number {
     const transfer = this.state.transfers.get(transferId);
     if (!transfer) return TransferState.None;
-    return transfer.state === TransferState.Issued && this.now > transfer.validUntil
-      ? TransferState.Expired
-      : transfer.state;
+    return transfer.state === TransferState.Issued && this.now > transfer.validUntil ? TransferState.Expired : transfer.state;
   }
 
   /** The member's one issued, unexpired letter, or zero. */
@@ -276,14 +280,7 @@ export class ReferenceModel {
     });
   }
 
-  admit(
-    caller: string,
-    memberKey: string,
-    prevHead: string,
-    recordHash: string,
-    branchMeetingDay: number,
-    approvalDay: number,
-  ) {
+  admit(caller: string, memberKey: string, prevHead: string, recordHash: string, branchMeetingDay: number, approvalDay: number) {
     return this.attempt(() => {
       const m = this.existingMember(memberKey, Stage.Candidate);
       this.requireApprover(m, caller);
@@ -310,10 +307,7 @@ export class ReferenceModel {
       const m = this.existingMember(memberKey, Stage.Probationary);
       this.requireApprover(m, caller);
       if (m.probationExtended) fail("MembershipLedgerAlreadyExtended");
-      if (
-        newProbationEndDay < addMonths(m.probationEndDay, 6) ||
-        newProbationEndDay > addMonths(m.probationEndDay, 12)
-      ) {
+      if (newProbationEndDay < addMonths(m.probationEndDay, 6) || newProbationEndDay > addMonths(m.probationEndDay, 12)) {
         fail("MembershipLedgerExtensionOutOfRange");
       }
       this.link(m, prevHead, recordHash, approvalDay);

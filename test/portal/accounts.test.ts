@@ -13,7 +13,16 @@ import { chainEventHandler, EVENT_CURSOR } from "../../api/src/domain/federation
 import { hashPassword } from "../../api/src/http/auth/password";
 import { createLogger } from "../../api/src/lib/logger";
 import { Role } from "../helpers/fixture";
-import { PHONE, expectAccessible, logIn, PORTAL_PASSWORD, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
+import {
+  PHONE,
+  expectAccessible,
+  logIn,
+  PORTAL_PASSWORD,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  type PortalEnvironment,
+} from "../helpers/portal";
 
 const ADMIN = "portal-admin";
 const ADMIN_PASSWORD = "Admin-portal-passphrase";
@@ -37,9 +46,18 @@ describe("Portal: accounts, organizations and sessions", function () {
     const { anchored, institution } = portal.instance;
     // The instance's key registers branches: the committee's org admin makes it OrgAdmin, as operations.md says.
     const instanceAddress = anchored.consortium.signers.attesterA.address;
-    await anchored.consortium.registry.connect(anchored.consortium.signers.adminA).grantRole(ORG_IDS.committeeA, instanceAddress, Role.OrgAdmin);
+    await anchored.consortium.registry
+      .connect(anchored.consortium.signers.adminA)
+      .grantRole(ORG_IDS.committeeA, instanceAddress, Role.OrgAdmin);
     await institution.transaction(async (repositories) =>
-      seedAccount(repositories, { username: ADMIN, displayName: "组织部王老师", passwordHash: await hashPassword(ADMIN_PASSWORD), role: "ORG_ADMIN", orgId: ORG_IDS.committeeA, canReadPersonalData: true }),
+      seedAccount(repositories, {
+        username: ADMIN,
+        displayName: "组织部王老师",
+        passwordHash: await hashPassword(ADMIN_PASSWORD),
+        role: "ORG_ADMIN",
+        orgId: ORG_IDS.committeeA,
+        canReadPersonalData: true,
+      }),
     );
     indexer = new EventIndexer(
       {
@@ -106,7 +124,10 @@ describe("Portal: accounts, organizations and sessions", function () {
     await clerk.getByRole("button", { name: "记录", exact: true }).click();
     await clerk.getByRole("status").filter({ hasText: "已记录 S2 党组织派人谈话" }).waitFor();
     await clerk.getByRole("link", { name: "党员发展", exact: true }).click();
-    await clerk.getByRole("link", { name: /查看档案/ }).first().waitFor();
+    await clerk
+      .getByRole("link", { name: /查看档案/ })
+      .first()
+      .waitFor();
 
     const scriptErrors: string[] = [];
     admin.on("pageerror", (error) => scriptErrors.push(error.message));
@@ -121,7 +142,10 @@ describe("Portal: accounts, organizations and sessions", function () {
     await saveScreenshot(admin, "account");
     expect(scriptErrors).to.deep.equal([]);
 
-    await clerk.getByRole("link", { name: /查看档案/ }).first().click();
+    await clerk
+      .getByRole("link", { name: /查看档案/ })
+      .first()
+      .click();
     await clerk.waitForURL((url) => url.pathname === "/login");
     expect(await clerk.getByRole("alert").textContent()).to.contain("您的账号已被停用");
   });
@@ -130,7 +154,10 @@ describe("Portal: accounts, organizations and sessions", function () {
     const admin = await portal.newPage();
     await logIn(admin, ADMIN, ADMIN_PASSWORD);
     await admin.goto("/console/accounts");
-    const choices = await admin.getByLabel(/^所属组织/).locator("option").allTextContents();
+    const choices = await admin
+      .getByLabel(/^所属组织/)
+      .locator("option")
+      .allTextContents();
     expect(choices.some((label) => label.includes("乙大学"))).to.equal(false);
 
     const refused = await admin.request.post("/api/accounts", {
@@ -168,8 +195,12 @@ describe("Portal: accounts, organizations and sessions", function () {
     await admin.getByLabel(/^入党申请书要点/).fill("志愿加入中国共产党");
     await admin.getByRole("button", { name: "登记", exact: true }).click();
     await admin.getByRole("heading", { level: 1, name: "赵新生" }).waitFor();
-    const newBranch = (await portal.instance.anchored.database.repositories.organizations.list()).find((org) => org.name === "计算机学院研究生党支部")!;
-    const [{ org_id: orgId }] = await portal.instance.anchored.database.dataSource.query("SELECT org_id FROM members ORDER BY created_at DESC LIMIT 1");
+    const newBranch = (await portal.instance.anchored.database.repositories.organizations.list()).find(
+      (org) => org.name === "计算机学院研究生党支部",
+    )!;
+    const [{ org_id: orgId }] = await portal.instance.anchored.database.dataSource.query(
+      "SELECT org_id FROM members ORDER BY created_at DESC LIMIT 1",
+    );
     expect(Number(orgId)).to.equal(newBranch.id);
   });
 
@@ -182,7 +213,10 @@ describe("Portal: accounts, organizations and sessions", function () {
     await recordTalk(clerk, "张书记", "对党的认识较为深刻，学习态度认真");
     // Half an hour and more without a request: the server ends the session.
     const account = (await portal.instance.anchored.database.repositories.accounts.findByUsername(PORTAL_USERS.clerk))!;
-    await portal.instance.anchored.database.dataSource.query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE account_id = $1", [account.id]);
+    await portal.instance.anchored.database.dataSource.query(
+      "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE account_id = $1",
+      [account.id],
+    );
 
     await clerk.getByRole("button", { name: "记录", exact: true }).click();
     const dialog = clerk.getByRole("dialog", { name: "登录已过期，请重新登录" });
@@ -194,8 +228,12 @@ describe("Portal: accounts, organizations and sessions", function () {
     await dialog.getByRole("button", { name: "登录并继续" }).click();
 
     await clerk.getByRole("status").filter({ hasText: "已记录 S2 党组织派人谈话" }).waitFor();
-    const response = await clerk.request.get(`/api/members/${memberId}/records`, { headers: { authorization: `Bearer ${await tokenOf(clerk)}` } });
-    const talk = ((await response.json()).items as { step: string; body: { fields: Record<string, unknown> } }[]).find((record) => record.step === "S2")!;
+    const response = await clerk.request.get(`/api/members/${memberId}/records`, {
+      headers: { authorization: `Bearer ${await tokenOf(clerk)}` },
+    });
+    const talk = ((await response.json()).items as { step: string; body: { fields: Record<string, unknown> } }[]).find(
+      (record) => record.step === "S2",
+    )!;
     expect(talk.body.fields).to.include({ interviewer: "张书记", summary: "对党的认识较为深刻，学习态度认真" });
   });
 
@@ -235,7 +273,10 @@ describe("Portal: accounts, organizations and sessions", function () {
       await recordTalk(page, interviewer, notes);
     }
     const account = (await portal.instance.anchored.database.repositories.accounts.findByUsername(PORTAL_USERS.clerk))!;
-    await portal.instance.anchored.database.dataSource.query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE account_id = $1", [account.id]);
+    await portal.instance.anchored.database.dataSource.query(
+      "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE account_id = $1",
+      [account.id],
+    );
 
     // Both tabs find the session over while submitting; the user answers in the first one only.
     for (const page of [second, first]) {
@@ -254,26 +295,32 @@ describe("Portal: accounts, organizations and sessions", function () {
       [firstMember, "王书记", "入党动机端正，学习认真"],
       [secondMember, "赵委员", "积极参加支部活动"],
     ]) {
-      const response = await second.request.get(`/api/members/${memberId}/records`, { headers: { authorization: `Bearer ${await tokenOf(second)}` } });
-      const talk = ((await response.json()).items as { step: string; body: { fields: Record<string, unknown> } }[]).find((record) => record.step === "S2")!;
+      const response = await second.request.get(`/api/members/${memberId}/records`, {
+        headers: { authorization: `Bearer ${await tokenOf(second)}` },
+      });
+      const talk = ((await response.json()).items as { step: string; body: { fields: Record<string, unknown> } }[]).find(
+        (record) => record.step === "S2",
+      )!;
       expect(talk.body.fields).to.include({ interviewer, summary });
     }
   });
 
   it(`should pass the accessibility checks on the new pages at phone width`, async function () {
-      const admin = await portal.newPage(PHONE);
-      await logIn(admin, ADMIN, ADMIN_PASSWORD);
-      for (const [path, heading, name] of [
-        ["/console/accounts", "账号管理", "accounts"],
-        ["/console/organizations", "组织机构", "organizations"],
-        ["/console/password", "修改密码", "password"],
-      ]) {
-        await admin.goto(path);
-        await admin.getByRole("heading", { level: 1, name: heading }).waitFor();
-        // A page may load several sections at once, each with its own loading status: wait until none is left.
-        await admin.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((status) => status.textContent?.includes("正在加载")));
-        await expectAccessible(admin);
-        await saveScreenshot(admin, name);
-      }
+    const admin = await portal.newPage(PHONE);
+    await logIn(admin, ADMIN, ADMIN_PASSWORD);
+    for (const [path, heading, name] of [
+      ["/console/accounts", "账号管理", "accounts"],
+      ["/console/organizations", "组织机构", "organizations"],
+      ["/console/password", "修改密码", "password"],
+    ]) {
+      await admin.goto(path);
+      await admin.getByRole("heading", { level: 1, name: heading }).waitFor();
+      // A page may load several sections at once, each with its own loading status: wait until none is left.
+      await admin.waitForFunction(
+        () => ![...document.querySelectorAll('[role="status"]')].some((status) => status.textContent?.includes("正在加载")),
+      );
+      await expectAccessible(admin);
+      await saveScreenshot(admin, name);
+    }
   });
 });

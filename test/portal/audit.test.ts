@@ -5,7 +5,16 @@ import type { Page } from "playwright-core";
 import type { AuditReport } from "../../api/src/domain/audit";
 import { recordHash } from "../../api/src/lib/record-hash";
 import { asInsider, bodyOf, sealed } from "../helpers/insider";
-import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
+import {
+  DESKTOP,
+  PHONE,
+  expectAccessible,
+  logIn,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  type PortalEnvironment,
+} from "../helpers/portal";
 import { anchoringSettled, PortalApi } from "../helpers/portal-ledger";
 
 /** Starts a sweep with the page's button and waits for its report, having seen its progress while it ran. */
@@ -71,7 +80,7 @@ describe("Portal: audit", function () {
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载报告 JSON" }).click()]);
     expect(download.suggestedFilename()).to.match(/^audit-.+\.json$/);
-    const report = JSON.parse(await readFile((await download.path()), "utf8")) as AuditReport;
+    const report = JSON.parse(await readFile(await download.path(), "utf8")) as AuditReport;
     expect(report.findings.filter((finding) => finding.kind === "TAMPERED").map((finding) => finding.recordId)).to.deep.equal([target.id]);
 
     const [sheet] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载报告表格" }).click()]);

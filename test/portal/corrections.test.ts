@@ -59,7 +59,9 @@ describe("Portal: correcting a record", function () {
       const [, talk] = await listedRecords(page, memberId);
       expect(talk.step).to.equal("S2");
 
-      await timelineStep(page, "党组织派人谈话").getByRole("button", { name: correctButton(talk.id) }).click();
+      await timelineStep(page, "党组织派人谈话")
+        .getByRole("button", { name: correctButton(talk.id) })
+        .click();
       const form = page.getByRole("region", { name: `更正记录 #${talk.id}` });
       // Filled with what was recorded: the clerk changes only what was wrong.
       expect(await form.getByLabel(/^谈话人/).inputValue()).to.equal(talk.body!.fields.interviewer);
@@ -69,17 +71,29 @@ describe("Portal: correcting a record", function () {
       // A correction names its reason: sent without one, the form says so under the reason.
       await form.getByLabel(/^谈话情况/).fill("入党动机端正，已更正谈话日期");
       await form.getByRole("button", { name: "提交更正" }).click();
-      await form.locator(".field", { has: page.getByLabel(/^更正原因/) }).getByRole("alert").filter({ hasText: "请选择更正原因" }).waitFor();
+      await form
+        .locator(".field", { has: page.getByLabel(/^更正原因/) })
+        .getByRole("alert")
+        .filter({ hasText: "请选择更正原因" })
+        .waitFor();
       expect(await listedRecords(page, memberId)).to.have.length(2);
 
       await form.getByLabel(/^更正原因/).selectOption({ label: "日期填写有误" });
       await form.getByLabel(/^生效日期/).fill("2019-09-25");
       await form.getByRole("button", { name: "提交更正" }).click();
-      await page.getByRole("status").filter({ hasText: `已更正记录 #${talk.id}` }).waitFor();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `已更正记录 #${talk.id}` })
+        .waitFor();
 
       const records = await listedRecords(page, memberId);
       const correction = records.at(-1)!;
-      expect(correction).to.include({ step: "S2", effectiveDate: "2019-09-25", supersedesRecordId: talk.id, reasonCode: "CORRECTION_DATE" });
+      expect(correction).to.include({
+        step: "S2",
+        effectiveDate: "2019-09-25",
+        supersedesRecordId: talk.id,
+        reasonCode: "CORRECTION_DATE",
+      });
       expect(correction.body!.fields).to.deep.equal({ ...talk.body!.fields, summary: "入党动机端正，已更正谈话日期" });
       expect(records.find((record) => record.id === talk.id)!.superseded).to.equal(true);
 
@@ -135,7 +149,11 @@ describe("Portal: correcting a record", function () {
       while (idNumber.endsWith("X")) idNumber = idNumberOf("2000-05-10", "F", nextSerial++);
       const personal = { name, idNumber, birthDate: "2000-05-10", gender: "F" as const };
       const { institution, anchored } = portal.instance;
-      const [{ memberId }] = await walkMember(institution, anchored.actors.clerk, anchored.actors.approver, { orgId: ORG_IDS.branchA, personal, upTo: "S1" });
+      const [{ memberId }] = await walkMember(institution, anchored.actors.clerk, anchored.actors.approver, {
+        orgId: ORG_IDS.branchA,
+        personal,
+        upTo: "S1",
+      });
       return { memberId, personal };
     }
 

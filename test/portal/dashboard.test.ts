@@ -2,7 +2,16 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { ORG_IDS } from "../../api/src/data-access/testing";
 import type { Dashboard } from "../../api/src/domain/dashboard";
-import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
+import {
+  DESKTOP,
+  PHONE,
+  expectAccessible,
+  logIn,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  type PortalEnvironment,
+} from "../helpers/portal";
 import { anchoringSettled, eventually, PortalApi } from "../helpers/portal-ledger";
 
 const STAGES = ["入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员"];
@@ -66,10 +75,18 @@ describe("Portal: dashboard", function () {
     const page = await portal.newPage();
     await logIn(page, PORTAL_USERS.clerk);
     const lists = page.getByRole("navigation", { name: "查看名单" });
-    const dataRows = () => page.getByRole("table").getByRole("row").count().then((rows) => rows - 1);
+    const dataRows = () =>
+      page
+        .getByRole("table")
+        .getByRole("row")
+        .count()
+        .then((rows) => rows - 1);
 
     await lists.getByRole("link", { name: "入党积极分子：2 人" }).click();
-    await page.waitForURL((url) => url.pathname === "/console/members" && url.searchParams.get("stage") === "ACTIVIST" && url.searchParams.get("status") === "ACTIVE");
+    await page.waitForURL(
+      (url) =>
+        url.pathname === "/console/members" && url.searchParams.get("stage") === "ACTIVIST" && url.searchParams.get("status") === "ACTIVE",
+    );
     await page.getByRole("status").filter({ hasText: "共 2 人，已全部显示。" }).waitFor();
     expect(await dataRows()).to.equal(2);
     expect(await page.getByLabel("发展阶段").inputValue()).to.equal("ACTIVIST");
@@ -81,7 +98,10 @@ describe("Portal: dashboard", function () {
     const { stage, overdue } = pipeline[overdueStage];
     await lists.getByRole("link", { name: `${STAGES[overdueStage]} 其中逾期 ${overdue} 人` }).click();
     await page.waitForURL((url) => url.searchParams.get("stage") === stage && url.searchParams.get("overdue") === "true");
-    await page.getByRole("status").filter({ hasText: `共 ${overdue} 人，已全部显示。` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `共 ${overdue} 人，已全部显示。` })
+      .waitFor();
     expect(await dataRows()).to.equal(overdue);
     expect(await page.getByLabel("只看已逾期").isChecked()).to.equal(true);
     for (const row of (await page.getByRole("table").getByRole("row").all()).slice(1)) expect(await row.textContent()).to.contain("已逾期");

@@ -117,7 +117,16 @@ describe("Portal: the two-university demo of npm start", function () {
   it("should say which URL is which university's and where the passwords are", function () {
     const said = instance.output();
     expect(said).to.contain(`甲大学: ${urls.a}`).and.contain(`乙大学: ${urls.b}`).and.contain(path.join(dataDir, "demo-accounts.txt"));
-    expect([...passwords.keys()]).to.have.members(["a-admin", "a-clerk", "a-approver", "a-auditor", "b-admin", "b-clerk", "b-approver", "b-auditor"]);
+    expect([...passwords.keys()]).to.have.members([
+      "a-admin",
+      "a-clerk",
+      "a-approver",
+      "a-auditor",
+      "b-admin",
+      "b-clerk",
+      "b-approver",
+      "b-auditor",
+    ]);
   });
 
   it("should keep each university's accounts on its own instance", async function () {
@@ -137,7 +146,7 @@ describe("Portal: the two-university demo of npm start", function () {
     await issuer.goto("/console/transfers");
     const member = issuer.getByLabel(/^党员/);
     await member.locator("option", { hasText: MEMBER }).waitFor({ state: "attached" });
-    await member.selectOption((await member.locator("option", { hasText: MEMBER }).getAttribute("value")));
+    await member.selectOption(await member.locator("option", { hasText: MEMBER }).getAttribute("value"));
     await issuer.getByLabel(/^转往/).selectOption({ label: "数学学院党支部" });
     await issuer.getByRole("button", { name: "开具介绍信" }).click();
     await issuer.waitForURL(TRANSFER_PAGE);
@@ -146,20 +155,29 @@ describe("Portal: the two-university demo of npm start", function () {
 
     const receiver = await loggedIn(urls.b, "b-approver");
     await receiver.goto("/console/transfers");
-    const incoming = receiver.getByRole("region", { name: "转入" }).getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` });
+    const incoming = receiver
+      .getByRole("region", { name: "转入" })
+      .getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` });
     await reloadUntilVisible(receiver, incoming);
     await incoming.click();
     await receiver.waitForURL(`**/console/transfers/${transferId}`);
     const review = receiver.getByRole("region", { name: "档案核验" });
     // 乙大学's instance fetches the file from 甲大学's published address on its own, once the chain has the transfer.
     await reloadUntilVisible(receiver, review.locator(".verdict-title", { hasText: "可以接收" }));
-    expect(await review.textContent()).to.contain("从转出单位获取").and.contain(MEMBER).and.contain("预备党员");
-    const shown = await review.locator("ol.review-steps > li").evaluateAll((items) =>
-      items.map((item) => [item.querySelector(".check-title")?.textContent ?? "", item.textContent ?? ""] as const),
-    );
+    expect(await review.textContent())
+      .to.contain("从转出单位获取")
+      .and.contain(MEMBER)
+      .and.contain("预备党员");
+    const shown = await review
+      .locator("ol.review-steps > li")
+      .evaluateAll((items) =>
+        items.map((item) => [item.querySelector(".check-title")?.textContent ?? "", item.textContent ?? ""] as const),
+      );
     expect(shown.map(([title]) => title)).to.have.members(Object.keys(PASSED_CHECKS));
     for (const [title, text] of shown) {
-      expect(text, `the check ${title}`).to.contain(PASSED_CHECKS[title as keyof typeof PASSED_CHECKS]).and.not.contain("未通过");
+      expect(text, `the check ${title}`)
+        .to.contain(PASSED_CHECKS[title as keyof typeof PASSED_CHECKS])
+        .and.not.contain("未通过");
     }
     // The review speaks plain Chinese: no English beyond the transfer's code and numbers.
     expect(latinWordsOutside(await receiver.locator("main").innerText(), ["PDF"])).to.deep.equal([]);

@@ -6,10 +6,7 @@ import { latinWordsOutside } from "../helpers/latin";
 import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, startPortal, type PortalEnvironment } from "../helpers/portal";
 
 // A 2×2 red PNG and a one-page PDF: real files of the kinds a clerk scans or photographs.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8DwnwGMgRQAH+4D/dJQfRoAAAAASUVORK5CYII=",
-  "base64",
-);
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8DwnwGMgRQAH+4D/dJQfRoAAAAASUVORK5CYII=", "base64");
 const PDF = Buffer.from(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
     "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
@@ -83,7 +80,9 @@ describe("Portal: evidence", function () {
       await notes.getByText("已上传").waitFor();
       // The preview: the picked image drawn from its object URL; the PDF by kind and size.
       expect(await drawnWidth(photo.getByRole("img", { name: "talk-photo.png" }))).to.equal(2);
-      expect(await notes.textContent()).to.contain("PDF 文件").and.contain(`${PDF.length} B`);
+      expect(await notes.textContent())
+        .to.contain("PDF 文件")
+        .and.contain(`${PDF.length} B`);
       // A file the record cannot take is refused in words, before any upload, and can be taken away again.
       expect(await text.textContent()).to.contain("上传失败：只能上传 PDF、PNG 或 JPEG 文件");
       await text.getByRole("button", { name: /移除/ }).click();
@@ -104,7 +103,10 @@ describe("Portal: evidence", function () {
       // On the timeline: each file downloads through the scoped, re-hashed GET with the bytes uploaded.
       const talk = timelineStep(page, "党组织派人谈话");
       await talk.getByText("附件 2", { exact: true }).waitFor();
-      for (const [n, bytes, extension] of [[1, PNG, "png"], [2, PDF, "pdf"]] as const) {
+      for (const [n, bytes, extension] of [
+        [1, PNG, "png"],
+        [2, PDF, "pdf"],
+      ] as const) {
         const [download] = await Promise.all([
           page.waitForEvent("download"),
           talk.getByRole("button", { name: new RegExp(`^下载\\s*（记录 #\\d+ 的附件 ${n}）$`) }).click(),

@@ -104,7 +104,9 @@ describe("Portal: members", function () {
       expect(recorded.anchoring.state).to.equal("FINAL");
       const [download] = await Promise.all([page.waitForEvent("download"), talk.getByRole("button", { name: /下载证明/ }).click()]);
       expect(download.suggestedFilename()).to.equal(`record-${recorded.id}-proof.json`);
-      expect(await page.getByRole("region", { name: "提醒（软规则）" }).locator('[data-rule="S2.withinOneMonth"]').count()).to.be.at.least(1);
+      expect(await page.getByRole("region", { name: "提醒（软规则）" }).locator('[data-rule="S2.withinOneMonth"]').count()).to.be.at.least(
+        1,
+      );
       expect(scriptErrors).to.deep.equal([]);
     });
 
@@ -125,7 +127,9 @@ describe("Portal: members", function () {
 
       // In Chinese, the rule's text alone: its id stays out of sight.
       expect(await fieldOfDate.getByRole("alert").locator("[data-rule]").getAttribute("data-rule")).to.equal("general.notInFuture");
-      expect(await descriptionOf(page, effectiveDate)).to.contain("生效日期不得晚于今天").and.not.contain("general.notInFuture");
+      expect(await descriptionOf(page, effectiveDate))
+        .to.contain("生效日期不得晚于今天")
+        .and.not.contain("general.notInFuture");
       expect(latinWordsOutside(await fieldOfDate.getByRole("alert").innerText())).to.deep.equal([]);
       expect(await effectiveDate.getAttribute("aria-invalid")).to.equal("true");
       expect(await page.evaluate(() => document.activeElement?.id)).to.equal(await effectiveDate.getAttribute("id"));
@@ -150,7 +154,7 @@ describe("Portal: members", function () {
       await application.getByText(/^写入回执：承诺 .+ 前上链$/).waitFor();
 
       const [download] = await Promise.all([page.waitForEvent("download"), application.getByRole("button", { name: /下载回执/ }).click()]);
-      const receipt = writeReceiptSchema.parse(JSON.parse(readFileSync((await download.path()), "utf8")));
+      const receipt = writeReceiptSchema.parse(JSON.parse(readFileSync(await download.path(), "utf8")));
       const [record] = await listedRecords(page, memberId);
       expect(download.suggestedFilename()).to.equal(`record-${record.id}-receipt.json`);
       expect(receipt.promise).to.include({ recordHash: record.recordHash, sequence: 1, logIndex: record.id - 1 });
@@ -186,7 +190,9 @@ describe("Portal: members", function () {
       await page.getByRole("heading", { level: 1, name: "王小明" }).waitFor();
       const facts = page.getByRole("region", { name: "基本情况" });
       expect(await facts.textContent()).to.contain("入党申请人");
-      await timelineStep(page, "递交入党申请书").getByText(/待上链|已上链待确认|已最终确认/).waitFor();
+      await timelineStep(page, "递交入党申请书")
+        .getByText(/待上链|已上链待确认|已最终确认/)
+        .waitFor();
     });
   });
 
@@ -215,7 +221,9 @@ describe("Portal: members", function () {
       await page.goto("/console/members");
       const row = page.getByRole("row").filter({ has: page.locator(`a[href="/console/members/${memberId}"]`) });
       await row.waitFor();
-      expect(await row.textContent()).to.contain(memberKey.slice(0, 10)).and.not.contain("测试人员");
+      expect(await row.textContent())
+        .to.contain(memberKey.slice(0, 10))
+        .and.not.contain("测试人员");
     });
   });
 
@@ -233,7 +241,11 @@ describe("Portal: members", function () {
         await clerk.json(
           "POST",
           "/api/members",
-          { orgId: ORG_IDS.branchA, personal: { ...person, idNumber: randomIdNumber(), birthDate: "2000-05-10" }, application: { effectiveDate: "2020-03-01", fields: {} } },
+          {
+            orgId: ORG_IDS.branchA,
+            personal: { ...person, idNumber: randomIdNumber(), birthDate: "2000-05-10" },
+            application: { effectiveDate: "2020-03-01", fields: {} },
+          },
           201,
         );
       }
@@ -273,7 +285,10 @@ describe("Portal: members", function () {
 
         await search.getByRole("button", { name: "清除查找" }).click();
         const everyone = (await clerk.json<{ items: unknown[] }>("GET", "/api/members?limit=100")).items.length;
-        await page.getByRole("status").filter({ hasText: `共 ${everyone} 人，已全部显示。` }).waitFor();
+        await page
+          .getByRole("status")
+          .filter({ hasText: `共 ${everyone} 人，已全部显示。` })
+          .waitFor();
         expect(latinWordsOutside(await page.locator("main").innerText(), [])).to.deep.equal([]);
         await expectAccessible(page);
         expect(scriptErrors).to.deep.equal([]);
@@ -282,7 +297,12 @@ describe("Portal: members", function () {
 
     it("should keep the filters in the address, so refresh and back keep them, and combine them with a search", async function () {
       const withFinding = await portal.instance.anchored.walk("S1");
-      await clerk.json("POST", `/api/members/${withFinding}/records`, { step: "S2", effectiveDate: "2019-11-20", fields: { interviewer: "李老师", summary: "动机端正" } }, 201);
+      await clerk.json(
+        "POST",
+        `/api/members/${withFinding}/records`,
+        { step: "S2", effectiveDate: "2019-11-20", fields: { interviewer: "李老师", summary: "动机端正" } },
+        201,
+      );
       const page = await portal.newPage();
       await logIn(page, PORTAL_USERS.clerk);
       await page.goto("/console/members");
@@ -290,7 +310,10 @@ describe("Portal: members", function () {
 
       await page.getByLabel("只看有提醒").check();
       await page.waitForURL(/withFindings=true/);
-      await page.getByRole("row").filter({ has: page.locator(`a[href="/console/members/${withFinding}"]`) }).waitFor();
+      await page
+        .getByRole("row")
+        .filter({ has: page.locator(`a[href="/console/members/${withFinding}"]`) })
+        .waitFor();
       for (const row of await page.getByRole("table").locator("tbody").getByRole("row").all()) {
         expect(await row.textContent()).to.match(/\d+ 条提醒/);
       }
@@ -306,7 +329,10 @@ describe("Portal: members", function () {
 
       await page.goBack();
       await page.waitForURL((url) => url.searchParams.get("withFindings") === "true" && !url.searchParams.has("stage"));
-      await page.getByRole("row").filter({ has: page.locator(`a[href="/console/members/${withFinding}"]`) }).waitFor();
+      await page
+        .getByRole("row")
+        .filter({ has: page.locator(`a[href="/console/members/${withFinding}"]`) })
+        .waitFor();
 
       const search = page.getByRole("search", { name: "查找成员" });
       await search.getByLabel("查找内容").fill("欧阳");

@@ -32,7 +32,14 @@ describe("Portal: renaming and closing branches", function () {
     await registry.connect(signers.adminA).grantRole(ORG_IDS.committeeA, instanceAddress, Role.OrgAdmin);
     await registry.connect(signers.adminA).registerOrganization(ORG_IDS.generalBranchA, OrgKind.Branch, EMPTY_BRANCH);
     await institution.transaction(async (repositories) =>
-      seedAccount(repositories, { username: ADMIN, displayName: "组织部李老师", passwordHash: await hashPassword(ADMIN_PASSWORD), role: "ORG_ADMIN", orgId: ORG_IDS.committeeA, canReadPersonalData: true }),
+      seedAccount(repositories, {
+        username: ADMIN,
+        displayName: "组织部李老师",
+        passwordHash: await hashPassword(ADMIN_PASSWORD),
+        role: "ORG_ADMIN",
+        orgId: ORG_IDS.committeeA,
+        canReadPersonalData: true,
+      }),
     );
     indexer = new EventIndexer(
       {
@@ -88,7 +95,9 @@ describe("Portal: renaming and closing branches", function () {
     expect(await refusedClose.getByRole("alert").textContent()).to.equal("这个党组织还有启用的账号，请先将账号调到其他党组织或停用。");
     await refusedClose.getByRole("button", { name: "取消" }).click();
 
-    const emptyBranchId = (await portal.instance.anchored.database.repositories.organizations.list()).find((org) => org.name === EMPTY_BRANCH)!.id;
+    const emptyBranchId = (await portal.instance.anchored.database.repositories.organizations.list()).find(
+      (org) => org.name === EMPTY_BRANCH,
+    )!.id;
     await tree.getByRole("button", { name: `撤销 ${EMPTY_BRANCH}` }).click();
     const closing = admin.getByRole("form", { name: `撤销 ${EMPTY_BRANCH}` });
     expect(await closing.textContent()).to.contain("不能再改名或恢复");

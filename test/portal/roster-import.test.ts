@@ -2,7 +2,16 @@ import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { expect } from "chai";
 import { latinWordsOutside } from "../helpers/latin";
-import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
+import {
+  DESKTOP,
+  PHONE,
+  expectAccessible,
+  logIn,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  type PortalEnvironment,
+} from "../helpers/portal";
 import { idNumberOf, withWrongCheckCharacter, xlsxOf } from "../helpers/roster";
 
 const BRANCH = "计算机学院本科生第一党支部";
@@ -50,12 +59,16 @@ describe("Portal: roster import", function () {
       await workbook.xlsx.load(readFileSync(await template.path()) as unknown as ArrayBuffer);
       expect(workbook.worksheets[0].getRow(1).values).to.include.members(["姓名", "公民身份号码", "所在党支部", "申请入党日期"]);
 
-      await page.getByLabel(/^名册文件/).setInputFiles({ name: "名册.xlsx", mimeType: "application/octet-stream", buffer: await rosterFile(names, serial) });
+      await page
+        .getByLabel(/^名册文件/)
+        .setInputFiles({ name: "名册.xlsx", mimeType: "application/octet-stream", buffer: await rosterFile(names, serial) });
       await page.getByRole("button", { name: "检查", exact: true }).click();
       // The branch column goes by a name the import does not know: the file as a whole is refused, and says why.
       const fileProblem = page.getByRole("alert").filter({ hasText: "文件整体的问题" });
       await fileProblem.waitFor();
-      expect(await fileProblem.textContent()).to.contain("所在党支部").and.contain("文件缺少必需的列");
+      expect(await fileProblem.textContent())
+        .to.contain("所在党支部")
+        .and.contain("文件缺少必需的列");
       expect(await page.getByRole("button", { name: /^导入/ }).isDisabled()).to.equal(true);
       // The mapping the check used: the synonyms found (身份证号 → 公民身份号码), the unknown column offered.
       expect(await page.getByLabel("公民身份号码").inputValue()).to.equal("身份证号");

@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, saveScreenshot, startPortal, tabTo, type PortalEnvironment } from "../helpers/portal";
+import {
+  DESKTOP,
+  PHONE,
+  expectAccessible,
+  logIn,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  tabTo,
+  type PortalEnvironment,
+} from "../helpers/portal";
 
 describe("Portal", function () {
   let portal: PortalEnvironment;

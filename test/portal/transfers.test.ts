@@ -9,7 +9,17 @@ import { createFederationReader } from "../../api/src/chain";
 import { ORG_IDS } from "../../api/src/data-access/testing";
 import { issueTransfer } from "../../api/src/domain/transfers";
 import { hashPassword } from "../../api/src/http/auth/password";
-import { DESKTOP, expectAccessible, logIn, PHONE, PORTAL_PASSWORD, PORTAL_USERS, saveScreenshot, startPortal, type PortalEnvironment } from "../helpers/portal";
+import {
+  DESKTOP,
+  expectAccessible,
+  logIn,
+  PHONE,
+  PORTAL_PASSWORD,
+  PORTAL_USERS,
+  saveScreenshot,
+  startPortal,
+  type PortalEnvironment,
+} from "../helpers/portal";
 import { groupedNumber, groupedSalt } from "../../api/src/domain/letter-number";
 import { latinWordsOutside } from "../helpers/latin";
 import { readPdf, startSourceUniversity, type SourceUniversity } from "../helpers/portal-transfers";
@@ -73,7 +83,11 @@ describe("Portal: transfers", function () {
       const transferId = TRANSFER_PAGE.exec(new URL(page.url()).pathname)![1];
       const facts = page.getByRole("region", { name: "转接信息" });
       await facts.getByText("数学学院党支部").waitFor();
-      expect(await facts.textContent()).to.contain("已开具").and.contain("组织关系").and.contain("计算机学院本科生第一党支部").and.contain(transferId);
+      expect(await facts.textContent())
+        .to.contain("已开具")
+        .and.contain("组织关系")
+        .and.contain("计算机学院本科生第一党支部")
+        .and.contain(transferId);
 
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载介绍信 PDF" }).click()]);
       const { letterNumber, holderSalt } = (await portal.instance.anchored.database.repositories.transfers.get(transferId))!;
@@ -86,7 +100,10 @@ describe("Portal: transfers", function () {
       const reader = await portal.newPage();
       const { text, qrCodes } = await readPdf(reader, portal.baseUrl, pdf);
       // 存根, the letter and 回执, each with the same 编号, all in Chinese.
-      expect(text).to.contain("中国共产党党员组织关系介绍信（存根）").and.contain("中国共产党党员组织关系介绍信回执").and.contain("数学学院党支部");
+      expect(text)
+        .to.contain("中国共产党党员组织关系介绍信（存根）")
+        .and.contain("中国共产党党员组织关系介绍信回执")
+        .and.contain("数学学院党支部");
       expect(text.split(`编号：${groupedNumber(letterNumber!)}`)).to.have.length(4);
       expect(text).to.contain(`核验码：${groupedSalt(holderSalt!)}`);
       expect(latinWordsOutside(text), "Latin words printed on the letter").to.deep.equal([]);
@@ -103,12 +120,19 @@ describe("Portal: transfers", function () {
       const visitor = await portal.newPage();
       await visitor.goto(url.pathname + url.search);
       await visitor.getByText("有效：介绍信尚未使用").waitFor();
-      expect(await visitor.locator("main").textContent()).to.contain(transferId).and.contain("数学学院党支部").and.contain("甲大学党委");
+      expect(await visitor.locator("main").textContent())
+        .to.contain(transferId)
+        .and.contain("数学学院党支部")
+        .and.contain("甲大学党委");
     });
 
     it("should show the refusal of a second open letter for the same member under the member field", async function () {
       const memberId = await portal.instance.anchored.walk("S18");
-      await issueTransfer(portal.instance.anchored.institution, portal.instance.anchored.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
+      await issueTransfer(portal.instance.anchored.institution, portal.instance.anchored.actors.approver, {
+        memberId,
+        toOrgId: ORG_IDS.branchB,
+        validDays: 30,
+      });
       const page = await loggedIn(PORTAL_USERS.approver);
       await page.goto(`/console/transfers?memberId=${memberId}`);
       await page.getByLabel(/^转往/).selectOption({ label: "乙大学党委" });
@@ -127,12 +151,24 @@ describe("Portal: transfers", function () {
         const page = await loggedIn(PORTAL_USERS.approver, viewport);
         await page.goto("/console/transfers");
         const outgoing = page.getByRole("region", { name: "转出" });
-        const row = outgoing.getByRole("row").filter({ has: page.getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` }) });
+        const row = outgoing
+          .getByRole("row")
+          .filter({ has: page.getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` }) });
         await row.waitFor();
-        expect(await row.textContent()).to.contain("组织关系").and.contain("计算机学院本科生第一党支部").and.contain("数学学院党支部").and.contain("已开具");
+        expect(await row.textContent())
+          .to.contain("组织关系")
+          .and.contain("计算机学院本科生第一党支部")
+          .and.contain("数学学院党支部")
+          .and.contain("已开具");
         await page.getByLabel(/^党员/).selectOption({ index: 1 });
         const destinations = await page.getByLabel(/^转往/).locator("option").allTextContents();
-        expect(destinations).to.include.members(["甲大学党委", "计算机学院党总支", "乙大学党委", "数学学院党支部", "联盟外单位（导出介绍信）"]);
+        expect(destinations).to.include.members([
+          "甲大学党委",
+          "计算机学院党总支",
+          "乙大学党委",
+          "数学学院党支部",
+          "联盟外单位（导出介绍信）",
+        ]);
         // Neither the consortium itself nor the member's own branch can receive the member.
         expect(destinations).not.to.include("高校党建联盟");
         expect(destinations).not.to.include("计算机学院本科生第一党支部");
@@ -167,7 +203,10 @@ describe("Portal: transfers", function () {
       const transferId = await issuedToBranchB();
       const page = await loggedIn(APPROVER_B);
       await page.goto("/console/transfers");
-      await page.getByRole("region", { name: "转入" }).getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` }).click();
+      await page
+        .getByRole("region", { name: "转入" })
+        .getByRole("link", { name: `${transferId.slice(0, 8)}…${transferId.slice(-4)}` })
+        .click();
       await page.waitForURL(`**/console/transfers/${transferId}`);
       await page.getByText("这是本系统内的转接").waitFor();
       expect(await page.getByRole("region", { name: "档案核验" }).count()).to.equal(0);
@@ -211,7 +250,9 @@ describe("Portal: transfers", function () {
       const steps = review.locator("ol.review-steps > li");
       expect(await steps.count()).to.equal(2);
       // The letter's hash binds its holder: it is checked against the file's holder commitment once the file is here.
-      expect(await review.textContent()).to.contain("收到对方的党员档案后再核对").and.contain("这次转接在链上处于待接收状态");
+      expect(await review.textContent())
+        .to.contain("收到对方的党员档案后再核对")
+        .and.contain("这次转接在链上处于待接收状态");
       const accept = page.getByRole("button", { name: "接收", exact: true });
       expect(await accept.isDisabled()).to.equal(true);
       await expectAccessible(page);
@@ -222,7 +263,9 @@ describe("Portal: transfers", function () {
       expect(await steps.count()).to.equal(7);
       for (const step of await steps.allTextContents()) expect(step).not.to.contain("未通过");
       expect(await review.textContent()).to.contain("介绍信的内容与联盟链上登记的介绍信哈希一致");
-      expect(await review.textContent()).to.contain("测试人员").and.contain("发展对象");
+      expect(await review.textContent())
+        .to.contain("测试人员")
+        .and.contain("发展对象");
       expect(await accept.isDisabled()).to.equal(false);
       await expectAccessible(page);
       await page.evaluate(() => window.scrollTo(0, 0));

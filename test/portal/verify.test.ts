@@ -54,7 +54,9 @@ describe("Portal: verify", function () {
     const records = await anchored.database.repositories.records.listByMember(memberId);
     const talk = records.find((record) => record.step === "S2")!;
     bundle = await eventually(async () =>
-      (await clerk.status(`/api/records/${talk.id}/proof`)) === 200 ? clerk.json<RecordProof>("GET", `/api/records/${talk.id}/proof`) : undefined,
+      (await clerk.status(`/api/records/${talk.id}/proof`)) === 200
+        ? clerk.json<RecordProof>("GET", `/api/records/${talk.id}/proof`)
+        : undefined,
     );
     expect(bundle.record.body, "the clerk may read personal data: the bundle carries the body").to.not.equal(null);
   });
@@ -76,7 +78,10 @@ describe("Portal: verify", function () {
         expect(marks).to.deep.equal(["✓", "✓", "✓", "✓", "✓", "✓", "✓"]);
         expect(await check(page, "签名密钥").textContent()).to.contain("把记录写上链的密钥在当时是该组织的存证人");
         const facts = await page.locator("dl.facts").textContent();
-        expect(facts).to.contain("计算机学院本科生第一党支部").and.contain(String(bundle.chain.chainId)).and.contain(bundle.chain.membershipLedger);
+        expect(facts)
+          .to.contain("计算机学院本科生第一党支部")
+          .and.contain(String(bundle.chain.chainId))
+          .and.contain(bundle.chain.membershipLedger);
         const text = await pageText(page);
         for (const personal of PERSONAL) expect(text).to.not.contain(personal);
         await expectAccessible(page);
@@ -113,8 +118,15 @@ describe("Portal: verify", function () {
         await announced(page, "验证未通过").waitFor();
         const hash = check(page, "记录内容与哈希");
         expect(await hash.locator(".mark").textContent()).to.equal("✗");
-        expect(await hash.textContent()).to.contain("内容被改动过").and.contain(`记录 #${bundle.record.id}`).and.contain("S2").and.contain("hash.mismatch");
-        const others = await page.locator("ol.checks > li").filter({ hasNot: page.locator(".mark-failed") }).count();
+        expect(await hash.textContent())
+          .to.contain("内容被改动过")
+          .and.contain(`记录 #${bundle.record.id}`)
+          .and.contain("S2")
+          .and.contain("hash.mismatch");
+        const others = await page
+          .locator("ol.checks > li")
+          .filter({ hasNot: page.locator(".mark-failed") })
+          .count();
         expect(others).to.equal(6);
         expect(await page.locator(".verify-failed").textContent()).to.contain("记录内容与哈希");
         await expectAccessible(page);
@@ -142,7 +154,9 @@ describe("Portal: verify", function () {
         await dropFile(page, /^存证文件/, { ...bundleFile(forgery.bundle), name: `${forgery.reason}.json` });
 
         const words = forgery.verdict === "INVALID" ? "验证未通过" : "未能完全验证";
-        await announced(page, words).filter({ hasText: `${forgery.reason}.json` }).waitFor();
+        await announced(page, words)
+          .filter({ hasText: `${forgery.reason}.json` })
+          .waitFor();
         const summary = page.locator(forgery.verdict === "INVALID" ? ".verify-failed" : ".verify-unchecked");
         expect(await summary.count(), forgery.name).to.equal(1);
         expect(await page.locator("ol.checks").textContent(), forgery.name).to.contain(forgery.reason);
@@ -165,7 +179,9 @@ describe("Portal: verify", function () {
       await dropFile(page, /^Proof file/, bundleFile(withheld));
 
       await page.getByRole("status").filter({ hasText: "Not fully verified" }).waitFor();
-      expect(await page.locator(".verify-unchecked").textContent()).to.contain("Checks that could not run").and.contain("withholds the record's content");
+      expect(await page.locator(".verify-unchecked").textContent())
+        .to.contain("Checks that could not run")
+        .and.contain("withholds the record's content");
     });
   });
 
@@ -185,7 +201,11 @@ describe("Portal: verify", function () {
       approver = await PortalApi.login(portal.baseUrl, PORTAL_USERS.approver);
       const { anchored } = portal.instance;
       holder = randomPerson();
-      const [member] = await walkMember(anchored.institution, anchored.actors.clerk, anchored.actors.approver, { orgId: ORG_IDS.branchA, personal: holder, upTo: "S18" });
+      const [member] = await walkMember(anchored.institution, anchored.actors.clerk, anchored.actors.approver, {
+        orgId: ORG_IDS.branchA,
+        personal: holder,
+        upTo: "S18",
+      });
       transfer = await issueTransferOnChain(approver, member.memberId, ORG_IDS.branchB);
       other = await issueTransferOnChain(approver, await anchored.walk("S18"), ORG_IDS.branchB);
     });
@@ -249,7 +269,11 @@ describe("Portal: verify", function () {
         orgId: ORG_IDS.committeeB,
         canReadPersonalData: true,
       });
-      await acceptTransfer(anchored.institution, { accountId: receiver.id, orgId: ORG_IDS.committeeB, role: "APPROVER", canReadPersonalData: true }, other.id);
+      await acceptTransfer(
+        anchored.institution,
+        { accountId: receiver.id, orgId: ORG_IDS.committeeB, role: "APPROVER", canReadPersonalData: true },
+        other.id,
+      );
       const { number } = await printed(other.id);
       await eventually(async () => {
         const answer = await clerk.json<{ letter: { state: string } | null }>("POST", "/api/verify/letter", { number });
@@ -261,7 +285,9 @@ describe("Portal: verify", function () {
       await announced(page, "已接收：这封介绍信已经用过，不能再用").waitFor();
       const verdict = await page.locator(".verify-verdict").getAttribute("class");
       expect(verdict).to.contain("verdict-used").and.not.contain("verdict-ok");
-      expect(await page.locator("dl.facts").textContent()).to.contain("已接收").and.not.contain("待接收");
+      expect(await page.locator("dl.facts").textContent())
+        .to.contain("已接收")
+        .and.not.contain("待接收");
       expect(await pageText(page)).to.not.contain("验证通过");
       await expectAccessible(page);
       await saveScreenshot(page, "verify-letter-used");

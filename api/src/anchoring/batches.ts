@@ -52,7 +52,10 @@ export async function preflight(
   sender: string,
   batch: OutboxItem[],
 ): Promise<Preflight> {
-  const transaction = encodeBatch(addresses, batch.map((item) => item.call));
+  const transaction = encodeBatch(
+    addresses,
+    batch.map((item) => item.call),
+  );
   try {
     return { ok: true, items: batch, transaction, gasLimit: withMargin(await provider.estimateGas({ from: sender, ...transaction })) };
   } catch (error) {
@@ -83,7 +86,9 @@ export function outboxErrorOf(error: unknown, call: ChainCall): OutboxError {
   const decoded = decodeChainError(error);
   if (decoded.kind === "revert") {
     const args = Object.values(decoded.args);
-    const named = Object.entries(decoded.args).map(([name, value]) => `${name}=${String(value)}`).join(", ");
+    const named = Object.entries(decoded.args)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join(", ");
     return { name: decoded.name, args, message: `the chain refused ${call.method}: ${decoded.name}(${named})` };
   }
   return { name: "ChainRefused", args: [], message: `the chain refused ${call.method}: ${decoded.message}` };

@@ -42,7 +42,8 @@ function expectedEvent(addresses: ConsortiumAddresses, call: ChainCall): Expecte
     const inputs = (MEMBERSHIP as Interface).getFunction(call.method)!.inputs.map((input) => input.name);
     const memberKey = args[inputs.indexOf("memberKey")];
     // An archival entry appends all its records; the last one is the head this item stands for.
-    const recordHash = call.method === "registerArchival" ? (args[inputs.indexOf("recordHashes")] as unknown[]).at(-1) : args[inputs.indexOf("recordHash")];
+    const recordHash =
+      call.method === "registerArchival" ? (args[inputs.indexOf("recordHashes")] as unknown[]).at(-1) : args[inputs.indexOf("recordHash")];
     return {
       contract: MEMBERSHIP,
       address: addresses.membership,
@@ -100,7 +101,11 @@ function registryEvent(addresses: ConsortiumAddresses, call: ChainCall): Expecte
   switch (call.method) {
     case "registerOrganization":
       // (parentId, kind, name): one organization of that kind and name under that parent (the instance refuses twins).
-      return registry("OrganizationRegistered", [null, args[0]], (log) => Number(log.args.kind) === Number(args[1]) && log.args.name === args[2]);
+      return registry(
+        "OrganizationRegistered",
+        [null, args[0]],
+        (log) => Number(log.args.kind) === Number(args[1]) && log.args.name === args[2],
+      );
     case "renameOrganization":
       return registry("OrganizationRenamed", [args[0]], (log) => log.args.name === args[1]);
     case "closeOrganization":

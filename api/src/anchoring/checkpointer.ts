@@ -43,7 +43,12 @@ export async function checkpointIfDue(
 }
 
 /** Queues a checkpoint of the administrative log's head if one is due; returns its size, or null. */
-export async function adminCheckpointIfDue(repositories: Repositories, transaction: Transaction, policy: CheckpointPolicy, now: Date): Promise<number | null> {
+export async function adminCheckpointIfDue(
+  repositories: Repositories,
+  transaction: Transaction,
+  policy: CheckpointPolicy,
+  now: Date,
+): Promise<number | null> {
   const latest = (await repositories.adminLogCheckpoints.latest())?.treeSize ?? 0;
   const { size, head, firstAfterAt } = await repositories.auditLog.chainHead(latest);
   if (size <= latest || head === null) return null;

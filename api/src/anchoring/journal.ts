@@ -142,7 +142,10 @@ async function followSigned(context: JournalContext, transaction: ChainTransacti
 }
 
 /** The block of `transaction` if the chain holds the effect of every item it carries, written by it. */
-async function minedEffectOf(context: JournalContext, transaction: ChainTransaction): Promise<{ blockNumber: number; blockHash: string } | null> {
+async function minedEffectOf(
+  context: JournalContext,
+  transaction: ChainTransaction,
+): Promise<{ blockNumber: number; blockHash: string } | null> {
   const items = await context.repositories.outbox.listByTransaction(transaction.id);
   let found: { blockNumber: number; blockHash: string } | null = null;
   for (const item of items) {

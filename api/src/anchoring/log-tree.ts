@@ -7,7 +7,10 @@ import type { Hex32 } from "../lib/record-hash";
 const PAGE = 10_000;
 
 export class LogGapError extends Error {
-  constructor(readonly expectedId: number, readonly foundId: number) {
+  constructor(
+    readonly expectedId: number,
+    readonly foundId: number,
+  ) {
     super(`the records log has a gap: expected record ${expectedId}, found ${foundId}; run the audit sweep`);
     this.name = "LogGapError";
   }

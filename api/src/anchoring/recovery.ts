@@ -36,7 +36,12 @@ export async function settleFromChain(context: JournalContext, item: OutboxItem)
   await context.transaction(async (tx) => {
     let journaled = await tx.chainTransactions.findByHash(hash);
     if (!journaled) {
-      const id = await tx.chainTransactions.insert({ sender: sent!.from, nonce: sent!.nonce, hash, raw: Transaction.from(sent!).serialized });
+      const id = await tx.chainTransactions.insert({
+        sender: sent!.from,
+        nonce: sent!.nonce,
+        hash,
+        raw: Transaction.from(sent!).serialized,
+      });
       journaled = (await tx.chainTransactions.get(id))!;
     }
     if (journaled.state !== "FINAL") {

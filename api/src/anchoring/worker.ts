@@ -46,7 +46,10 @@ export class AnchoringWorker {
   private lastReexamined = 0;
   private readonly loop: PollingLoop<number>;
 
-  constructor(private readonly deps: WorkerDependencies, private readonly options: AnchoringOptions) {
+  constructor(
+    private readonly deps: WorkerDependencies,
+    private readonly options: AnchoringOptions,
+  ) {
     this.tree = deps.tree ?? new LogTree(deps.repositories);
     this.loop = new PollingLoop(() => this.sendRound(), options, {
       failed: (error, retryInMs, alreadyFailing) => this.report(error, retryInMs, alreadyFailing),
@@ -93,7 +96,11 @@ export class AnchoringWorker {
         for (const { item, error } of checked.refused) await settleRefusal(context, item, error);
         continue;
       }
-      await signJournalAndSend(context, { ...checked.transaction, gasLimit: checked.gasLimit }, checked.items.map((item) => item.id));
+      await signJournalAndSend(
+        context,
+        { ...checked.transaction, gasLimit: checked.gasLimit },
+        checked.items.map((item) => item.id),
+      );
       sent += checked.items.length;
     }
   }

@@ -38,7 +38,13 @@ export interface ChainMember {
 /** One event of a member's history on MembershipLedger, in chain order. */
 export type MemberEvent =
   | { readonly kind: "appended"; readonly recordHash: string; readonly blockNumber: number; readonly transactionHash: string }
-  | { readonly kind: "moved"; readonly fromOrgId: number; readonly toOrgId: number; readonly blockNumber: number; readonly transactionHash: string };
+  | {
+      readonly kind: "moved";
+      readonly fromOrgId: number;
+      readonly toOrgId: number;
+      readonly blockNumber: number;
+      readonly transactionHash: string;
+    };
 
 /**
  * Contract reads take the contract's address: a verifier must read the contracts its bundle names (after checking
@@ -116,12 +122,16 @@ export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
           const { recordHash } = decoded<{ recordHash: string }>(ledgerInterface.decodeEventLog(RECORD_APPENDED, log.data, log.topics));
           return { kind: "appended", recordHash, ...where };
         }
-        const { fromOrgId, toOrgId } = decoded<{ fromOrgId: bigint; toOrgId: bigint }>(ledgerInterface.decodeEventLog(MEMBER_MOVED, log.data, log.topics));
+        const { fromOrgId, toOrgId } = decoded<{ fromOrgId: bigint; toOrgId: bigint }>(
+          ledgerInterface.decodeEventLog(MEMBER_MOVED, log.data, log.topics),
+        );
         return { kind: "moved", fromOrgId: Number(fromOrgId), toOrgId: Number(toOrgId), ...where };
       });
     },
     async hasRoleAt(registry, orgId, account, role, blockNumber) {
-      const [held] = decoded<[boolean]>(await read(registry, registryInterface, "hasRoleAt", [orgId, account, CHAIN_ROLES[role], blockNumber]));
+      const [held] = decoded<[boolean]>(
+        await read(registry, registryInterface, "hasRoleAt", [orgId, account, CHAIN_ROLES[role], blockNumber]),
+      );
       return held;
     },
     async organization(registry, orgId) {
@@ -131,7 +141,9 @@ export function createChainReader(provider: JsonRpcApiProvider): ChainReader {
       return { parentId: Number(organization.parentId), committeeId: Number(organization.committeeId) };
     },
     async member(membershipLedger, memberKey) {
-      const [member] = decoded<[{ orgId: bigint; stage: bigint; recordCount: bigint; head: string }]>(await read(membershipLedger, ledgerInterface, "member", [memberKey]));
+      const [member] = decoded<[{ orgId: bigint; stage: bigint; recordCount: bigint; head: string }]>(
+        await read(membershipLedger, ledgerInterface, "member", [memberKey]),
+      );
       return {
         orgId: Number(member.orgId),
         stage: Number(member.stage),
@@ -232,7 +244,12 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
   const found = (value: unknown) => value !== null;
 
   return {
-    chainId: () => remembered("chainId", () => reader.chainId(), () => true),
+    chainId: () =>
+      remembered(
+        "chainId",
+        () => reader.chainId(),
+        () => true,
+      ),
     async receipt(transactionHash) {
       const receipt = await remembered(`receipt:${transactionHash.toLowerCase()}`, () => reader.receipt(transactionHash), found);
       if (receipt !== null) noteMined(receipt.blockNumber);
@@ -247,7 +264,12 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
       noteMined(latest);
       return latest;
     },
-    blockTimestamp: (blockNumber) => remembered(`blockTimestamp:${blockNumber}`, () => reader.blockTimestamp(blockNumber), () => blockNumber <= minedUpTo),
+    blockTimestamp: (blockNumber) =>
+      remembered(
+        `blockTimestamp:${blockNumber}`,
+        () => reader.blockTimestamp(blockNumber),
+        () => blockNumber <= minedUpTo,
+      ),
     // Keyed by its last block, a history never changes once that block is mined (the reader never asks beyond it).
     memberHistory: (membershipLedger, memberKey, toBlock) =>
       remembered(
@@ -274,7 +296,10 @@ export function cachedChainReader(reader: ChainReader, options: ChainReaderCache
 class LiveAnswers {
   private readonly answers: LruCache;
 
-  constructor(private readonly forMs: number, maxEntries: number) {
+  constructor(
+    private readonly forMs: number,
+    maxEntries: number,
+  ) {
     this.answers = new LruCache(maxEntries);
   }
 

@@ -36,7 +36,14 @@ export function transferKindFromChain(value: number): TransferKind {
 export type ChainTransferState = Exclude<TransferState, "ACCEPTING">;
 
 /** ITransferLedger.State in its declared order, with `Expired` read through stateOf; None (0) is no transfer. */
-const CHAIN_TRANSFER_STATES = [null, "ISSUED", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"] as const satisfies readonly (ChainTransferState | null)[];
+const CHAIN_TRANSFER_STATES = [
+  null,
+  "ISSUED",
+  "ACCEPTED",
+  "REJECTED",
+  "CANCELLED",
+  "EXPIRED",
+] as const satisfies readonly (ChainTransferState | null)[];
 
 /** The state of an ITransferLedger.State value; null for None (no such transfer). */
 export function transferStateFromChain(value: number): ChainTransferState | null {

@@ -75,9 +75,7 @@ export interface LoadOrDeployOptions {
  * rewrites the file. `created: true` after a previous file existed means the chain was reset: whatever was mirrored
  * from the old chain no longer has a proof.
  */
-export async function loadOrDeploy(
-  options: LoadOrDeployOptions,
-): Promise<{ deployment: ConsortiumDeployment; created: boolean }> {
+export async function loadOrDeploy(options: LoadOrDeployOptions): Promise<{ deployment: ConsortiumDeployment; created: boolean }> {
   const recorded = readDeploymentFile(options.deploymentFile);
   if (recorded !== undefined && (await isLive(options.provider, recorded))) {
     return { deployment: recorded, created: false };
@@ -97,7 +95,9 @@ export function readDeploymentFile(file: string): ConsortiumDeployment | undefin
   }
   const parsed = deploymentSchema.safeParse(content);
   if (!parsed.success) {
-    throw new Error(`${file} is not a consortium deployment: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+    throw new Error(
+      `${file} is not a consortium deployment: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

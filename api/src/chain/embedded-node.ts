@@ -71,16 +71,24 @@ export function devSigner(provider: Provider, index = 0): HDNodeWallet {
 export async function startEmbeddedNode(options: EmbeddedNodeOptions): Promise<EmbeddedNode> {
   mkdirSync(options.stateDir, { recursive: true });
   const args = [
-    "--host", EMBEDDED_HOST,
-    "--port", String(options.port),
-    "--chain-id", String(EMBEDDED_CHAIN_ID),
-    "--mnemonic", DEV_MNEMONIC,
+    "--host",
+    EMBEDDED_HOST,
+    "--port",
+    String(options.port),
+    "--chain-id",
+    String(EMBEDDED_CHAIN_ID),
+    "--mnemonic",
+    DEV_MNEMONIC,
     // A permissioned chain charges nothing for gas: the embedded one behaves the same.
-    "--base-fee", "0",
-    "--gas-price", "0",
-    "--state", path.join(options.stateDir, ANVIL_STATE_FILE_NAME),
+    "--base-fee",
+    "0",
+    "--gas-price",
+    "0",
+    "--state",
+    path.join(options.stateDir, ANVIL_STATE_FILE_NAME),
     // Dumped every second as well as on exit, so even a killed node loses at most the last second.
-    "--state-interval", "1",
+    "--state-interval",
+    "1",
     ...(options.blockTimeSeconds === undefined ? [] : ["--block-time", String(options.blockTimeSeconds)]),
   ];
   const child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -74,8 +74,15 @@ export class EventIndexer {
   private readonly contractAt: Map<string, IndexedContract>;
   private readonly loop: PollingLoop<number>;
 
-  constructor(private readonly deps: EventIndexerDependencies, private readonly options: EventIndexerOptions) {
-    for (const [key, minimum] of [["fromBlock", 0], ["confirmations", 1], ["batchBlocks", 1]] as const) {
+  constructor(
+    private readonly deps: EventIndexerDependencies,
+    private readonly options: EventIndexerOptions,
+  ) {
+    for (const [key, minimum] of [
+      ["fromBlock", 0],
+      ["confirmations", 1],
+      ["batchBlocks", 1],
+    ] as const) {
       if (!Number.isSafeInteger(options[key]) || options[key] < minimum) {
         throw new RangeError(`${key} must be an integer ≥ ${minimum}, got ${options[key]}`);
       }

@@ -11,7 +11,6 @@ import { CHAIN_ROLES, type ChainRole } from "./organizations";
 import type { TransferKind } from "../domain/vocabulary";
 import { hashOrNone, transferKindFromChain, transferStateFromChain, type ChainTransferState } from "./codec";
 
-
 export interface ChainTransfer {
   readonly id: string;
   readonly memberKey: string;
@@ -84,7 +83,12 @@ export function createFederationReader(provider: JsonRpcApiProvider, addresses: 
     serviceEndpoint: (committeeId) => registry.serviceEndpoint(committeeId),
     async member(memberKey, blockNumber) {
       const member = await membership.member(memberKey, blockNumber === undefined ? {} : { blockTag: blockNumber });
-      return { orgId: Number(member.orgId), stage: Number(member.stage), recordCount: Number(member.recordCount), head: member.head.toLowerCase() };
+      return {
+        orgId: Number(member.orgId),
+        stage: Number(member.stage),
+        recordCount: Number(member.recordCount),
+        head: member.head.toLowerCase(),
+      };
     },
   };
 }

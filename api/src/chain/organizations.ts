@@ -69,10 +69,7 @@ export async function readOrganizationTree(registry: OrgRegistry): Promise<Chain
 }
 
 async function readOrganization(registry: OrgRegistry, id: number, blockTag: number): Promise<ChainOrganization> {
-  const [organization, name] = await Promise.all([
-    registry.organization(id, { blockTag }),
-    registry.organizationName(id, { blockTag }),
-  ]);
+  const [organization, name] = await Promise.all([registry.organization(id, { blockTag }), registry.organizationName(id, { blockTag })]);
   return {
     id,
     parentId: Number(organization.parentId) || null,

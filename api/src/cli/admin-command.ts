@@ -34,7 +34,9 @@ export function parseAdminArgs(args: readonly string[]): AdminCreateArgs {
 }
 
 function committeeNamed(organizations: Organization[], org: string): Organization {
-  const found = /^\d+$/.test(org) ? organizations.find((candidate) => candidate.id === Number(org)) : organizations.find((candidate) => candidate.name === org);
+  const found = /^\d+$/.test(org)
+    ? organizations.find((candidate) => candidate.id === Number(org))
+    : organizations.find((candidate) => candidate.name === org);
   if (!found) {
     throw new CliError(
       `no organization "${org}" in this instance's database: start the instance once so its indexer mirrors the chain's organizations, then try again`,
@@ -63,13 +65,19 @@ const processEnvironment: AdminEnvironment = {
 export async function runAdmin(args: readonly string[], io: CliIo, environment: AdminEnvironment): Promise<number> {
   const parsed = parseAdminArgs(args);
   const config = environment.config();
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` });
+  const dataSource = await createDataSource({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+  });
   try {
     const repositories = createRepositories(dataSource.manager);
     const committee = committeeNamed(await repositories.organizations.list(), parsed.org);
     const password = await readPassword(environment.password, `Password for ${parsed.username}: `);
     const transaction: Institution["transaction"] = (work) => withTransaction(dataSource, (inner) => work(inner));
-    const account = await createFirstAdmin({ transaction }, { username: parsed.username, displayName: parsed.displayName, orgId: committee.id, password });
+    const account = await createFirstAdmin(
+      { transaction },
+      { username: parsed.username, displayName: parsed.displayName, orgId: committee.id, password },
+    );
     io.out(`${account.username}: ORG_ADMIN of ${committee.name} (${committee.id})`);
     return EXIT.OK;
   } catch (error) {

@@ -46,8 +46,10 @@ export function parseImportArgs(args: readonly string[]): ImportArgs {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new CliError("name one roster file", true);
-  if (values.org === undefined || !/^[1-9]\d*$/.test(values.org)) throw new CliError("--org <orgId> names the organization to import into (a whole number)", true);
-  if (values.as === undefined) throw new CliError("--as <username> names the account the import is recorded under (an org admin or clerk)", true);
+  if (values.org === undefined || !/^[1-9]\d*$/.test(values.org))
+    throw new CliError("--org <orgId> names the organization to import into (a whole number)", true);
+  if (values.as === undefined)
+    throw new CliError("--as <username> names the account the import is recorded under (an org admin or clerk)", true);
   let mapping: Record<string, string> = {};
   if (values.mapping !== undefined) {
     try {
@@ -56,7 +58,14 @@ export function parseImportArgs(args: readonly string[]): ImportArgs {
       throw new CliError('--mapping is a JSON object from a field to the file\'s header, e.g. {"idNumber":"证件号"}', true);
     }
   }
-  return { file: positionals[0], orgId: Number(values.org), username: values.as, dryRun: values["dry-run"] ?? false, mapping, out: values.out };
+  return {
+    file: positionals[0],
+    orgId: Number(values.org),
+    username: values.as,
+    dryRun: values["dry-run"] ?? false,
+    mapping,
+    out: values.out,
+  };
 }
 
 /** How the command reaches the instance and where it draws progress; tests give their own. */
@@ -105,19 +114,28 @@ export async function runImport(args: readonly string[], io: CliIo, environment:
 async function actorOf(repositories: Repositories, options: ImportArgs): Promise<Actor> {
   const account = await repositories.accounts.findByUsername(options.username);
   if (account === null || account.disabled) throw new CliError(`no enabled account "${options.username}"`);
-  if (!mayDo(account.role, "importRosters")) throw new CliError(`account "${options.username}" is ${account.role}: an import needs an org admin or clerk`);
+  if (!mayDo(account.role, "importRosters"))
+    throw new CliError(`account "${options.username}" is ${account.role}: an import needs an org admin or clerk`);
   if (!(await repositories.organizations.isInSubtree(account.orgId, options.orgId))) {
-    throw new CliError(`organization ${options.orgId} is outside the organizations of account "${options.username}" (${account.orgId} and below)`);
+    throw new CliError(
+      `organization ${options.orgId} is outside the organizations of account "${options.username}" (${account.orgId} and below)`,
+    );
   }
   return { accountId: account.id, orgId: options.orgId, role: account.role, canReadPersonalData: account.canReadPersonalData };
 }
 
 function summarize(report: RosterReport, io: CliIo): void {
   io.out(`file ${report.file.sha256} (${report.file.encoding}), ${report.file.rows} row(s)`);
-  io.out(`columns: ${Object.entries(report.mapping).map(([field, header]) => `${header} → ${field}`).join(", ")}`);
+  io.out(
+    `columns: ${Object.entries(report.mapping)
+      .map(([field, header]) => `${header} → ${field}`)
+      .join(", ")}`,
+  );
   for (const problem of report.fileProblems) io.out(`  file: ${problem.column}: ${problem.message.zh} [${problem.rule}]`);
   const verb = report.dryRun ? "would import" : "imported";
-  io.out(`${report.accepted} row(s) accepted, ${verb} ${report.dryRun ? report.accepted : report.imported}; ${report.refused.length} refused; ${report.skipped.length} already on file`);
+  io.out(
+    `${report.accepted} row(s) accepted, ${verb} ${report.dryRun ? report.accepted : report.imported}; ${report.refused.length} refused; ${report.skipped.length} already on file`,
+  );
   for (const row of report.refused.slice(0, LISTED_ROWS)) {
     for (const problem of row.problems) io.out(`  row ${row.line}: ${problem.column}: ${problem.message.zh} [${problem.rule}]`);
   }

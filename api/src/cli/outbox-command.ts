@@ -61,7 +61,9 @@ export async function runOutbox(args: readonly string[], io: CliIo, environment:
     const notFailed = wanted.filter((id) => !failed.some((item) => item.id === id));
     if (notFailed.length > 0) throw new CliError(`not failed outbox item(s): ${notFailed.join(", ")}; see "cunzheng outbox list"`);
     const requeued = await repositories.outbox.requeue(wanted);
-    io.out(`${requeued.length} item(s) sent again: ${requeued.join(", ") || "none"}. The worker looks at them against the chain in its next round.`);
+    io.out(
+      `${requeued.length} item(s) sent again: ${requeued.join(", ") || "none"}. The worker looks at them against the chain in its next round.`,
+    );
     return EXIT.OK;
   } finally {
     await close();
@@ -69,7 +71,12 @@ export async function runOutbox(args: readonly string[], io: CliIo, environment:
 }
 
 function lineOf(item: OutboxItem): string {
-  const what = item.recordId !== null ? `record ${item.recordId}` : item.transferId !== null ? `transfer ${item.transferId}` : `checkpoint of ${item.treeSize} record(s)`;
+  const what =
+    item.recordId !== null
+      ? `record ${item.recordId}`
+      : item.transferId !== null
+        ? `transfer ${item.transferId}`
+        : `checkpoint of ${item.treeSize} record(s)`;
   return `  ${String(item.id).padStart(8)}  ${item.call.contract}.${item.call.method}  ${what}: ${item.error!.name}: ${item.error!.message}`;
 }
 

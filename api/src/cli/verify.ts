@@ -15,7 +15,8 @@ const READER_CACHE_ENTRIES = 10_000;
 const SYMBOLS: Record<StepStatus, string> = { passed: "✓", failed: "✗", skipped: "–", warning: "!" };
 
 export const verifyCommand: CliCommand = {
-  usage: "verify <bundle.json> --rpc <url> [--confirmations N] [--record <body.json>] [--json] | verify --receipt <receipt.json> --rpc <url> [--json]",
+  usage:
+    "verify <bundle.json> --rpc <url> [--confirmations N] [--record <body.json>] [--json] | verify --receipt <receipt.json> --rpc <url> [--json]",
   summary:
     "Checks a record or member proof bundle, or a write receipt, against a JSON-RPC node of the chain. Exit 0: VALID, 1: INVALID or INCOMPLETE, 2: could not check.",
   async run(args, io) {
@@ -73,7 +74,8 @@ function parseVerifyArgs(args: readonly string[]): VerifyArgs {
   }
   const { positionals, values } = parsed;
   if (values.receipt !== undefined) {
-    if (positionals.length > 0 || values.record !== undefined) throw new CliError("--receipt checks a receipt alone: name no bundle and no --record", true);
+    if (positionals.length > 0 || values.record !== undefined)
+      throw new CliError("--receipt checks a receipt alone: name no bundle and no --record", true);
   } else if (positionals.length !== 1) {
     throw new CliError("name exactly one bundle file, or a receipt with --receipt", true);
   }
@@ -82,7 +84,14 @@ function parseVerifyArgs(args: readonly string[]): VerifyArgs {
   if (!Number.isSafeInteger(confirmations) || confirmations < 1) {
     throw new CliError(`--confirmations must be a positive integer, got "${values.confirmations}"`, true);
   }
-  return { bundleFile: positionals[0], receiptFile: values.receipt, rpcUrl: values.rpc, confirmations, recordFile: values.record, json: values.json };
+  return {
+    bundleFile: positionals[0],
+    receiptFile: values.receipt,
+    rpcUrl: values.rpc,
+    confirmations,
+    recordFile: values.record,
+    json: values.json,
+  };
 }
 
 function readJson(file: string, what: string): unknown {
@@ -106,7 +115,13 @@ function printVerdict(verdict: Verdict, bundleFile: string, io: CliIo): void {
     io.out(`${SYMBOLS[step.status]} ${step.check.padEnd(width)}  ${step.message}`);
   }
   const records = verdict.subject.recordIds.length;
-  io.out(summaryOf(verdict.verdict, verdict.steps, `${records} record(s)${verdict.subject.memberKey ? ` of member ${verdict.subject.memberKey}` : ""} proven on chain`));
+  io.out(
+    summaryOf(
+      verdict.verdict,
+      verdict.steps,
+      `${records} record(s)${verdict.subject.memberKey ? ` of member ${verdict.subject.memberKey}` : ""} proven on chain`,
+    ),
+  );
 }
 
 function printReceiptVerdict(verdict: ReceiptVerdict, receiptFile: string, io: CliIo): void {

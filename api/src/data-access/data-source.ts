@@ -30,7 +30,10 @@ const PGLITE_SESSION_WAIT_MS = 30_000;
 
 /** A DataSource that also closes the PGlite instance it runs on. */
 class PGliteDataSource extends DataSource {
-  constructor(options: DataSourceOptions, private readonly pglite: PGlite) {
+  constructor(
+    options: DataSourceOptions,
+    private readonly pglite: PGlite,
+  ) {
     super(options);
   }
 
@@ -82,7 +85,7 @@ export async function createDataSource(config: DataSourceConfig = {}): Promise<D
         // The pool keeps its one client: closing it when idle would only reconnect to the same session.
         extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
       },
-      pglite
+      pglite,
     );
   }
   try {

@@ -27,12 +27,11 @@ export class RecordSequenceConflictError extends Error {
   constructor(
     readonly memberId: string,
     readonly expected: { sequence: number; prevHash: string | null },
-    readonly given: { sequence: number; prevHash: string | null }
+    readonly given: { sequence: number; prevHash: string | null },
   ) {
     super(
-      `record chain of member ${memberId} expects sequence ${expected.sequence} after ${
-        expected.prevHash ?? "nothing"
-      }, ` + `got sequence ${given.sequence} after ${given.prevHash ?? "nothing"}`
+      `record chain of member ${memberId} expects sequence ${expected.sequence} after ${expected.prevHash ?? "nothing"}, ` +
+        `got sequence ${given.sequence} after ${given.prevHash ?? "nothing"}`,
     );
     this.name = "RecordSequenceConflictError";
   }
@@ -55,7 +54,11 @@ export class OpenTransferExistsError extends Error {
 
 /** A transfer's state changed since the caller read it. */
 export class TransferStateConflictError extends Error {
-  constructor(readonly transferId: string, readonly expected: TransferState, readonly actual: TransferState) {
+  constructor(
+    readonly transferId: string,
+    readonly expected: TransferState,
+    readonly actual: TransferState,
+  ) {
     super(`transfer ${transferId} is ${actual}, not ${expected}`);
     this.name = "TransferStateConflictError";
   }
@@ -63,7 +66,11 @@ export class TransferStateConflictError extends Error {
 
 /** A transition the transfer state machine (TRANSFER_TRANSITIONS) does not have: a bug in the caller, not a user error. */
 export class TransferTransitionError extends Error {
-  constructor(readonly transferId: string, readonly from: TransferState, readonly to: TransferState) {
+  constructor(
+    readonly transferId: string,
+    readonly from: TransferState,
+    readonly to: TransferState,
+  ) {
     super(`transfer ${transferId} cannot move from ${from} to ${to}`);
     this.name = "TransferTransitionError";
   }

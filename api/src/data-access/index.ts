@@ -19,7 +19,17 @@ export type { NewFinding } from "./repositories/findings";
 export type { MemberChanges, MemberFilter, NewMember, NextDueUpdate, StageStatusCount, StoredNextDue } from "./repositories/members";
 export type { NewRecord } from "./repositories/records";
 export type { ImportedMember } from "./repositories/roster-import";
-export type { ChainCall, FailedWrite, NewOutboxItem, OutboxContract, OutboxError, OutboxItem, OutboxKind, OutboxState, RecordAnchor } from "./repositories/outbox";
+export type {
+  ChainCall,
+  FailedWrite,
+  NewOutboxItem,
+  OutboxContract,
+  OutboxError,
+  OutboxItem,
+  OutboxKind,
+  OutboxState,
+  RecordAnchor,
+} from "./repositories/outbox";
 export type { ChainTransaction, ChainTransactionState } from "./repositories/chain-transactions";
 export type { StoredCheckpoint } from "./repositories/checkpoints";
 export type { IssuedBetween, NewTransfer, StateChange } from "./repositories/transfers";

@@ -76,7 +76,10 @@ export async function keysetPage<Entity extends ObjectLiteral & Keyset>(
   direction: "ASC" | "DESC" = "DESC",
 ): Promise<Page<Entity>> {
   const size = pageSize(request.limit);
-  query.orderBy(`${alias}.createdAt`, direction).addOrderBy(`${alias}.id`, direction).limit(size + 1);
+  query
+    .orderBy(`${alias}.createdAt`, direction)
+    .addOrderBy(`${alias}.id`, direction)
+    .limit(size + 1);
   if (request.cursor) {
     const after = decodeCursor(request.cursor, idPattern);
     query.andWhere(`(${alias}.createdAt, ${alias}.id) ${direction === "ASC" ? ">" : "<"} (:afterCreatedAt, :afterId)`, {

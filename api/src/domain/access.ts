@@ -26,12 +26,7 @@ export async function requireInScope(repositories: Repositories, actor: Actor, o
 /** Whether the actor's organization is a committee with approval power above (or at) `orgId`. */
 export async function approvesFor(repositories: Repositories, actor: Actor, orgId: number): Promise<boolean> {
   const org = await repositories.organizations.get(actor.orgId);
-  return (
-    org !== null &&
-    org.kind === "COMMITTEE" &&
-    org.mayApprove &&
-    (await repositories.organizations.isInSubtree(actor.orgId, orgId))
-  );
+  return org !== null && org.kind === "COMMITTEE" && org.mayApprove && (await repositories.organizations.isInSubtree(actor.orgId, orgId));
 }
 
 /** Approvals (S13, S17, S24, transfers) are decided by an approver of the approving committee above `orgId`. */

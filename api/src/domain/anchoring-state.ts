@@ -47,7 +47,12 @@ export async function anchoringViews(repositories: Repositories, recordIds: numb
     repositories.checkpoints.finalCovering(),
   ]);
   for (const [id, imported] of imports) {
-    anchors.set(id, { state: "FINAL", error: null, transactionHash: imported.anchorTransactionHash, blockNumber: imported.anchorBlockNumber });
+    anchors.set(id, {
+      state: "FINAL",
+      error: null,
+      transactionHash: imported.anchorTransactionHash,
+      blockNumber: imported.anchorBlockNumber,
+    });
   }
   const finalSize = finalCheckpoint?.treeSize ?? 0;
   return new Map(recordIds.map((id) => [id, anchoringView(id, anchors.get(id), finalSize)]));

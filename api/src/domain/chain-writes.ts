@@ -76,7 +76,6 @@ export function recordOutboxItem(recordId: number, body: RecordBody, call: Chain
   return { kind: "RECORD", subject: body.memberKey, call, recordId };
 }
 
-
 /**
  * The chain stores a reason as a uint16: the first two bytes of keccak256 of the UPPER_SNAKE_CASE code (0 is reserved
  * by TransferLedger, so it becomes 1). The code itself stays in the database; anyone can recompute the number.

@@ -75,7 +75,11 @@ export class Conflict extends AppError {
 
 /** A refusal for now: the service cannot serve the request at the moment; `retryAfterSeconds` says when to try again. */
 export class Unavailable extends AppError {
-  constructor(code: string, message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(code, 503, message);
   }
 }
@@ -83,7 +87,11 @@ export class Unavailable extends AppError {
 /** The database cannot be reached (down, restarting, out of connections): nothing was done that the caller can rely on. */
 export class DatabaseUnavailable extends Unavailable {
   constructor(retryAfterSeconds: number) {
-    super("DATABASE_UNAVAILABLE", `DATABASE_UNAVAILABLE: 数据库暂时无法访问，请求未能完成，请 ${retryAfterSeconds} 秒后重试。`, retryAfterSeconds);
+    super(
+      "DATABASE_UNAVAILABLE",
+      `DATABASE_UNAVAILABLE: 数据库暂时无法访问，请求未能完成，请 ${retryAfterSeconds} 秒后重试。`,
+      retryAfterSeconds,
+    );
   }
 }
 

@@ -70,9 +70,12 @@ export async function downloadEvidence(institution: Institution, actor: Actor, s
   if (!evidence) throw new NotFound(`no evidence file with SHA-256 ${sha256} in your organization's records`);
   const content = openVerifiedEvidence(institution.cipher, evidence);
   if (content === null) {
-    throw new Conflict(`the stored evidence file ${sha256} no longer has that SHA-256: it was altered in storage and is not served (the audit sweep names it)`, {
-      rule: RULES.evidenceMatchesItsHash,
-    });
+    throw new Conflict(
+      `the stored evidence file ${sha256} no longer has that SHA-256: it was altered in storage and is not served (the audit sweep names it)`,
+      {
+        rule: RULES.evidenceMatchesItsHash,
+      },
+    );
   }
   return { contentType: evidence.contentType, content };
 }

@@ -20,10 +20,14 @@ export async function requeueFailedWrite(institution: Institution, actor: Actor,
   return institution.transaction(async (tx) => {
     const item = await tx.outbox.get(outboxId);
     if (!item) throw new NotFound(`no outbox item ${outboxId}`);
-    if (item.state !== "FAILED") throw new Conflict(`outbox item ${outboxId} has not failed: it is ${item.state}`, { rule: RULES.outboxOnlyFailed });
+    if (item.state !== "FAILED")
+      throw new Conflict(`outbox item ${outboxId} has not failed: it is ${item.state}`, { rule: RULES.outboxOnlyFailed });
     const [inScope] = await tx.outbox.listFailedInSubtree(actor.orgId, 1, outboxId);
     if (!inScope) {
-      throw new Forbidden({ rule: RULES.scopeOrgSubtree, message: `outbox item ${outboxId} is not a write of your organization ${actor.orgId} or its subtree` });
+      throw new Forbidden({
+        rule: RULES.scopeOrgSubtree,
+        message: `outbox item ${outboxId} is not a write of your organization ${actor.orgId} or its subtree`,
+      });
     }
     return { requeued: await tx.outbox.requeue([outboxId]) };
   });

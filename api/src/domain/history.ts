@@ -14,9 +14,7 @@ export function sealRecordBody(institution: Institution, recordHash: string, can
 }
 
 export function openRecordBody(institution: Institution, record: StoredRecord): RecordBody {
-  return JSON.parse(
-    institution.cipher.decrypt(Buffer.from(record.body).toString("utf8"), recordContext(record.recordHash)),
-  ) as RecordBody;
+  return JSON.parse(institution.cipher.decrypt(Buffer.from(record.body).toString("utf8"), recordContext(record.recordHash))) as RecordBody;
 }
 
 /** Ids of the records that a later record of the same chain supersedes. */
@@ -25,11 +23,7 @@ export function supersededIds(records: readonly StoredRecord[]): Set<number> {
 }
 
 /** The member's history for the rules engine; `excludeRecordId` leaves out a record being corrected. */
-export async function loadHistory(
-  institution: Institution,
-  member: Member,
-  excludeRecordId?: number,
-): Promise<HistoryRecord[]> {
+export async function loadHistory(institution: Institution, member: Member, excludeRecordId?: number): Promise<HistoryRecord[]> {
   const records = await institution.repositories.records.listByMember(member.id);
   const superseded = supersededIds(records);
   return records

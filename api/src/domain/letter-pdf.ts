@@ -115,7 +115,10 @@ function writeStub(doc: PDFKit.PDFDocument, page: LetterPage, top: number): numb
 
 function writeLetter(doc: PDFKit.PDFDocument, page: LetterPage, top: number, qr: Buffer): number {
   heading(doc, page, "", top);
-  doc.moveDown(0.6).fontSize(12).text(`${page.addressee}：`, MARGIN, doc.y, { width: width(doc) });
+  doc
+    .moveDown(0.6)
+    .fontSize(12)
+    .text(`${page.addressee}：`, MARGIN, doc.y, { width: width(doc) });
   const purpose =
     page.kind === "MEMBERSHIP"
       ? `系中共${page.stageName}，由${page.fromOrgName}去${page.addressee}，请转接组织关系。该同志党费已交到${dues(page)}。`
@@ -134,7 +137,9 @@ function writeLetter(doc: PDFKit.PDFDocument, page: LetterPage, top: number, qr:
   const textWidth = width(doc) - QR_SIZE - 16;
   const blockTop = doc.y;
   for (const contact of contacts) doc.text(contact, MARGIN, doc.y, { width: textWidth, lineGap: 3 });
-  doc.moveDown(0.4).text(`核验码：${groupedSalt(page.salt)}（与姓名、公民身份号码后四位一起，在核验页核对持信人）`, { width: textWidth, lineGap: 3 });
+  doc
+    .moveDown(0.4)
+    .text(`核验码：${groupedSalt(page.salt)}（与姓名、公民身份号码后四位一起，在核验页核对持信人）`, { width: textWidth, lineGap: 3 });
   doc.text(`核验：扫描右侧二维码，或打开 ${new URL(page.letterUrl).origin}/verify 输入编号。`, { width: textWidth });
   doc.image(qr, doc.page.width - MARGIN - QR_SIZE, blockTop, { width: QR_SIZE });
   return Math.max(doc.y, blockTop + QR_SIZE);
@@ -153,7 +158,14 @@ function writeReceipt(doc: PDFKit.PDFDocument, page: LetterPage, top: number, qr
 }
 
 function cutLine(doc: PDFKit.PDFDocument, y: number): void {
-  doc.save().moveTo(MARGIN, y).lineTo(doc.page.width - MARGIN, y).dash(4, { space: 3 }).lineWidth(0.6).stroke().restore();
+  doc
+    .save()
+    .moveTo(MARGIN, y)
+    .lineTo(doc.page.width - MARGIN, y)
+    .dash(4, { space: 3 })
+    .lineWidth(0.6)
+    .stroke()
+    .restore();
 }
 
 function chineseDate(date: IsoDate): string {

@@ -265,7 +265,8 @@ export async function pageOrRefuse<T>(page: Promise<T>): Promise<T> {
   try {
     return await page;
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw new ValidationError({ field: "cursor", message: "the cursor is not one this list gave" });
+    if (error instanceof InvalidCursorError)
+      throw new ValidationError({ field: "cursor", message: "the cursor is not one this list gave" });
     throw error;
   }
 }

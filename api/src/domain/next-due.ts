@@ -59,7 +59,9 @@ export async function refreshStaleNextDue(institution: Institution, rootOrgId: n
 /** The next due of each active member given (null for those who left), derived again where the stored one is stale. */
 export async function nextDueOfMembers(institution: Institution, members: readonly Member[]): Promise<Map<string, NextDue | null>> {
   const active = members.filter((member) => member.status === "ACTIVE");
-  const stored = new Map((await institution.repositories.members.listNextDue(active.map((member) => member.id))).map((row) => [row.memberId, row]));
+  const stored = new Map(
+    (await institution.repositories.members.listNextDue(active.map((member) => member.id))).map((row) => [row.memberId, row]),
+  );
   const today = institution.today();
   const result = new Map<string, NextDue | null>(members.map((member) => [member.id, null]));
   for (const member of active) {
@@ -81,14 +83,21 @@ function openCurrent(institution: Institution, row: StoredNextDue): PressingStep
  * Whether a stored next due the dashboard would count as current (derived from the member's last record) is the one
  * sealed under that basis. A row edited outside the service fails this; one merely stale is derived again when read.
  */
-export function currentNextDueIntact(cipher: Pick<FieldCipher, "decrypt">, memberId: string, row: Omit<StoredNextDue, "memberId">): boolean {
+export function currentNextDueIntact(
+  cipher: Pick<FieldCipher, "decrypt">,
+  memberId: string,
+  row: Omit<StoredNextDue, "memberId">,
+): boolean {
   if (row.sequence === null || row.sequence !== row.headSequence) return true;
   const opened = openSealed(cipher, { memberId, ...row });
   return opened !== undefined && limitOf(opened) === row.dueOn;
 }
 
 /** The sealed step of a row, undefined when it does not open under the basis the row names. */
-function openSealed(cipher: Pick<FieldCipher, "decrypt">, row: Pick<StoredNextDue, "memberId" | "sealed" | "rules" | "sequence">): PressingStep | null | undefined {
+function openSealed(
+  cipher: Pick<FieldCipher, "decrypt">,
+  row: Pick<StoredNextDue, "memberId" | "sealed" | "rules" | "sequence">,
+): PressingStep | null | undefined {
   if (row.sealed === null || row.rules === null || row.sequence === null) return undefined;
   try {
     return JSON.parse(cipher.decrypt(row.sealed, sealContext(row.memberId, row.rules, row.sequence))) as PressingStep | null;

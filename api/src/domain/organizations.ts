@@ -13,7 +13,11 @@ export type BranchKind = "GENERAL_BRANCH" | "BRANCH";
 /** What an organization request asks of the registry. */
 export type OrganizationAction = "REGISTER" | "RENAME" | "CLOSE";
 
-const METHOD_OF: Record<OrganizationAction, string> = { REGISTER: "registerOrganization", RENAME: "renameOrganization", CLOSE: "closeOrganization" };
+const METHOD_OF: Record<OrganizationAction, string> = {
+  REGISTER: "registerOrganization",
+  RENAME: "renameOrganization",
+  CLOSE: "closeOrganization",
+};
 
 /** What may hold what, as OrgRegistry enforces it. */
 const PARENT_KINDS: Record<BranchKind, Organization["kind"][]> = {
@@ -47,26 +51,49 @@ export function closedOrganization(org: Organization, field: string): RuleViolat
 
 async function committeeOfActor(institution: Institution, actor: Actor): Promise<number> {
   const committeeId = await institution.repositories.organizations.committeeOf(actor.orgId);
-  if (committeeId === null) throw new Forbidden({ rule: RULES.organizationsCommitteeAdminOnly, message: "Only an ORG_ADMIN within a committee manages its branches" });
+  if (committeeId === null)
+    throw new Forbidden({
+      rule: RULES.organizationsCommitteeAdminOnly,
+      message: "Only an ORG_ADMIN within a committee manages its branches",
+    });
   return committeeId;
 }
 
 async function requireInSubtree(institution: Institution, actor: Actor, orgId: number): Promise<void> {
   if (!(await institution.repositories.organizations.isInSubtree(actor.orgId, orgId))) {
-    throw new Forbidden({ rule: RULES.scopeOrgSubtree, message: `Organization ${orgId} is outside the subtree of your organization ${actor.orgId}` });
+    throw new Forbidden({
+      rule: RULES.scopeOrgSubtree,
+      message: `Organization ${orgId} is outside the subtree of your organization ${actor.orgId}`,
+    });
   }
 }
 
 function requireUniqueName(organizations: Organization[], parent: Organization, name: string, except?: number): void {
   if (organizations.some((org) => org.parentId === parent.id && org.id !== except && org.name === name)) {
-    throw new RuleViolation({ rule: RULES.organizationsNameTaken, field: "name", message: `${parent.name} already has an organization named ${name}` });
+    throw new RuleViolation({
+      rule: RULES.organizationsNameTaken,
+      field: "name",
+      message: `${parent.name} already has an organization named ${name}`,
+    });
   }
 }
 
 /** Sends one registry call through the outbox and records who asked; answers with the pending request. */
-async function sendToRegistry(institution: Institution, actor: Actor, committeeId: number, action: OrganizationAction, args: unknown[], targetId: number, details: Record<string, unknown>) {
+async function sendToRegistry(
+  institution: Institution,
+  actor: Actor,
+  committeeId: number,
+  action: OrganizationAction,
+  args: unknown[],
+  targetId: number,
+  details: Record<string, unknown>,
+) {
   const id = await institution.transaction(async (repositories) => {
-    const outboxId = await repositories.outbox.enqueue({ kind: "ORGANIZATION", subject: subjectOf(committeeId), call: { contract: "registry", method: METHOD_OF[action], args } });
+    const outboxId = await repositories.outbox.enqueue({
+      kind: "ORGANIZATION",
+      subject: subjectOf(committeeId),
+      call: { contract: "registry", method: METHOD_OF[action], args },
+    });
     await repositories.auditLog.append({
       accountId: actor.accountId,
       orgId: actor.orgId,
@@ -81,48 +108,92 @@ async function sendToRegistry(institution: Institution, actor: Actor, committeeI
 }
 
 /** Asks the chain to register a general branch or a branch under `parentId`; answers with the pending request. */
-export async function requestBranch(institution: Institution, actor: Actor, input: { parentId: number; kind: BranchKind; name: string }): Promise<OrganizationRequest> {
+export async function requestBranch(
+  institution: Institution,
+  actor: Actor,
+  input: { parentId: number; kind: BranchKind; name: string },
+): Promise<OrganizationRequest> {
   const committeeId = await committeeOfActor(institution, actor);
   const parent = await institution.repositories.organizations.get(input.parentId);
-  if (!parent) throw new RuleViolation({ rule: RULES.organizationsUnknownParent, field: "parentId", message: `There is no organization ${input.parentId}` });
+  if (!parent)
+    throw new RuleViolation({
+      rule: RULES.organizationsUnknownParent,
+      field: "parentId",
+      message: `There is no organization ${input.parentId}`,
+    });
   await requireInSubtree(institution, actor, parent.id);
   if (parent.closed) throw closedOrganization(parent, "parentId");
   if (!PARENT_KINDS[input.kind].includes(parent.kind)) {
-    throw new RuleViolation({ rule: RULES.organizationsInvalidParent, field: "parentId", message: `A ${input.kind} cannot be placed under a ${parent.kind}` });
+    throw new RuleViolation({
+      rule: RULES.organizationsInvalidParent,
+      field: "parentId",
+      message: `A ${input.kind} cannot be placed under a ${parent.kind}`,
+    });
   }
   requireUniqueName(await institution.repositories.organizations.list(), parent, input.name);
-  return sendToRegistry(institution, actor, committeeId, "REGISTER", [parent.id, CHAIN_ORG_KINDS[input.kind], input.name], parent.id, input);
+  return sendToRegistry(
+    institution,
+    actor,
+    committeeId,
+    "REGISTER",
+    [parent.id, CHAIN_ORG_KINDS[input.kind], input.name],
+    parent.id,
+    input,
+  );
 }
 
 /**
  * The general branch or branch `orgId` as one the actor may rename or close: below the actor's own organization (the
  * registry lets only an admin above an organization change it), open, and with no change of it still on its way.
  */
-async function changeableBranch(institution: Institution, actor: Actor, orgId: number): Promise<{ committeeId: number; org: Organization }> {
+async function changeableBranch(
+  institution: Institution,
+  actor: Actor,
+  orgId: number,
+): Promise<{ committeeId: number; org: Organization }> {
   const committeeId = await committeeOfActor(institution, actor);
   const org = await institution.repositories.organizations.get(orgId);
   if (!org) throw new NotFound(`There is no organization ${orgId}`);
   await requireInSubtree(institution, actor, org.id);
   if (org.kind !== "GENERAL_BRANCH" && org.kind !== "BRANCH") {
-    throw new RuleViolation({ rule: RULES.organizationsBranchOnly, field: "orgId", message: `${org.name} is a ${org.kind}: only general branches and branches are renamed or closed here` });
+    throw new RuleViolation({
+      rule: RULES.organizationsBranchOnly,
+      field: "orgId",
+      message: `${org.name} is a ${org.kind}: only general branches and branches are renamed or closed here`,
+    });
   }
   if (org.id === actor.orgId) {
-    throw new Forbidden({ rule: RULES.organizationsFromAbove, message: `${org.name} is your own organization: an administrator above it renames or closes it` });
+    throw new Forbidden({
+      rule: RULES.organizationsFromAbove,
+      message: `${org.name} is your own organization: an administrator above it renames or closes it`,
+    });
   }
   if (org.closed) throw new Conflict(`${org.name} is closed`, { rule: RULES.organizationsClosed });
   const pending = (await listOrganizationRequests(institution, actor)).find(
-    (request) => request.state !== "FAILED" && !request.applied && (request.action === "REGISTER" ? request.parentId === org.id : request.orgId === org.id),
+    (request) =>
+      request.state !== "FAILED" &&
+      !request.applied &&
+      (request.action === "REGISTER" ? request.parentId === org.id : request.orgId === org.id),
   );
-  if (pending) throw new Conflict(`request ${pending.id} (${pending.action}) concerning ${org.name} is still on its way to the chain`, { rule: RULES.organizationsRequestPending });
+  if (pending)
+    throw new Conflict(`request ${pending.id} (${pending.action}) concerning ${org.name} is still on its way to the chain`, {
+      rule: RULES.organizationsRequestPending,
+    });
   return { committeeId, org };
 }
 
 /** Asks the chain to give a general branch or branch a new name. */
 export async function requestRename(institution: Institution, actor: Actor, orgId: number, name: string): Promise<OrganizationRequest> {
   const { committeeId, org } = await changeableBranch(institution, actor, orgId);
-  if (name === org.name) throw new RuleViolation({ rule: RULES.organizationsNameUnchanged, field: "name", message: `${org.name} already has that name` });
+  if (name === org.name)
+    throw new RuleViolation({ rule: RULES.organizationsNameUnchanged, field: "name", message: `${org.name} already has that name` });
   const organizations = await institution.repositories.organizations.list();
-  requireUniqueName(organizations, organizations.find((parent) => parent.id === org.parentId)!, name, org.id);
+  requireUniqueName(
+    organizations,
+    organizations.find((parent) => parent.id === org.parentId)!,
+    name,
+    org.id,
+  );
   return sendToRegistry(institution, actor, committeeId, "RENAME", [org.id, name], org.id, { from: org.name, to: name });
 }
 
@@ -144,13 +215,23 @@ async function requireEmpty(repositories: Repositories, org: Organization, now: 
     repositories.organizations.list(),
   ]);
   const openChildren = organizations.filter((child) => child.parentId === org.id && !child.closed).length;
-  if (openChildren > 0) throw new Conflict(`${org.name} still has ${openChildren} open organizations under it: close them first`, { rule: RULES.organizationsOpenChildren });
+  if (openChildren > 0)
+    throw new Conflict(`${org.name} still has ${openChildren} open organizations under it: close them first`, {
+      rule: RULES.organizationsOpenChildren,
+    });
   const activeMembers = [...members.values()].reduce((sum, count) => sum + count, 0);
-  if (activeMembers > 0) throw new Conflict(`${org.name} still has ${activeMembers} active members: transfer them first`, { rule: RULES.organizationsHasMembers });
+  if (activeMembers > 0)
+    throw new Conflict(`${org.name} still has ${activeMembers} active members: transfer them first`, {
+      rule: RULES.organizationsHasMembers,
+    });
   const openTransfers = incoming.ISSUED + incoming.ACCEPTING;
-  if (openTransfers > 0) throw new Conflict(`${openTransfers} transfers into ${org.name} are still open`, { rule: RULES.organizationsOpenTransfers });
+  if (openTransfers > 0)
+    throw new Conflict(`${openTransfers} transfers into ${org.name} are still open`, { rule: RULES.organizationsOpenTransfers });
   const enabledAccounts = accounts.filter((account) => !account.disabled).length;
-  if (enabledAccounts > 0) throw new Conflict(`${org.name} still has ${enabledAccounts} enabled accounts: move or disable them first`, { rule: RULES.organizationsHasAccounts });
+  if (enabledAccounts > 0)
+    throw new Conflict(`${org.name} still has ${enabledAccounts} enabled accounts: move or disable them first`, {
+      rule: RULES.organizationsHasAccounts,
+    });
 }
 
 /** The committee's organization requests, newest first, each with where it stands. */

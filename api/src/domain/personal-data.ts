@@ -6,7 +6,16 @@ import { ActivePersonExistsError, type Member } from "../data-access";
 import { requireRole } from "./access";
 import { Conflict, Forbidden, RuleViolation } from "./errors";
 import type { Actor, Institution } from "./institution";
-import { memberView, openPersonalData, personalDataSchema, readableMember, sealPersonalData, tryOpenPersonalData, type MemberView, type PersonalData } from "./members";
+import {
+  memberView,
+  openPersonalData,
+  personalDataSchema,
+  readableMember,
+  sealPersonalData,
+  tryOpenPersonalData,
+  type MemberView,
+  type PersonalData,
+} from "./members";
 import { refusalText } from "./messages";
 import { idNumberBirthDate, idNumberProblem, idNumberSex, normalizeIdNumber } from "./roster/id-number";
 import { RULES } from "./refusals";
@@ -95,7 +104,10 @@ export async function correctPersonalData(
     return memberView(institution, actor, corrected);
   } catch (error) {
     if (error instanceof ActivePersonExistsError) {
-      throw new Conflict("a member with this ID number is already on file", { rule: RULES.memberUniqueIdNumber, field: "personal.idNumber" });
+      throw new Conflict("a member with this ID number is already on file", {
+        rule: RULES.memberUniqueIdNumber,
+        field: "personal.idNumber",
+      });
     }
     throw error;
   }

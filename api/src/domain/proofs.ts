@@ -18,7 +18,8 @@ import { readableMember } from "./members";
 import { RULES } from "./refusals";
 
 function sourcesOf(institution: Institution): ProofSources {
-  if (!institution.proofs) throw new Conflict("this instance has no chain configured: proofs are unavailable", { rule: RULES.proofNoChain });
+  if (!institution.proofs)
+    throw new Conflict("this instance has no chain configured: proofs are unavailable", { rule: RULES.proofNoChain });
   return institution.proofs;
 }
 
@@ -69,10 +70,15 @@ export async function memberProof(institution: Institution, actor: Actor, member
 export async function memberProofOf(institution: Institution, member: Member, withBodies: boolean): Promise<MemberProof> {
   const sources = sourcesOf(institution);
   const records = await institution.repositories.records.listByMember(member.id);
-  const anchoring = await anchoringViews(institution.repositories, records.map((record) => record.id));
+  const anchoring = await anchoringViews(
+    institution.repositories,
+    records.map((record) => record.id),
+  );
   const checkpoint = await institution.repositories.checkpoints.finalCovering();
   await sources.tree.sync();
-  const supersederOf = new Map(records.flatMap((record) => (record.supersedesRecordId ? [[record.supersedesRecordId, record.recordHash]] : [])));
+  const supersederOf = new Map(
+    records.flatMap((record) => (record.supersedesRecordId ? [[record.supersedesRecordId, record.recordHash]] : [])),
+  );
   // The head as of one named block, from the same RecordAppended order a verifier reads: never a head of another block.
   const latestBlock = await sources.reader.latestBlock();
   const history = await sources.reader.memberHistory(sources.chain.membershipLedger, member.memberKey, latestBlock);

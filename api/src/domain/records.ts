@@ -1,7 +1,14 @@
 // Recording a development step: rules first (a hard rule refuses, a soft rule leaves a finding), then one
 // transaction appends the hashed, encrypted record to the member's chain with its findings and an audit entry.
 import { z } from "zod";
-import { ActivePersonExistsError, DuplicateError, RecordSequenceConflictError, type Member, type Repositories, type StoredRecord } from "../data-access";
+import {
+  ActivePersonExistsError,
+  DuplicateError,
+  RecordSequenceConflictError,
+  type Member,
+  type Repositories,
+  type StoredRecord,
+} from "../data-access";
 import { canonicalize } from "../lib/canonical-json";
 import { isIsoDate } from "../lib/calendar";
 import { newSalt, recordHash, type RecordBody } from "../lib/record-hash";
@@ -158,7 +165,9 @@ export async function recordStep(
   const head = records.at(-1) ?? null;
   const stage = corrected
     ? member.stage
-    : STAGE_OF_STATUS[replayHistory(institution.ruleSet, [...history, { step: step.code, effectiveDate: request.effectiveDate, fields }]).status];
+    : STAGE_OF_STATUS[
+        replayHistory(institution.ruleSet, [...history, { step: step.code, effectiveDate: request.effectiveDate, fields }]).status
+      ];
   const supersedes = corrected ? { recordHash: corrected.recordHash, reasonCode: request.supersedes!.reasonCode } : null;
   const body = bodyOf(
     institution,

@@ -29,13 +29,18 @@ export async function transferLetterPdf(
     throw new Forbidden({ rule: RULES.letterIssuedHere, message: "only the institution that issued a transfer prints its letter" });
   }
   if (!actor.canReadPersonalData) {
-    throw new Forbidden({ rule: RULES.personalDataNotGranted, message: "the letter names the member, whose personal data your account is not granted" });
+    throw new Forbidden({
+      rule: RULES.personalDataNotGranted,
+      message: "the letter names the member, whose personal data your account is not granted",
+    });
   }
   const { organizations, members } = institution.repositories;
   const member = transfer.memberId ? await members.get(transfer.memberId) : null;
   if (!member) throw new NotFound(`the member of transfer ${transferId} is not held here`);
   if (transfer.letterNumber === null || transfer.holderSalt === null) {
-    throw new Conflict(`transfer ${transferId} was issued before letters had numbers: reissue it to print a letter`, { rule: RULES.letterNoNumber });
+    throw new Conflict(`transfer ${transferId} was issued before letters had numbers: reissue it to print a letter`, {
+      rule: RULES.letterNoNumber,
+    });
   }
   const nameOf = async (orgId: number | null) => (orgId === null ? null : ((await organizations.get(orgId))?.name ?? null));
   // An organization is named with its committee, which names the university: 甲大学党委 计算机学院本科生第一党支部.
@@ -51,7 +56,13 @@ export async function transferLetterPdf(
     number: transfer.letterNumber,
     salt: transfer.holderSalt,
     addressee: (await fullNameOf(transfer.toOrgId)) ?? exportedDestination(institution, transfer)?.name ?? OUTSIDE_ORGANIZATION,
-    member: { name: personal.name, gender: personal.gender, age: ageOn(personal.birthDate, issuedOn), idNumber: personal.idNumber, phone: personal.phone },
+    member: {
+      name: personal.name,
+      gender: personal.gender,
+      age: ageOn(personal.birthDate, issuedOn),
+      idNumber: personal.idNumber,
+      phone: personal.phone,
+    },
     stageName: stageName(institution.ruleSet, member.stage),
     fromOrgName: (await fullNameOf(transfer.fromOrgId)) ?? String(transfer.fromOrgId),
     issuerName: (await nameOf(await organizations.committeeOf(transfer.fromOrgId))) ?? String(transfer.fromOrgId),

@@ -4,7 +4,15 @@
 // only when the chain's acceptance is final (federation/chain-events.ts); a refusal hands it back to the clerk.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { OpenTransferExistsError, TransferStateConflictError, type ChainRefusal, type StateChange, type Member, type Repositories, type Transfer } from "../data-access";
+import {
+  OpenTransferExistsError,
+  TransferStateConflictError,
+  type ChainRefusal,
+  type StateChange,
+  type Member,
+  type Repositories,
+  type Transfer,
+} from "../data-access";
 import { canonicalKeccak } from "../lib/record-hash";
 import { requireApprover, requireInScope, requireRole } from "./access";
 import { closeCall, issueCall, transferOutboxItem } from "./chain-writes";
@@ -106,7 +114,11 @@ export function transferView(transfer: Transfer): TransferView {
 function kindFor(member: Member): TransferKind {
   if (member.stage === "PROBATIONARY" || member.stage === "FULL") return "MEMBERSHIP";
   if (member.stage === "CANCELLED") {
-    throw new RuleViolation({ rule: RULES.transferKindFitsStage, field: "memberId", message: "a cancelled probationary member has nothing to transfer" });
+    throw new RuleViolation({
+      rule: RULES.transferKindFitsStage,
+      field: "memberId",
+      message: "a cancelled probationary member has nothing to transfer",
+    });
   }
   return "MATERIALS";
 }
@@ -167,7 +179,16 @@ async function issue(
   const holderSalt = newHolderSalt();
   const personal = openPersonalData(institution, member);
   const holder = holderHash({ name: personal.name, idLast4: personal.idNumber.slice(-4), salt: holderSalt });
-  const letter = letterOf({ id, memberKey: member.memberKey, kind, fromOrgId: member.orgId, toOrgId, destinationHash, validUntil, holderHash: holder });
+  const letter = letterOf({
+    id,
+    memberKey: member.memberKey,
+    kind,
+    fromOrgId: member.orgId,
+    toOrgId,
+    destinationHash,
+    validUntil,
+    holderHash: holder,
+  });
 
   try {
     return await institution.transaction(async (tx) => {
@@ -318,7 +339,11 @@ async function requireDestination(repositories: Repositories, member: Member, to
 }
 
 async function committeeAbove(repositories: Repositories, orgId: number) {
-  for (let org = await repositories.organizations.get(orgId); org; org = org.parentId ? await repositories.organizations.get(org.parentId) : null) {
+  for (
+    let org = await repositories.organizations.get(orgId);
+    org;
+    org = org.parentId ? await repositories.organizations.get(org.parentId) : null
+  ) {
     if (org.kind === "COMMITTEE") return org;
   }
   return null;
@@ -346,14 +371,21 @@ async function current(institution: Institution, transfer: Transfer): Promise<Tr
  */
 async function takeBackIfRefused(institution: Institution, transfer: Transfer): Promise<Transfer> {
   if (transfer.state !== "ACCEPTING") return transfer;
-  const acceptance = (await institution.repositories.outbox.listByTransfer(transfer.id)).filter((item) => item.call.method === "accept").at(-1);
+  const acceptance = (await institution.repositories.outbox.listByTransfer(transfer.id))
+    .filter((item) => item.call.method === "accept")
+    .at(-1);
   if (acceptance?.state !== "FAILED") return transfer;
   const onChain = await institution.federation?.reader.transfer(transfer.id).catch(() => null);
   if (!onChain || onChain.state === "ACCEPTED") return transfer;
   try {
     return await institution.transaction(async (tx) => {
       const refusal = acceptance.error;
-      const back = (await tx.transfers.updateState(transfer.id, { from: "ACCEPTING", to: "ISSUED", receiptHash: null, acceptanceRefusal: refusal }))!;
+      const back = (await tx.transfers.updateState(transfer.id, {
+        from: "ACCEPTING",
+        to: "ISSUED",
+        receiptHash: null,
+        acceptanceRefusal: refusal,
+      }))!;
       await tx.incomingFiles.fetchAgain(transfer.id);
       await tx.auditLog.append({
         accountId: null,

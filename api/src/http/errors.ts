@@ -61,7 +61,10 @@ export function errorHandler(outage?: DatabaseOutage): ErrorRequestHandler {
     if (error instanceof Unavailable) res.set("Retry-After", String(error.retryAfterSeconds));
     // A body refused unread (no login, over the limit) is not drained: the connection closes after the answer.
     if (!req.complete) res.set("Connection", "close");
-    res.status(status).vary("Accept-Language").json({ error: localizedError(body, preferredLanguage(req.get("accept-language"))) });
+    res
+      .status(status)
+      .vary("Accept-Language")
+      .json({ error: localizedError(body, preferredLanguage(req.get("accept-language"))) });
   };
 }
 

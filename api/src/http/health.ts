@@ -56,7 +56,10 @@ export function healthRouter(health: HealthPort, openapi: OpenAPIRegistry): Rout
     path: "/health",
     summary: "Liveness of the database and the chain",
     responses: {
-      200: { description: "Serving (status may be 'degraded' if the chain is down)", content: { "application/json": { schema: healthResponseSchema } } },
+      200: {
+        description: "Serving (status may be 'degraded' if the chain is down)",
+        content: { "application/json": { schema: healthResponseSchema } },
+      },
       503: { description: "The database is down", content: { "application/json": { schema: healthResponseSchema } } },
     },
   });

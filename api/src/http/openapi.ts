@@ -55,8 +55,7 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
     info: {
       title: "cunzheng institution API",
       version: "0.1.0",
-      description:
-        "One institution's instance: membership-development records and transfers, anchored on the consortium chain.",
+      description: "One institution's instance: membership-development records and transfers, anchored on the consortium chain.",
     },
   });
 }

@@ -18,7 +18,10 @@ export class DatabaseOutage {
   failed(error: unknown): void {
     if (this.probing) return;
     const reason = error instanceof Error ? error.message : String(error);
-    this.logger.warn({ reason, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }, "database unreachable: requests are answered 503 until it is back");
+    this.logger.warn(
+      { reason, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+      "database unreachable: requests are answered 503 until it is back",
+    );
     this.probeLater();
   }
 

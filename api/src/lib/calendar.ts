@@ -28,8 +28,7 @@ export function isIsoDate(value: unknown): value is IsoDate {
 
 /** Throws unless `value` is a real calendar date "YYYY-MM-DD". */
 export function assertIsoDate(value: unknown, what = "date"): asserts value is IsoDate {
-  if (!isIsoDate(value))
-    throw new RangeError(`${what} must be a calendar date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
+  if (!isIsoDate(value)) throw new RangeError(`${what} must be a calendar date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
 }
 
 export function daysInMonth(year: number, month: number): number {

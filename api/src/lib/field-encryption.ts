@@ -23,12 +23,7 @@ export interface FieldCipher {
   decryptJson<T = unknown>(sealed: string, context?: string): T;
 }
 
-function keyBytes(
-  keyHex: string,
-  what: string,
-  isValidLength: (length: number) => boolean,
-  expected: string
-): Uint8Array {
+function keyBytes(keyHex: string, what: string, isValidLength: (length: number) => boolean, expected: string): Uint8Array {
   const hex = keyHex.startsWith("0x") ? keyHex.slice(2) : keyHex;
   if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) throw new Error(`${what} must be hex`);
   // Never echo the key itself: only its length.

@@ -3,15 +3,7 @@
 // secret. The same recovery gives the signer's public key, to which the source seals its answer; a random nonce makes
 // every request single-use. docs/formats.md documents the typed data so another implementation can sign or check it.
 import { randomBytes } from "node:crypto";
-import {
-  computeAddress,
-  getAddress,
-  SigningKey,
-  TypedDataEncoder,
-  type Signer,
-  type TypedDataDomain,
-  type TypedDataField,
-} from "ethers";
+import { computeAddress, getAddress, SigningKey, TypedDataEncoder, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 import { z } from "zod";
 
 export const FILE_REQUEST_DOMAIN_NAME = "cunzheng";

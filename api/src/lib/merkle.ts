@@ -248,7 +248,7 @@ function parseHash(hex: string): Uint8Array | null {
 
 function parseHashes(hexes: readonly string[]): Uint8Array[] | null {
   const hashes = hexes.map(parseHash);
-  return hashes.every((hash) => hash !== null) ? (hashes) : null;
+  return hashes.every((hash) => hash !== null) ? hashes : null;
 }
 
 const sameHex = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();

@@ -56,7 +56,11 @@ export interface TypedDataSigner {
   signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string>;
 }
 
-export async function signWriteReceipt(signer: TypedDataSigner, chain: WriteReceipt["chain"], promise: WriteReceiptPromise): Promise<WriteReceipt> {
+export async function signWriteReceipt(
+  signer: TypedDataSigner,
+  chain: WriteReceipt["chain"],
+  promise: WriteReceiptPromise,
+): Promise<WriteReceipt> {
   const signature = await signer.signTypedData(writeReceiptDomain(chain), WRITE_RECEIPT_TYPES, promise);
   return writeReceiptSchema.parse({
     format: WRITE_RECEIPT_FORMAT,

@@ -36,4 +36,3 @@ export const JOURNEY: readonly HistoryRecord[] = [
   { step: "S24", effectiveDate: "2022-07-01", fields: { approvingOrgId: 2 } },
   { step: "S25", effectiveDate: "2022-07-15", fields: { archivedTo: "甲大学档案馆" } },
 ];
-

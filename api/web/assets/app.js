@@ -67,7 +67,6 @@ const ROUTES = [
   { path: "/console/password", load: () => import("./pages/password.js"), console: true },
 ];
 
-
 function Header({ account }) {
   const language = useLanguage();
   return html`
@@ -79,18 +78,22 @@ function Header({ account }) {
       </div>
       <nav aria-label=${t("navigation")}>
         <ul>
-          ${account
-            ? html`
+          ${
+            account
+              ? html`
                 <li><${Link} href="/console">${t("dashboard")}<//></li>
                 <li><${Link} href="/console/members">${t("members")}<//></li>
                 <li><${Link} href="/console/transfers">${t("transfers")}<//></li>
                 ${account.role === "AUDITOR" ? html`<li><${Link} href="/console/audit">${t("audit")}<//></li>` : null}
-                ${account.role === "ORG_ADMIN"
-                  ? html`<li><${Link} href="/console/accounts">${t("accounts")}<//></li>
+                ${
+                  account.role === "ORG_ADMIN"
+                    ? html`<li><${Link} href="/console/accounts">${t("accounts")}<//></li>
                       <li><${Link} href="/console/organizations">${t("organizations")}<//></li>`
-                  : null}
+                    : null
+                }
               `
-            : null}
+              : null
+          }
           <li><${Link} href="/verify">${t("verify")}<//></li>
         </ul>
       </nav>
@@ -101,13 +104,15 @@ function Header({ account }) {
             ${LANGUAGES.map((entry) => html`<option value=${entry.code} lang=${entry.code}>${entry.label}</option>`)}
           </select>
         </label>
-        ${account
-          ? html`
+        ${
+          account
+            ? html`
               <span class="account">${t("signedInAs", { username: account.username, role: roleName(account.role) })}</span>
               <${Link} href="/console/password">${t("changePassword")}<//>
               <button type="button" class="link-button" onClick=${logout}>${t("logout")}</button>
             `
-          : html`<${Link} href="/login">${t("login")}<//>`}
+            : html`<${Link} href="/login">${t("login")}<//>`
+        }
       </div>
     </header>
   `;
@@ -151,18 +156,21 @@ function App() {
 
   useEffect(() => {
     if (found?.route.console && !account) navigate(`/login?next=${encodeURIComponent(path + location.search)}`, { replace: true });
-    else if (found?.route.console && account?.mustChangePassword && path !== "/console/password") navigate("/console/password", { replace: true });
+    else if (found?.route.console && account?.mustChangePassword && path !== "/console/password")
+      navigate("/console/password", { replace: true });
   }, [found, account, path]);
 
   return html`
     <${Header} account=${account} />
     <main id="main" tabindex="-1">
       ${account ? html`<${PrintHeader} />` : null}
-      ${!found
-        ? html`<h1 id="page-title" tabindex="-1">${t("notFound")}</h1>`
-        : found.route.console && !account
-          ? html`<${Loading} />`
-          : html`<${Page} key=${found.route.path} route=${found.route} params=${found.params} query=${query} />`}
+      ${
+        !found
+          ? html`<h1 id="page-title" tabindex="-1">${t("notFound")}</h1>`
+          : found.route.console && !account
+            ? html`<${Loading} />`
+            : html`<${Page} key=${found.route.path} route=${found.route} params=${found.params} query=${query} />`
+      }
     </main>
     <${SessionDialog} />
   `;

@@ -20,7 +20,8 @@ const t = messages({
   },
   en: {
     title: "Your session has ended: log in again",
-    "auth.sessionExpired": "You were logged out after a while without activity. Enter your password and what you typed is sent on; nothing is lost.",
+    "auth.sessionExpired":
+      "You were logged out after a while without activity. Enter your password and what you typed is sent on; nothing is lost.",
     "auth.sessionEnded": "This session was ended elsewhere. Enter your password and what you typed is sent on; nothing is lost.",
     username: "Username",
     password: "Password",
@@ -66,8 +67,9 @@ export function SessionDialog() {
 
   return html`
     <dialog ref=${dialog} class="session-dialog" aria-labelledby="session-dialog-title" onCancel=${(event) => event.preventDefault()}>
-      ${pending
-        ? html`
+      ${
+        pending
+          ? html`
             <form onSubmit=${submit} noValidate>
               <h2 id="session-dialog-title">${t("title")}</h2>
               <p>${t(pending.reason)}</p>
@@ -84,7 +86,8 @@ export function SessionDialog() {
               </div>
             </form>
           `
-        : null}
+          : null
+      }
     </dialog>
   `;
 }

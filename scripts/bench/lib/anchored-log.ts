@@ -23,16 +23,21 @@ export interface AnchoredLog {
   checkpoints: number;
 }
 
-export async function loadAnchoredLog(client: Client, context: LogContext, anchorer: BulkAnchorer, options: AnchoredLogOptions): Promise<AnchoredLog> {
+export async function loadAnchoredLog(
+  client: Client,
+  context: LogContext,
+  anchorer: BulkAnchorer,
+  options: AnchoredLogOptions,
+): Promise<AnchoredLog> {
   const tree = new MerkleLog();
   let members = 0;
   let checkpoints = 0;
   let settling: Promise<void> = Promise.resolve();
-  for (let firstId = 1; firstId <= options.records; ) {
+  for (let firstId = 1; firstId <= options.records;) {
     const memberCount = Math.min(options.membersPerCohort, (options.records - firstId + 1) / RECORDS_PER_MEMBER);
     const { records } = await insertCohort(client, context, firstId, memberCount);
     for (const record of records) tree.append(recordLeaf(record.recordHash as Hex32));
-    for (let start = 0; start < records.length; ) {
+    for (let start = 0; start < records.length;) {
       const untilCheckpoint = options.checkpointEvery - ((records[start].id - 1) % options.checkpointEvery);
       const end = Math.min(records.length, start + options.callsPerTransaction, start + untilCheckpoint);
       await anchorer.send(records.slice(start, end).map(recordItem));

@@ -45,7 +45,11 @@ export interface SetupOptions extends Omit<AnchoredLogOptions, "logId"> {
 }
 
 /** Cleanups are pushed onto `cleanups` as soon as each part exists, so a failure half-way still tears down. */
-export async function setUpSweptInstance(serverUrl: string, options: SetupOptions, cleanups: (() => Promise<void>)[]): Promise<SweptInstance> {
+export async function setUpSweptInstance(
+  serverUrl: string,
+  options: SetupOptions,
+  cleanups: (() => Promise<void>)[],
+): Promise<SweptInstance> {
   const scratch = await createScratchPostgres(serverUrl, "cunzheng_audit_bench");
   cleanups.push(() => scratch.drop());
   const anvil = await startBulkAnvil(options.blockGasLimit);
@@ -67,7 +71,12 @@ export async function setUpSweptInstance(serverUrl: string, options: SetupOption
   for (const { id, parentId, kind, name, mayApprove } of await readOrganizationTree(registry)) {
     await repositories.organizations.upsertFromChain({ id, parentId, kind, name, mayApprove });
   }
-  const clerk = await repositories.accounts.create({ username: "bench-clerk", passwordHash: "$argon2id$bench-only", role: "CLERK", orgId: branchId });
+  const clerk = await repositories.accounts.create({
+    username: "bench-clerk",
+    passwordHash: "$argon2id$bench-only",
+    role: "CLERK",
+    orgId: branchId,
+  });
 
   const fieldEncryptionKey = randomBytes(32).toString("hex");
   const client = new Client({ connectionString: scratch.url });

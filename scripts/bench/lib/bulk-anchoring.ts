@@ -50,14 +50,22 @@ export class BulkAnchorer {
   ) {}
 
   /** Each transaction may use up to `gasLimit`. */
-  static async create(provider: JsonRpcProvider, signer: HDNodeWallet, addresses: ConsortiumAddresses, gasLimit: bigint): Promise<BulkAnchorer> {
+  static async create(
+    provider: JsonRpcProvider,
+    signer: HDNodeWallet,
+    addresses: ConsortiumAddresses,
+    gasLimit: bigint,
+  ): Promise<BulkAnchorer> {
     const [{ chainId }, nonce] = await Promise.all([provider.getNetwork(), provider.getTransactionCount(signer.address, "pending")]);
     return new BulkAnchorer(provider, signer, addresses, gasLimit, chainId, nonce);
   }
 
   /** Signs the items' calls as one transaction and sends it; its receipt is awaited by settle(). */
   async send(items: AnchoredItem[]): Promise<void> {
-    const { to, data } = encodeBatch(this.addresses, items.map((item) => item.call));
+    const { to, data } = encodeBatch(
+      this.addresses,
+      items.map((item) => item.call),
+    );
     const nonce = this.nonce++;
     const raw = await this.signer.signTransaction({
       to,
@@ -105,7 +113,10 @@ export class BulkAnchorer {
     );
     const idOf = new Map(inserted.rows.map((row) => [row.hash, row.id]));
     const items = mined.flatMap((entry) => entry.transaction.items.map((item) => ({ item, transactionId: idOf.get(entry.hash)! })));
-    await insertCheckpoints(client, items.flatMap(({ item }) => (item.checkpoint ? [item.checkpoint] : [])));
+    await insertCheckpoints(
+      client,
+      items.flatMap(({ item }) => (item.checkpoint ? [item.checkpoint] : [])),
+    );
     for (let start = 0; start < items.length; start += OUTBOX_ROWS_PER_INSERT) {
       await insertFinalOutboxItems(client, items.slice(start, start + OUTBOX_ROWS_PER_INSERT));
     }

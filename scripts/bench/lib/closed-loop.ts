@@ -36,11 +36,15 @@ const TS_NODE = require.resolve("ts-node/dist/bin.js");
 
 export function runClosedLoop(plan: ClosedLoopPlan): Promise<ClosedLoopResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TS_NODE, "--transpile-only", __filename, JSON.stringify(plan)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [TS_NODE, "--transpile-only", __filename, JSON.stringify(plan)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as ClosedLoopResult) : reject(new Error(`closed-loop generator exited with code ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(output) as ClosedLoopResult) : reject(new Error(`closed-loop generator exited with code ${code}`)),
+    );
   });
 }
 
@@ -61,17 +65,34 @@ function nextRequest(write: WriteKind, queue: string[]): { path: string; body: s
     case "step": {
       const memberId = queue.shift();
       if (memberId === undefined) return undefined;
-      return { path: `/api/members/${memberId}/records`, body: JSON.stringify({ step: write.step, effectiveDate: write.effectiveDate, fields: write.fields, evidence: [] }) };
+      return {
+        path: `/api/members/${memberId}/records`,
+        body: JSON.stringify({ step: write.step, effectiveDate: write.effectiveDate, fields: write.fields, evidence: [] }),
+      };
     }
     case "floor":
       return { path: "/records", body: JSON.stringify({ memberKey: idNumber(), payload: "x".repeat(write.bodyBytes) }) };
   }
 }
 
-function post(agent: http.Agent, url: URL, token: string | undefined, path: string, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  token: string | undefined,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { agent, host: url.hostname, port: url.port, path, method: "POST", timeout: TIMEOUT_MS, headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: "POST",
+        timeout: TIMEOUT_MS,
+        headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
+      },
       (response) => {
         let text = "";
         response.setEncoding("utf8");

@@ -21,10 +21,12 @@ export function cpuSnapshot<Group extends string>(groups: Record<Group, readonly
   const { user, system } = process.cpuUsage();
   const seconds = {} as Record<Group, Map<number, number>>;
   for (const group of Object.keys(groups) as Group[]) {
-    seconds[group] = new Map(groups[group].flatMap((pid) => {
-      const used = processSeconds(pid);
-      return used === null ? [] : [[pid, used] as const];
-    }));
+    seconds[group] = new Map(
+      groups[group].flatMap((pid) => {
+        const used = processSeconds(pid);
+        return used === null ? [] : [[pid, used] as const];
+      }),
+    );
   }
   return { self: (user + system) / 1e6, groups: seconds, machine: machineBusySeconds() };
 }

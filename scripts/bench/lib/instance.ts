@@ -82,7 +82,11 @@ async function assemble(
   cleanups: (() => Promise<void> | void)[],
   close: () => Promise<void>,
 ): Promise<BenchInstance> {
-  const node = await startEmbeddedNode({ stateDir: path.join(dir, "chain"), port: await freePort(), blockTimeSeconds: options.blockTimeSeconds });
+  const node = await startEmbeddedNode({
+    stateDir: path.join(dir, "chain"),
+    port: await freePort(),
+    blockTimeSeconds: options.blockTimeSeconds,
+  });
   cleanups.push(() => node.stop());
   const provider = providerFor(node.rpcUrl, node.chainId);
   cleanups.push(() => provider.destroy());
@@ -142,7 +146,12 @@ async function assemble(
   const actors = await createActors(base, committeeId, branchId);
   const token = async (actor: Actor) => {
     const session = await base.repositories.sessions.open(actor.accountId, new Date());
-    return (await issueToken({ accountId: actor.accountId, sessionId: session.id }, { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds })).token;
+    return (
+      await issueToken(
+        { accountId: actor.accountId, sessionId: session.id },
+        { secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds },
+      )
+    ).token;
   };
   return {
     baseUrl: `http://${config.host}:${(server.address() as AddressInfo).port}`,
@@ -172,7 +181,13 @@ async function createActors(institution: Institution, committeeId: number, branc
   const account = async (role: Actor["role"], orgId: number, canReadPersonalData: boolean): Promise<Actor> => {
     const username = `${role.toLowerCase()}-${randomBytes(4).toString("hex")}`;
     // Benchmarks open sessions directly: nobody logs in, so the hash is never checked.
-    const created = await institution.repositories.accounts.create({ username, passwordHash: "$argon2id$bench-only", role, orgId, canReadPersonalData });
+    const created = await institution.repositories.accounts.create({
+      username,
+      passwordHash: "$argon2id$bench-only",
+      role,
+      orgId,
+      canReadPersonalData,
+    });
     return { accountId: created.id, orgId, role, canReadPersonalData };
   };
   return {

@@ -80,13 +80,22 @@ async function generate(plan: LoadPlan): Promise<LoadResult> {
         done();
       };
       const request = http.request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", timeout: TIMEOUT_MS, headers: { "content-type": "application/json", "content-length": body.length } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          timeout: TIMEOUT_MS,
+          headers: { "content-type": "application/json", "content-length": body.length },
+        },
         (response) => {
           let text = "";
           response.setEncoding("utf8");
           response.on("data", (chunk: string) => (text += chunk));
           response.on("end", () => {
-            if (response.statusCode !== 200 || !text.includes(plan.expect)) return fail(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+            if (response.statusCode !== 200 || !text.includes(plan.expect))
+              return fail(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
             lastResponseAt = performance.now();
             latencies.push(lastResponseAt - due);
             done();

@@ -20,7 +20,10 @@ export async function startFloorApp(databaseUrl: string): Promise<FloorApp> {
   const app = express();
   app.get("/dashboard", async (req, res, next) => {
     try {
-      const { rows } = await pool.query(`SELECT stage, status, count(*) AS count FROM members WHERE org_id IN (${SUBTREE}) GROUP BY stage, status`, [Number(req.query.orgId)]);
+      const { rows } = await pool.query(
+        `SELECT stage, status, count(*) AS count FROM members WHERE org_id IN (${SUBTREE}) GROUP BY stage, status`,
+        [Number(req.query.orgId)],
+      );
       res.json({ groups: rows });
     } catch (error) {
       next(error);
@@ -28,7 +31,10 @@ export async function startFloorApp(databaseUrl: string): Promise<FloorApp> {
   });
   app.get("/members", async (req, res, next) => {
     try {
-      const after = typeof req.query.cursor === "string" ? (JSON.parse(Buffer.from(req.query.cursor, "base64url").toString("utf8")) as [string, string]) : null;
+      const after =
+        typeof req.query.cursor === "string"
+          ? (JSON.parse(Buffer.from(req.query.cursor, "base64url").toString("utf8")) as [string, string])
+          : null;
       const { rows } = await pool.query<{ id: string; member_key: string; stage: string; status: string; created_at: Date }>(
         `SELECT id, member_key, stage, status, created_at FROM members
           WHERE org_id IN (${SUBTREE}) ${after ? "AND (created_at, id) < ($3, $4)" : ""}
@@ -37,7 +43,10 @@ export async function startFloorApp(databaseUrl: string): Promise<FloorApp> {
       );
       const items = rows.slice(0, PAGE_SIZE);
       const last = items.at(-1);
-      const nextCursor = rows.length > PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url") : null;
+      const nextCursor =
+        rows.length > PAGE_SIZE && last
+          ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url")
+          : null;
       res.json({ items, nextCursor });
     } catch (error) {
       next(error);

@@ -59,7 +59,13 @@ export async function measureSweep(instance: SweptInstance, threads: number): Pr
         cipher: createFieldCipher(instance.fieldEncryptionKey),
         bodies,
       },
-      { logId: instance.logId, deadlineSeconds: DEADLINE_SECONDS, fromBlock: instance.deployment.deploymentBlock, now: () => new Date(), onProgress },
+      {
+        logId: instance.logId,
+        deadlineSeconds: DEADLINE_SECONDS,
+        fromBlock: instance.deployment.deploymentBlock,
+        now: () => new Date(),
+        onProgress,
+      },
     );
   } finally {
     await bodies?.close();
@@ -115,8 +121,12 @@ export async function measureRecordCosts(instance: SweptInstance, size: number):
     return ((performance.now() - started) * 1000) / rows.length;
   };
   const check = perRecord((index) => checkBody(rows[index], cipher));
-  const open = perRecord((index) => JSON.parse(cipher.decrypt(Buffer.from(rows[index].body).toString("utf8"), recordContext(rows[index].recordHash))));
-  const canonical = rows.map((row) => utf8ToBytes(canonicalize(JSON.parse(cipher.decrypt(Buffer.from(row.body).toString("utf8"), recordContext(row.recordHash))))));
+  const open = perRecord((index) =>
+    JSON.parse(cipher.decrypt(Buffer.from(rows[index].body).toString("utf8"), recordContext(rows[index].recordHash))),
+  );
+  const canonical = rows.map((row) =>
+    utf8ToBytes(canonicalize(JSON.parse(cipher.decrypt(Buffer.from(row.body).toString("utf8"), recordContext(row.recordHash))))),
+  );
   const keccak = perRecord((index) => keccak_256(canonical[index]));
   let tree = new MerkleLog();
   const merkleLeaf = perRecord((index) => {

@@ -67,7 +67,11 @@ export async function insertCohort(
   memberCount: number,
   progressOf: (index: number) => MemberProgress = () => FULL_JOURNEY,
 ): Promise<Cohort> {
-  const members = Array.from({ length: memberCount }, (_, index) => ({ id: randomUUID(), memberKey: newMemberKey(), ...progressOf(index) }));
+  const members = Array.from({ length: memberCount }, (_, index) => ({
+    id: randomUUID(),
+    memberKey: newMemberKey(),
+    ...progressOf(index),
+  }));
   await insertMembers(client, context, members);
   const heads: (string | null)[] = members.map(() => null);
   const records: SyntheticRecord[] = [];
@@ -98,7 +102,12 @@ export async function insertCohort(
           ? { contract: "membership", method: "register", args: [member.memberKey, context.orgId, hash, day] }
           : { contract: "membership", method: "append", args: [member.memberKey, body.prevHash, hash, day] };
       records.push({ id: firstId + records.length, memberKey: member.memberKey, recordHash: hash, call });
-      rows.push({ memberId: member.id, body, recordHash: hash, sealed: Buffer.from(context.cipher.encrypt(canonicalize(body), recordContext(hash))) });
+      rows.push({
+        memberId: member.id,
+        body,
+        recordHash: hash,
+        sealed: Buffer.from(context.cipher.encrypt(canonicalize(body), recordContext(hash))),
+      });
       heads[index] = hash;
     });
     if (rows.length > 0 && (rows.length >= ROWS_PER_INSERT || sequence === longest)) {
@@ -112,7 +121,10 @@ export async function insertCohort(
 async function insertMembers(client: Client, context: LogContext, members: (SyntheticMember & MemberProgress)[]): Promise<void> {
   const sealed = members.map((member) => {
     const person = benchPerson();
-    return { personalData: Buffer.from(context.cipher.encryptJson(person, personalDataContext(member.memberKey, context.orgId))), index: blindIndex(context.blindIndexKey, person.idNumber) };
+    return {
+      personalData: Buffer.from(context.cipher.encryptJson(person, personalDataContext(member.memberKey, context.orgId))),
+      index: blindIndex(context.blindIndexKey, person.idNumber),
+    };
   });
   await client.query(
     `INSERT INTO members (id, member_key, org_id, stage, personal_data, id_number_index)

@@ -50,10 +50,23 @@ describe("Accounts API", function () {
 
   describe("creating an account", function () {
     it("should create a clerk with a one-time password that must be replaced before anything else", async function () {
-      const created = await createAccount({ username: "new-clerk", displayName: "王老师", role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: true });
+      const created = await createAccount({
+        username: "new-clerk",
+        displayName: "王老师",
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: true,
+      });
 
       expect(created.status).to.equal(201);
-      expect(created.body.account).to.include({ username: "new-clerk", displayName: "王老师", role: "CLERK", orgId: ORG_IDS.branchA, mustChangePassword: true, disabled: false });
+      expect(created.body.account).to.include({
+        username: "new-clerk",
+        displayName: "王老师",
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        mustChangePassword: true,
+        disabled: false,
+      });
       expect(created.body.account).not.to.have.property("passwordHash");
       const oneTime: string = created.body.oneTimePassword;
       expect(oneTime).to.have.length(14);
@@ -87,13 +100,29 @@ describe("Accounts API", function () {
     });
 
     it("should log every change with the actor and the account's full state, the password hash only as its digest", async function () {
-      const created = await createAccount({ username: "logged-clerk", displayName: "李老师", role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: false });
+      const created = await createAccount({
+        username: "logged-clerk",
+        displayName: "李老师",
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: false,
+      });
       const accountId = created.body.account.id;
-      await request(instance.app).patch(`/api/accounts/${accountId}`).set("Authorization", `Bearer ${adminToken}`).send({ canReadPersonalData: true }).expect(200);
+      await request(instance.app)
+        .patch(`/api/accounts/${accountId}`)
+        .set("Authorization", `Bearer ${adminToken}`)
+        .send({ canReadPersonalData: true })
+        .expect(200);
       await request(instance.app).post(`/api/accounts/${accountId}/disable`).set("Authorization", `Bearer ${adminToken}`).expect(200);
-      await request(instance.app).post(`/api/accounts/${accountId}/reset-password`).set("Authorization", `Bearer ${adminToken}`).expect(200);
+      await request(instance.app)
+        .post(`/api/accounts/${accountId}/reset-password`)
+        .set("Authorization", `Bearer ${adminToken}`)
+        .expect(200);
 
-      const history = await request(instance.app).get(`/api/accounts/${accountId}/history`).set("Authorization", `Bearer ${adminToken}`).expect(200);
+      const history = await request(instance.app)
+        .get(`/api/accounts/${accountId}/history`)
+        .set("Authorization", `Bearer ${adminToken}`)
+        .expect(200);
 
       expect(history.body.items.map((entry: { action: string }) => entry.action)).to.deep.equal([
         "account.created",
@@ -130,7 +159,13 @@ describe("Accounts API", function () {
   describe("refusals, each changing nothing", function () {
     it("should refuse an account outside the admin's subtree with 403 scope.orgSubtree", async function () {
       const before = await accountCount();
-      const refused = await createAccount({ username: "b-intruder", displayName: "外校", role: "ORG_ADMIN", orgId: ORG_IDS.committeeB, canReadPersonalData: true });
+      const refused = await createAccount({
+        username: "b-intruder",
+        displayName: "外校",
+        role: "ORG_ADMIN",
+        orgId: ORG_IDS.committeeB,
+        canReadPersonalData: true,
+      });
 
       expect(refused.status).to.equal(403);
       expect(refused.body.error).to.include({ code: "FORBIDDEN", rule: "scope.orgSubtree" });
@@ -138,9 +173,21 @@ describe("Accounts API", function () {
     });
 
     it("should refuse a reused username with 409 naming the field", async function () {
-      await createAccount({ username: "taken", displayName: "先来", role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: false }).expect(201);
+      await createAccount({
+        username: "taken",
+        displayName: "先来",
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: false,
+      }).expect(201);
       const before = await accountCount();
-      const refused = await createAccount({ username: "taken", displayName: "重名", role: "AUDITOR", orgId: ORG_IDS.committeeA, canReadPersonalData: false });
+      const refused = await createAccount({
+        username: "taken",
+        displayName: "重名",
+        role: "AUDITOR",
+        orgId: ORG_IDS.committeeA,
+        canReadPersonalData: false,
+      });
 
       expect(refused.status).to.equal(409);
       expect(refused.body.error).to.include({ rule: "accounts.usernameTaken", field: "username" });
@@ -149,7 +196,13 @@ describe("Accounts API", function () {
 
     it("should refuse a role the organization cannot hold with 422 accounts.roleNotAllowed", async function () {
       const before = await accountCount();
-      const refused = await createAccount({ username: "branch-approver", displayName: "支部审批", role: "APPROVER", orgId: ORG_IDS.branchA, canReadPersonalData: true });
+      const refused = await createAccount({
+        username: "branch-approver",
+        displayName: "支部审批",
+        role: "APPROVER",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: true,
+      });
 
       expect(refused.status).to.equal(422);
       expect(refused.body.error).to.include({ rule: "accounts.roleNotAllowed", field: "role" });
@@ -157,18 +210,36 @@ describe("Accounts API", function () {
     });
 
     it("should refuse a role outside the list and a malformed username with 400 naming the field", async function () {
-      const badRole = await createAccount({ username: "superuser", displayName: "x", role: "ROOT", orgId: ORG_IDS.branchA, canReadPersonalData: true });
+      const badRole = await createAccount({
+        username: "superuser",
+        displayName: "x",
+        role: "ROOT",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: true,
+      });
       expect(badRole.status).to.equal(400);
       expect(badRole.body.error).to.include({ code: "VALIDATION_ERROR", field: "role" });
-      const badName = await createAccount({ username: "Has Space", displayName: "x", role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: true });
+      const badName = await createAccount({
+        username: "Has Space",
+        displayName: "x",
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: true,
+      });
       expect(badName.body.error).to.include({ code: "VALIDATION_ERROR", field: "username" });
     });
 
     it("should refuse the last ORG_ADMIN demoting or disabling itself with 422 accounts.lastOrgAdmin", async function () {
-      const demote = await request(instance.app).patch(`/api/accounts/${adminId}`).set("Authorization", `Bearer ${adminToken}`).send({ role: "CLERK" });
+      const demote = await request(instance.app)
+        .patch(`/api/accounts/${adminId}`)
+        .set("Authorization", `Bearer ${adminToken}`)
+        .send({ role: "CLERK" });
       expect(demote.status).to.equal(422);
       expect(demote.body.error).to.include({ rule: "accounts.lastOrgAdmin", field: "role" });
-      const move = await request(instance.app).patch(`/api/accounts/${adminId}`).set("Authorization", `Bearer ${adminToken}`).send({ orgId: ORG_IDS.branchA });
+      const move = await request(instance.app)
+        .patch(`/api/accounts/${adminId}`)
+        .set("Authorization", `Bearer ${adminToken}`)
+        .send({ orgId: ORG_IDS.branchA });
       expect(move.body.error).to.include({ rule: "accounts.lastOrgAdmin", field: "orgId" });
       const disable = await request(instance.app).post(`/api/accounts/${adminId}/disable`).set("Authorization", `Bearer ${adminToken}`);
       expect(disable.status).to.equal(403);
@@ -180,7 +251,9 @@ describe("Accounts API", function () {
 
     it("should refuse account management to every role but ORG_ADMIN", async function () {
       for (const name of ["aClerk", "aApprover", "aAuditor"] as const) {
-        const refused = await request(instance.app).get("/api/accounts").set("Authorization", `Bearer ${await instance.tokenOf(name)}`);
+        const refused = await request(instance.app)
+          .get("/api/accounts")
+          .set("Authorization", `Bearer ${await instance.tokenOf(name)}`);
         expect(refused.status, name).to.equal(403);
         expect(refused.body.error).to.include({ rule: "auth.role" });
       }
@@ -200,19 +273,35 @@ describe("Accounts API", function () {
 
     before(async function () {
       await instance.institution.transaction(async (repositories) =>
-        seedAccount(repositories, { username: "operator", displayName: "联盟运维", passwordHash: await hashPassword(ADMIN_PASSWORD), role: "ORG_ADMIN", orgId: ORG_IDS.consortium, canReadPersonalData: false }),
+        seedAccount(repositories, {
+          username: "operator",
+          displayName: "联盟运维",
+          passwordHash: await hashPassword(ADMIN_PASSWORD),
+          role: "ORG_ADMIN",
+          orgId: ORG_IDS.consortium,
+          canReadPersonalData: false,
+        }),
       );
       operatorToken = (await login("operator", ADMIN_PASSWORD).expect(200)).body.token;
     });
 
     it("should create a committee's first ORG_ADMIN, and nothing else", async function () {
-      const first = await createAccount({ username: "b-admin", displayName: "乙大学组织部", role: "ORG_ADMIN", orgId: ORG_IDS.committeeB, canReadPersonalData: true }, operatorToken);
+      const first = await createAccount(
+        { username: "b-admin", displayName: "乙大学组织部", role: "ORG_ADMIN", orgId: ORG_IDS.committeeB, canReadPersonalData: true },
+        operatorToken,
+      );
       expect(first.status).to.equal(201);
 
-      const second = await createAccount({ username: "b-admin-2", displayName: "乙大学组织部", role: "ORG_ADMIN", orgId: ORG_IDS.committeeB, canReadPersonalData: true }, operatorToken);
+      const second = await createAccount(
+        { username: "b-admin-2", displayName: "乙大学组织部", role: "ORG_ADMIN", orgId: ORG_IDS.committeeB, canReadPersonalData: true },
+        operatorToken,
+      );
       expect(second.status).to.equal(403);
       expect(second.body.error).to.include({ rule: "accounts.consortiumFirstAdminOnly" });
-      const clerk = await createAccount({ username: "b-clerk-x", displayName: "乙", role: "CLERK", orgId: ORG_IDS.branchB, canReadPersonalData: false }, operatorToken);
+      const clerk = await createAccount(
+        { username: "b-clerk-x", displayName: "乙", role: "CLERK", orgId: ORG_IDS.branchB, canReadPersonalData: false },
+        operatorToken,
+      );
       expect(clerk.body.error).to.include({ rule: "accounts.consortiumFirstAdminOnly" });
     });
   });

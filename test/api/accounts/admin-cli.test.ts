@@ -72,9 +72,10 @@ describe("cunzheng admin create", function () {
   async function runInProcess(args: string[], password: string) {
     const lines = { out: [] as string[], err: [] as string[] };
     const io = { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) };
-    const outcome = await runAdmin(args, io, { config: () => loadConfig(env), password: { input: Readable.from([`${password}\n`]), prompt: new PassThrough() } }).catch(
-      (error: Error) => error,
-    );
+    const outcome = await runAdmin(args, io, {
+      config: () => loadConfig(env),
+      password: { input: Readable.from([`${password}\n`]), prompt: new PassThrough() },
+    }).catch((error: Error) => error);
     return { outcome, ...lines };
   }
 
@@ -95,7 +96,11 @@ describe("cunzheng admin create", function () {
   });
 
   it("should create the committee's first ORG_ADMIN with the typed password, logged as the command line's", async function () {
-    const result = await runCli(["admin", "create", "--org", "甲大学党委", "--username", "jia-admin", "--display-name", "甲大学组织部"], env, "a long enough passphrase\n");
+    const result = await runCli(
+      ["admin", "create", "--org", "甲大学党委", "--username", "jia-admin", "--display-name", "甲大学组织部"],
+      env,
+      "a long enough passphrase\n",
+    );
 
     expect(result.stderr).to.equal("");
     expect(result.code).to.equal(0);

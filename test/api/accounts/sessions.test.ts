@@ -15,7 +15,14 @@ describe("Live sessions", function () {
 
   async function newClerk(username: string): Promise<{ id: string; token: string }> {
     const account = await instance.institution.transaction(async (repositories) =>
-      seedAccount(repositories, { username, displayName: username, passwordHash: await hashPassword(PASSWORD), role: "CLERK", orgId: ORG_IDS.branchA, canReadPersonalData: true }),
+      seedAccount(repositories, {
+        username,
+        displayName: username,
+        passwordHash: await hashPassword(PASSWORD),
+        role: "CLERK",
+        orgId: ORG_IDS.branchA,
+        canReadPersonalData: true,
+      }),
     );
     const response = await request(instance.app).post("/api/auth/login").send({ username, password: PASSWORD }).expect(200);
     return { id: account.id, token: response.body.token };
@@ -30,9 +37,17 @@ describe("Live sessions", function () {
   before(async function () {
     instance = await startTestInstance();
     await instance.institution.transaction(async (repositories) =>
-      seedAccount(repositories, { username: "s-admin", displayName: "s-admin", passwordHash: await hashPassword(PASSWORD), role: "ORG_ADMIN", orgId: ORG_IDS.committeeA, canReadPersonalData: true }),
+      seedAccount(repositories, {
+        username: "s-admin",
+        displayName: "s-admin",
+        passwordHash: await hashPassword(PASSWORD),
+        role: "ORG_ADMIN",
+        orgId: ORG_IDS.committeeA,
+        canReadPersonalData: true,
+      }),
     );
-    adminToken = (await request(instance.app).post("/api/auth/login").send({ username: "s-admin", password: PASSWORD }).expect(200)).body.token;
+    adminToken = (await request(instance.app).post("/api/auth/login").send({ username: "s-admin", password: PASSWORD }).expect(200)).body
+      .token;
   });
 
   after(async function () {
@@ -93,7 +108,10 @@ describe("Live sessions", function () {
     const thirtyOneMinutesAgo = new Date(Date.now() - 31 * 60_000);
     const twentyNineMinutesAgo = new Date(Date.now() - 29 * 60_000);
     await instance.database.dataSource.query("UPDATE sessions SET last_seen_at = $1 WHERE account_id = $2", [thirtyOneMinutesAgo, idle.id]);
-    await instance.database.dataSource.query("UPDATE sessions SET last_seen_at = $1 WHERE account_id = $2", [twentyNineMinutesAgo, active.id]);
+    await instance.database.dataSource.query("UPDATE sessions SET last_seen_at = $1 WHERE account_id = $2", [
+      twentyNineMinutesAgo,
+      active.id,
+    ]);
 
     const refused = await as(idle.token).get("/api/members");
     expect(refused.status).to.equal(401);

@@ -130,7 +130,9 @@ describe("cunzheng audit", function () {
       // The committee's admin hands the log to a stray key of the university, which claims an absurd tree size.
       await registry.connect(signers.adminA).grantRole(ORG_IDS.committeeA, signers.outsider.address, Role.Attester);
       await checkpoints.connect(signers.adminA).setLogWriter(ORG_IDS.committeeA, signers.outsider.address);
-      const receipt = await (await checkpoints.connect(signers.outsider).checkpoint(ORG_IDS.committeeA, 2n ** 64n - 1n, ethers.id("absurd"))).wait();
+      const receipt = await (
+        await checkpoints.connect(signers.outsider).checkpoint(ORG_IDS.committeeA, 2n ** 64n - 1n, ethers.id("absurd"))
+      ).wait();
       const io = capture();
 
       const exitCode = await runAudit([], io, environmentOf(instance));
@@ -149,7 +151,9 @@ describe("cunzheng audit", function () {
       // Rotating the writer through the administrative log's id hands both logs of the committee to the stray key.
       const adminLogId = adminLogIdOf(ORG_IDS.committeeA);
       await checkpoints.connect(signers.adminA).setLogWriter(adminLogId, signers.outsider.address);
-      const receipt = await (await checkpoints.connect(signers.outsider).checkpoint(adminLogId, 2n ** 64n - 1n, ethers.id("absurd"))).wait();
+      const receipt = await (
+        await checkpoints.connect(signers.outsider).checkpoint(adminLogId, 2n ** 64n - 1n, ethers.id("absurd"))
+      ).wait();
       const io = capture();
 
       const exitCode = await runAudit([], io, environmentOf(instance));
@@ -163,7 +167,9 @@ describe("cunzheng audit", function () {
     });
 
     it("should not run when a report file cannot be written", async function () {
-      const error = await rejectionOf(runAudit(["--out", path.join(workDir, "missing", "report.json")], capture(), environmentOf(instance)));
+      const error = await rejectionOf(
+        runAudit(["--out", path.join(workDir, "missing", "report.json")], capture(), environmentOf(instance)),
+      );
 
       expect(error).to.be.instanceOf(CliError);
       expect(error.message).to.contain("cannot write the report");

@@ -116,20 +116,40 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
     it("should name another university's member and every record of it, held in this instance's tables", async function () {
       // The worker's key is also committee B's attester, so this instance can write B's member to the chain as B would.
       const clerkB = await createClerk(instance.database.repositories, ORG_IDS.branchB);
-      const approverB = await instance.database.repositories.accounts.create({ username: `approver-b-${randomUUID()}`, passwordHash: "$argon2id$test-only", role: "APPROVER", orgId: ORG_IDS.committeeB });
-      const staffOf = (account: { id: string }, orgId: number, role: Actor["role"]): Actor => ({ accountId: account.id, orgId, role, canReadPersonalData: true });
-      const [other] = await walkMember(instance.institution, staffOf(clerkB, ORG_IDS.branchB, "CLERK"), staffOf(approverB, ORG_IDS.committeeB, "APPROVER"), {
-        orgId: ORG_IDS.branchB,
-        personal: randomPerson(),
-        upTo: "S2",
+      const approverB = await instance.database.repositories.accounts.create({
+        username: `approver-b-${randomUUID()}`,
+        passwordHash: "$argon2id$test-only",
+        role: "APPROVER",
+        orgId: ORG_IDS.committeeB,
       });
+      const staffOf = (account: { id: string }, orgId: number, role: Actor["role"]): Actor => ({
+        accountId: account.id,
+        orgId,
+        role,
+        canReadPersonalData: true,
+      });
+      const [other] = await walkMember(
+        instance.institution,
+        staffOf(clerkB, ORG_IDS.branchB, "CLERK"),
+        staffOf(approverB, ORG_IDS.committeeB, "APPROVER"),
+        {
+          orgId: ORG_IDS.branchB,
+          personal: randomPerson(),
+          upTo: "S2",
+        },
+      );
       await instance.anchorAll();
       const records = await instance.database.repositories.records.listByMember(other.memberId);
 
       const report = await sweep(instance);
 
-      expect(named(report)).to.deep.equal([...records.map((record) => `FOREIGN_RECORD ${record.id}`), `FOREIGN_MEMBER member:${other.memberId}`]);
-      expect(report.findings.at(-1)!.detail).to.contain(`not under this instance's committee ${ORG_IDS.committeeA}: another university's member`);
+      expect(named(report)).to.deep.equal([
+        ...records.map((record) => `FOREIGN_RECORD ${record.id}`),
+        `FOREIGN_MEMBER member:${other.memberId}`,
+      ]);
+      expect(report.findings.at(-1)!.detail).to.contain(
+        `not under this instance's committee ${ORG_IDS.committeeA}: another university's member`,
+      );
     });
 
     it("should name a member whose stage was raised in its row", async function () {
@@ -144,7 +164,9 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
     it("should name a member whose stored next due was pushed back to hide it from the overdue, whose list entry stays right", async function () {
       const { approver } = instance.actors;
       await getDashboard(instance.institution, approver);
-      const [before] = (await listMembers(instance.institution, approver, { orgId: ORG_IDS.branchA })).items.filter((item) => item.id === memberId);
+      const [before] = (await listMembers(instance.institution, approver, { orgId: ORG_IDS.branchA })).items.filter(
+        (item) => item.id === memberId,
+      );
       expect(before.nextDue).to.not.equal(null);
       expect(named(await sweep(instance)), "a next due the service derived is sound").to.deep.equal([]);
 
@@ -153,7 +175,9 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
 
       expect(named(report)).to.deep.equal([`MEMBER_MISMATCH member:${memberId}`]);
       expect(report.findings[0].detail).to.contain("(2999-12-31) is not the one the service sealed for its last record");
-      const [after] = (await listMembers(instance.institution, approver, { orgId: ORG_IDS.branchA })).items.filter((item) => item.id === memberId);
+      const [after] = (await listMembers(instance.institution, approver, { orgId: ORG_IDS.branchA })).items.filter(
+        (item) => item.id === memberId,
+      );
       expect(after.nextDue).to.deep.equal(before.nextDue);
     });
 
@@ -178,7 +202,9 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
   describe("transfers", function () {
     let transferId: string;
     beforeEach(async function () {
-      transferId = (await issueTransfer(instance.institution, instance.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 })).id;
+      transferId = (
+        await issueTransfer(instance.institution, instance.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 })
+      ).id;
       await instance.anchorAll();
     });
 
@@ -202,7 +228,11 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
   describe("findings", function () {
     it("should name a record whose soft-rule finding was deleted, and one given a finding it never had", async function () {
       const { clerk, approver } = instance.actors;
-      const [enrolled] = await walkMember(instance.institution, clerk, approver, { orgId: ORG_IDS.branchA, personal: randomPerson(), upTo: "S1" });
+      const [enrolled] = await walkMember(instance.institution, clerk, approver, {
+        orgId: ORG_IDS.branchA,
+        personal: randomPerson(),
+        upTo: "S1",
+      });
       const late = await recordStep(instance.institution, clerk, enrolled.memberId, {
         step: "S2",
         effectiveDate: "2019-11-20",
@@ -271,9 +301,23 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
       await asInsider(instance, async (sql) => {
         let prevHash = entries[index].prevHash;
         for (const entry of entries.slice(index)) {
-          const content = { at: entry.at.toISOString(), accountId: entry.accountId, orgId: entry.orgId, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, details: entry === entries[index] ? details : entry.details, prevHash };
+          const content = {
+            at: entry.at.toISOString(),
+            accountId: entry.accountId,
+            orgId: entry.orgId,
+            action: entry.action,
+            targetType: entry.targetType,
+            targetId: entry.targetId,
+            details: entry === entries[index] ? details : entry.details,
+            prevHash,
+          };
           const entryHash = adminLogEntryHash(content);
-          await sql("UPDATE audit_log SET details = $2, prev_hash = $3, entry_hash = $4 WHERE id = $1", [entry.id, JSON.stringify(content.details), prevHash, entryHash]);
+          await sql("UPDATE audit_log SET details = $2, prev_hash = $3, entry_hash = $4 WHERE id = $1", [
+            entry.id,
+            JSON.stringify(content.details),
+            prevHash,
+            entryHash,
+          ]);
           prevHash = entryHash;
         }
       });
@@ -311,7 +355,9 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
       const report = await sweep(instance);
 
       expect(named(report)).to.deep.equal([`ADMIN_LOG_CHECKPOINT_MISMATCH checkpoint:${checkpoint.transactionHash}`]);
-      expect(report.findings[0].detail).to.contain(`the log holds ${entries.length - 3} hash-chained entries: entries were removed from its end`);
+      expect(report.findings[0].detail).to.contain(
+        `the log holds ${entries.length - 3} hash-chained entries: entries were removed from its end`,
+      );
     });
 
     it("should rebuild the accounts from their log entries and name an inserted admin, a promotion, a swapped password hash and a new grant", async function () {
@@ -342,7 +388,9 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
       });
       const report = await sweep(instance);
 
-      expect(named(report)).to.have.members([inserted, clerk.accountId, approver.accountId, auditor.accountId].map((id) => `ACCOUNT_MISMATCH account:${id}`));
+      expect(named(report)).to.have.members(
+        [inserted, clerk.accountId, approver.accountId, auditor.accountId].map((id) => `ACCOUNT_MISMATCH account:${id}`),
+      );
       const detailOf = (id: string) => report.findings.find((finding) => finding.subject?.id === id)!.detail;
       expect(detailOf(inserted)).to.contain("no account.* entry of the administrative log created it");
       expect(detailOf(clerk.accountId)).to.contain("its role is ORG_ADMIN in the table but CLERK in the log");
@@ -358,7 +406,11 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
     it("should name a member registered under this university by a key outside the instance, which no row holds", async function () {
       const { membership } = instance.consortium;
       const stray = ethers.hexlify(ethers.randomBytes(32));
-      const receipt = await (await membership.connect(spareKey()).register(stray, ORG_IDS.branchA, ethers.hexlify(ethers.randomBytes(32)), await membership.today())).wait();
+      const receipt = await (
+        await membership
+          .connect(spareKey())
+          .register(stray, ORG_IDS.branchA, ethers.hexlify(ethers.randomBytes(32)), await membership.today())
+      ).wait();
 
       const report = await sweep(instance);
 

@@ -10,7 +10,10 @@ const PAGE = readFileSync(path.join(__dirname, "../../../api/web/assets/pages/au
 
 describe("the audit report page's finding kinds", function () {
   it("should list every kind the sweep reports, in the server's order", function () {
-    const listed = /const FINDING_KINDS = \[([^\]]*)\]/.exec(PAGE)![1].match(/"([A-Z_]+)"/g)!.map((quoted) => quoted.slice(1, -1));
+    const listed = /const FINDING_KINDS = \[([^\]]*)\]/
+      .exec(PAGE)![1]
+      .match(/"([A-Z_]+)"/g)!
+      .map((quoted) => quoted.slice(1, -1));
     expect(listed).to.deep.equal([...FINDING_KINDS]);
   });
 

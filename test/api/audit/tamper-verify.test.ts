@@ -6,7 +6,17 @@ import type { StepResult, Verdict } from "../../../api/src/domain/verification/v
 import { recordHash } from "../../../api/src/lib/record-hash";
 import { E2E_PASSWORD, E2E_USERS } from "../../helpers/e2e";
 import { startHttpAnchoredInstance, type HttpAnchoredInstance } from "../../helpers/e2e-hardhat";
-import { asInsider, bodyOf, deleteAsInsider, forgedRecord, insertForged, moveRecord, sealed, swapRecords, threeJourneys } from "../../helpers/insider";
+import {
+  asInsider,
+  bodyOf,
+  deleteAsInsider,
+  forgedRecord,
+  insertForged,
+  moveRecord,
+  sealed,
+  swapRecords,
+  threeJourneys,
+} from "../../helpers/insider";
 
 describe("POST /api/verify after tampering", function () {
   this.timeout(180_000);
@@ -15,18 +25,23 @@ describe("POST /api/verify after tampering", function () {
 
   beforeEach(async function () {
     instance = await startHttpAnchoredInstance();
-    token = (await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)).body.token;
+    token = (
+      await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)
+    ).body.token;
   });
   afterEach(async () => instance?.stop());
 
   async function verdictOfRecord(id: number): Promise<Verdict> {
-    const bundle = (await request(instance.baseUrl).get(`/api/records/${id}/proof`).set("authorization", `Bearer ${token}`).expect(200)).body;
+    const bundle = (await request(instance.baseUrl).get(`/api/records/${id}/proof`).set("authorization", `Bearer ${token}`).expect(200))
+      .body;
     return (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
   }
 
   async function verdictOfMember(id: number): Promise<Verdict> {
     const record = (await instance.anchored.database.repositories.records.get(id))!;
-    const bundle = (await request(instance.baseUrl).get(`/api/members/${record.memberId}/proof`).set("authorization", `Bearer ${token}`).expect(200)).body;
+    const bundle = (
+      await request(instance.baseUrl).get(`/api/members/${record.memberId}/proof`).set("authorization", `Bearer ${token}`).expect(200)
+    ).body;
     return (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
   }
 
@@ -38,7 +53,9 @@ describe("POST /api/verify after tampering", function () {
     const body = await bodyOf(instance.anchored, id);
     body.fields = { ...body.fields, decisionSummary: "改写的结论" };
     const { recordHash: storedHash } = (await instance.anchored.database.repositories.records.get(id))!;
-    await asInsider(instance.anchored, (sql) => sql("UPDATE records SET body = $2 WHERE id = $1", [id, sealed(instance.anchored, storedHash, body)]));
+    await asInsider(instance.anchored, (sql) =>
+      sql("UPDATE records SET body = $2 WHERE id = $1", [id, sealed(instance.anchored, storedHash, body)]),
+    );
 
     const verdict = await verdictOfRecord(id);
     expect(verdict.verdict).to.equal("INVALID");
@@ -52,7 +69,12 @@ describe("POST /api/verify after tampering", function () {
     body.effectiveDate = "2020-03-21";
     const hash = recordHash(body);
     await asInsider(instance.anchored, (sql) =>
-      sql("UPDATE records SET body = $2, record_hash = $3, effective_date = $4 WHERE id = $1", [id, sealed(instance.anchored, hash, body), hash, body.effectiveDate]),
+      sql("UPDATE records SET body = $2, record_hash = $3, effective_date = $4 WHERE id = $1", [
+        id,
+        sealed(instance.anchored, hash, body),
+        hash,
+        body.effectiveDate,
+      ]),
     );
 
     const verdict = await verdictOfRecord(id);
@@ -96,6 +118,9 @@ describe("POST /api/verify after tampering", function () {
     const displaced = await verdictOfRecord(id + 1);
     expect(failed(displaced).map((step) => [step.check, step.recordId])).to.deep.include(["inclusion", id + 1]);
     const member = await verdictOfMember(first.ids[0]);
-    expect(failed(member).some((step) => step.recordHash === forged.hash), JSON.stringify(failed(member))).to.equal(true);
+    expect(
+      failed(member).some((step) => step.recordHash === forged.hash),
+      JSON.stringify(failed(member)),
+    ).to.equal(true);
   });
 });

@@ -69,7 +69,9 @@ describe("runAuditSweep", function () {
       const body = await bodyOf(instance, id);
       body.fields = { ...body.fields, contacts: [] };
 
-      await asInsider(instance, (sql) => sql("UPDATE records SET body = $2 WHERE id = $1", [id, sealed(instance, record.recordHash, body)]));
+      await asInsider(instance, (sql) =>
+        sql("UPDATE records SET body = $2 WHERE id = $1", [id, sealed(instance, record.recordHash, body)]),
+      );
       const report = await sweep(instance);
 
       expect(named(report)).to.deep.equal([`TAMPERED ${id}`]);
@@ -103,7 +105,11 @@ describe("runAuditSweep", function () {
       const body = { ...(await bodyOf(instance, id)), effectiveDate: "2021-02-01" };
 
       await asInsider(instance, (sql) =>
-        sql("UPDATE records SET body = $2, effective_date = $3 WHERE id = $1", [id, sealed(instance, record.recordHash, body), body.effectiveDate]),
+        sql("UPDATE records SET body = $2, effective_date = $3 WHERE id = $1", [
+          id,
+          sealed(instance, record.recordHash, body),
+          body.effectiveDate,
+        ]),
       );
       const report = await sweep(instance);
 

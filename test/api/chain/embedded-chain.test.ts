@@ -29,7 +29,6 @@ import { freePort } from "../../helpers/ports";
 
 const CONSORTIUM_NAME = "高校党建联盟";
 
-
 async function rejectionOf(action: Promise<unknown>): Promise<unknown> {
   try {
     await action;

@@ -4,7 +4,14 @@ import { ethers, network } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ChainReorgedError, EventIndexer, type EventIndexerOptions, type IndexedEvent } from "../../../api/src/chain/event-indexer";
 import { withTransaction, type Repositories } from "../../../api/src/data-access";
-import { openScratchDatabase, ORG_IDS, randomHex32, rejectionOf, seedConsortium, type ScratchDatabase } from "../../../api/src/data-access/testing";
+import {
+  openScratchDatabase,
+  ORG_IDS,
+  randomHex32,
+  rejectionOf,
+  seedConsortium,
+  type ScratchDatabase,
+} from "../../../api/src/data-access/testing";
 import { createLogger, type Logger } from "../../../api/src/lib/logger";
 import { deployConsortium, memberAt, randomKey, Role, Stage, TransferKind, type Consortium } from "../../helpers/fixture";
 
@@ -24,7 +31,11 @@ function recorder() {
   return { seen, apply, names: () => seen.map((event) => event.name) };
 }
 
-const positionOf = (event: { blockNumber: number; logIndex: number; name: string }): Position => [event.blockNumber, event.logIndex, event.name];
+const positionOf = (event: { blockNumber: number; logIndex: number; name: string }): Position => [
+  event.blockNumber,
+  event.logIndex,
+  event.name,
+];
 
 describe("EventIndexer", function () {
   let consortium: Consortium;
@@ -53,7 +64,15 @@ describe("EventIndexer", function () {
         apply,
         logger,
       },
-      { cursorName: CURSOR, fromBlock: deploymentBlock, confirmations: 1, batchBlocks: 100, pollIntervalMs: 10, maxBackoffMs: 40, ...options },
+      {
+        cursorName: CURSOR,
+        fromBlock: deploymentBlock,
+        confirmations: 1,
+        batchBlocks: 100,
+        pollIntervalMs: 10,
+        maxBackoffMs: 40,
+        ...options,
+      },
     );
   }
 
@@ -110,7 +129,9 @@ describe("EventIndexer", function () {
       expect(handler.names().at(-1)).to.equal("TransferIssued");
 
       const { signers, ids } = consortium;
-      const grant = handler.seen.find((event) => event.name === "RoleGranted" && event.args.account === signers.adminA.address.toLowerCase())!;
+      const grant = handler.seen.find(
+        (event) => event.name === "RoleGranted" && event.args.account === signers.adminA.address.toLowerCase(),
+      )!;
       expect(grant.contract).to.equal("registry");
       expect(grant.args).to.deep.equal({
         orgId: ids.committeeA,
@@ -135,12 +156,21 @@ describe("EventIndexer", function () {
     });
 
     it("should store each event with what the handler made of it", async function () {
-      const applied = await (await indexer(async (event) => (event.name === "RoleGranted" ? `mirrored ${event.args.orgId}` : "ignored"))).runOnce();
+      const applied = await (
+        await indexer(async (event) => (event.name === "RoleGranted" ? `mirrored ${event.args.orgId}` : "ignored"))
+      ).runOnce();
 
       const { chainIndex } = database.repositories;
       const concerning = await chainIndex.listEvents({ concerningOnly: true, limit: 100 });
       expect(await chainIndex.countEvents()).to.equal(applied);
-      expect(concerning.map((event) => event.effect)).to.deep.equal(["mirrored 7", "mirrored 5", "mirrored 5", "mirrored 4", "mirrored 2", "mirrored 2"]);
+      expect(concerning.map((event) => event.effect)).to.deep.equal([
+        "mirrored 7",
+        "mirrored 5",
+        "mirrored 5",
+        "mirrored 4",
+        "mirrored 2",
+        "mirrored 2",
+      ]);
     });
 
     it("should apply an event only once its block has the configured confirmations", async function () {
@@ -225,7 +255,11 @@ describe("EventIndexer", function () {
       const events = await indexer(async (event, repositories) => {
         if (event.name === "TransferIssued" && handlerDown) throw new Error("the transfer handler is down");
         if (event.name !== "RoleGranted" || (event.args.orgId as number) > ORG_IDS.branchB) return "ignored";
-        await repositories.chainIndex.grantRole(event.args.orgId as number, event.args.account as string, event.args.role === Role.OrgAdmin ? "ORG_ADMIN" : "ATTESTER");
+        await repositories.chainIndex.grantRole(
+          event.args.orgId as number,
+          event.args.account as string,
+          event.args.role === Role.OrgAdmin ? "ORG_ADMIN" : "ATTESTER",
+        );
         mirrored.push(`${event.blockNumber}:${event.logIndex}`);
         return "role mirrored";
       });
@@ -288,10 +322,14 @@ describe("EventIndexer", function () {
       });
       let granted!: (event: IndexedEvent) => void;
       const applied = new Promise<IndexedEvent>((resolve) => (granted = resolve));
-      const background = await indexer(async (event) => {
-        granted(event);
-        return "seen";
-      }, {}, logger);
+      const background = await indexer(
+        async (event) => {
+          granted(event);
+          return "seen";
+        },
+        {},
+        logger,
+      );
 
       background.start();
       try {

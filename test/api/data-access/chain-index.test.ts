@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import type { IndexedEvent } from "../../../api/src/data-access/repositories/chain-index";
-import { openScratchDatabase, ORG_IDS, randomHex32, rejectionOf, seedConsortium, type ScratchDatabase } from "../../../api/src/data-access/testing";
+import {
+  openScratchDatabase,
+  ORG_IDS,
+  randomHex32,
+  rejectionOf,
+  seedConsortium,
+  type ScratchDatabase,
+} from "../../../api/src/data-access/testing";
 
 const ACCOUNT = "0xAbCdEf0123456789abcdef0123456789ABCDEF01";
 
@@ -74,12 +81,28 @@ describe("ChainIndexRepository", function () {
       const at = (events: { blockNumber: number; logIndex: number }[]) => events.map((e) => [e.blockNumber, e.logIndex]);
 
       expect(await chainIndex.countEvents()).to.equal(5);
-      expect(at(await chainIndex.listEvents({ concerningOnly: false, limit: 10 }))).to.deep.equal([[11, 0], [9, 2], [9, 1], [5, 3], [5, 0]]);
-      expect(at(await chainIndex.listEvents({ concerningOnly: true, limit: 10 }))).to.deep.equal([[11, 0], [9, 2], [5, 3]]);
+      expect(at(await chainIndex.listEvents({ concerningOnly: false, limit: 10 }))).to.deep.equal([
+        [11, 0],
+        [9, 2],
+        [9, 1],
+        [5, 3],
+        [5, 0],
+      ]);
+      expect(at(await chainIndex.listEvents({ concerningOnly: true, limit: 10 }))).to.deep.equal([
+        [11, 0],
+        [9, 2],
+        [5, 3],
+      ]);
       const firstPage = await chainIndex.listEvents({ concerningOnly: false, limit: 2 });
-      expect(at(firstPage)).to.deep.equal([[11, 0], [9, 2]]);
+      expect(at(firstPage)).to.deep.equal([
+        [11, 0],
+        [9, 2],
+      ]);
       const before = firstPage[1];
-      expect(at(await chainIndex.listEvents({ concerningOnly: false, limit: 2, before }))).to.deep.equal([[9, 1], [5, 3]]);
+      expect(at(await chainIndex.listEvents({ concerningOnly: false, limit: 2, before }))).to.deep.equal([
+        [9, 1],
+        [5, 3],
+      ]);
       expect(at(await chainIndex.listEvents({ concerningOnly: true, limit: 2, before }))).to.deep.equal([[5, 3]]);
     });
   });

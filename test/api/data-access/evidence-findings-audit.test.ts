@@ -120,7 +120,7 @@ describe("evidence, findings and audit log", function () {
             targetType: "member",
             targetId: `member-${i}`,
             details: { fields: ["stage"], page: i },
-          })
+          }),
         );
       }
       expect(appended[4]).to.deep.include({
@@ -183,7 +183,7 @@ describe("evidence, findings and audit log", function () {
           await repositories.members.update(member.id, { stage: "ACTIVIST" });
           // A finding on a record that does not exist violates a foreign key: the whole transaction rolls back.
           await repositories.findings.add(record.id + 1000, [{ rule: "R", message: "m" }]);
-        })
+        }),
       );
 
       expect(error.message).to.match(/foreign key/);

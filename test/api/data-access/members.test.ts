@@ -70,9 +70,7 @@ describe("MembersRepository", function () {
       // One person, one active member: the earlier file is one the person left (transferred out) before the second.
       const first = await database.repositories.members.create(newMember({ idNumberIndex: index }));
       await database.repositories.members.update(first.id, { status: "TRANSFERRED_OUT" });
-      const second = await database.repositories.members.create(
-        newMember({ idNumberIndex: index, orgId: ORG_IDS.branchB })
-      );
+      const second = await database.repositories.members.create(newMember({ idNumberIndex: index, orgId: ORG_IDS.branchB }));
       await database.repositories.members.create(newMember());
 
       const found = await database.repositories.members.findByIdNumberIndex(index);
@@ -102,9 +100,7 @@ describe("MembersRepository", function () {
     });
 
     it("should return null for an unknown member", async function () {
-      expect(
-        await database.repositories.members.update("00000000-0000-4000-8000-000000000000", { stage: "FULL" })
-      ).to.equal(null);
+      expect(await database.repositories.members.update("00000000-0000-4000-8000-000000000000", { stage: "FULL" })).to.equal(null);
     });
   });
 
@@ -120,8 +116,7 @@ describe("MembersRepository", function () {
         mayApprove: false,
       });
       const members: Member[] = [];
-      for (let i = 0; i < 4; i++)
-        members.push(await database.repositories.members.create(newMember({ orgId: branchId })));
+      for (let i = 0; i < 4; i++) members.push(await database.repositories.members.create(newMember({ orgId: branchId })));
       await withTransaction(database.dataSource, async (repositories: Repositories) => {
         for (let i = 0; i < 5; i++) members.push(await repositories.members.create(newMember({ orgId: branchId })));
       });
@@ -170,12 +165,12 @@ describe("MembersRepository", function () {
 
     it("should refuse a tampered cursor and an out-of-range page size", async function () {
       const forged = Buffer.from(JSON.stringify(["2024-01-01T00:00:00.000Z", "1 OR 1=1"])).toString("base64url");
-      expect(
-        await rejectionOf(database.repositories.members.listByOrgSubtree(ORG_IDS.committeeA, { cursor: forged }))
-      ).to.be.instanceOf(InvalidCursorError);
-      expect(
-        await rejectionOf(database.repositories.members.listByOrgSubtree(ORG_IDS.committeeA, { limit: 0 }))
-      ).to.be.instanceOf(RangeError);
+      expect(await rejectionOf(database.repositories.members.listByOrgSubtree(ORG_IDS.committeeA, { cursor: forged }))).to.be.instanceOf(
+        InvalidCursorError,
+      );
+      expect(await rejectionOf(database.repositories.members.listByOrgSubtree(ORG_IDS.committeeA, { limit: 0 }))).to.be.instanceOf(
+        RangeError,
+      );
     });
   });
 });

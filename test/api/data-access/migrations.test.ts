@@ -32,7 +32,7 @@ async function appliedMigrations(database: ScratchDatabase): Promise<string[]> {
 async function tablesOf(database: ScratchDatabase): Promise<string[]> {
   const rows: { table_name: string }[] = await database.dataSource.query(
     `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = current_schema() AND table_name <> 'migrations' ORDER BY table_name`
+      WHERE table_schema = current_schema() AND table_name <> 'migrations' ORDER BY table_name`,
   );
   return rows.map((row) => row.table_name);
 }
@@ -57,11 +57,15 @@ describe("data-access migrations", function () {
       expect(await tablesOf(database), "PersonalDataHistory adds its table").to.deep.equal(CHECKPOINTED_TABLES);
       expect(await indexesOf(database, "members")).to.include.members(["members_name_tokens", "members_staff_number_index"]);
       await database.dataSource.undoLastMigration();
-      expect(await indexesOf(database, "members"), "MemberSearchTokens adds the indexes of the search tokens").to.not.include.members(["members_name_tokens"]);
+      expect(await indexesOf(database, "members"), "MemberSearchTokens adds the indexes of the search tokens").to.not.include.members([
+        "members_name_tokens",
+      ]);
       expect(await tablesOf(database), "MemberSearchTokens adds columns").to.deep.equal(CHECKPOINTED_TABLES);
       expect(await indexesOf(database, "members")).to.include("members_active_due");
       await database.dataSource.undoLastMigration();
-      expect(await indexesOf(database, "members"), "MemberNextDue adds the index of the active members' next due").to.not.include("members_active_due");
+      expect(await indexesOf(database, "members"), "MemberNextDue adds the index of the active members' next due").to.not.include(
+        "members_active_due",
+      );
       expect(await tablesOf(database), "MemberNextDue adds columns").to.deep.equal(CHECKPOINTED_TABLES);
       await database.dataSource.undoLastMigration();
       expect(await tablesOf(database), "ClosedOrganizations adds a column").to.deep.equal(CHECKPOINTED_TABLES);
@@ -73,7 +77,9 @@ describe("data-access migrations", function () {
         expect(await tablesOf(database)).to.deep.equal(ACCOUNT_TABLES);
       }
       await database.dataSource.undoLastMigration();
-      expect(await tablesOf(database), "AccountsAndSessions adds the sessions table").to.deep.equal(ACCOUNT_TABLES.filter((table) => table !== "sessions"));
+      expect(await tablesOf(database), "AccountsAndSessions adds the sessions table").to.deep.equal(
+        ACCOUNT_TABLES.filter((table) => table !== "sessions"),
+      );
       await database.dataSource.undoLastMigration();
       expect(await tablesOf(database)).to.deep.equal([...FEDERATED_TABLES, "write_receipts", "evidence_holders"].sort());
       await database.dataSource.undoLastMigration();
@@ -107,7 +113,15 @@ describe("data-access migrations", function () {
       await seedConsortium(database.repositories);
       while ((await appliedMigrations(database)).includes(UNIQUE_ACTIVE_PERSON)) await database.dataSource.undoLastMigration();
       const member = async (idNumberIndex: string) =>
-        (await database.repositories.members.create({ memberKey: randomHex32(), orgId: ORG_IDS.branchA, stage: "APPLICANT", personalData: new Uint8Array([1]), idNumberIndex })).id;
+        (
+          await database.repositories.members.create({
+            memberKey: randomHex32(),
+            orgId: ORG_IDS.branchA,
+            stage: "APPLICANT",
+            personalData: new Uint8Array([1]),
+            idNumberIndex,
+          })
+        ).id;
       // Created one after the other, so that the first is the earliest.
       const twice = [await member("person-a"), await member("person-a"), await member("person-a")];
       const departed = [await member("person-b"), await member("person-b")];
@@ -130,7 +144,13 @@ describe("data-access migrations", function () {
     it("should from then on refuse another active member of a person, whether entered or reactivated", async function () {
       const { members } = database.repositories;
       const enter = (idNumberIndex: string) =>
-        members.create({ memberKey: randomHex32(), orgId: ORG_IDS.branchA, stage: "APPLICANT", personalData: new Uint8Array([1]), idNumberIndex });
+        members.create({
+          memberKey: randomHex32(),
+          orgId: ORG_IDS.branchA,
+          stage: "APPLICANT",
+          personalData: new Uint8Array([1]),
+          idNumberIndex,
+        });
       for (const person of ["person-a", "person-b", "person-c"]) {
         await expect(enter(person), person).to.be.rejectedWith(ActivePersonExistsError);
       }

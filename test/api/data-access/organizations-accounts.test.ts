@@ -1,12 +1,6 @@
 import { expect } from "chai";
 import { DuplicateError } from "../../../api/src/data-access";
-import {
-  openScratchDatabase,
-  ORG_IDS,
-  rejectionOf,
-  seedConsortium,
-  type ScratchDatabase,
-} from "../../../api/src/data-access/testing";
+import { openScratchDatabase, ORG_IDS, rejectionOf, seedConsortium, type ScratchDatabase } from "../../../api/src/data-access/testing";
 
 describe("OrganizationsRepository", function () {
   let database: ScratchDatabase;
@@ -27,10 +21,18 @@ describe("OrganizationsRepository", function () {
         name: "丙大学党委",
         mayApprove: false,
       } as const;
-      expect(await database.repositories.organizations.upsertFromChain(committeeC)).to.deep.equal({ ...committeeC, serviceEndpoint: null, closed: false });
+      expect(await database.repositories.organizations.upsertFromChain(committeeC)).to.deep.equal({
+        ...committeeC,
+        serviceEndpoint: null,
+        closed: false,
+      });
 
       const approving = { ...committeeC, mayApprove: true };
-      expect(await database.repositories.organizations.upsertFromChain(approving)).to.deep.equal({ ...approving, serviceEndpoint: null, closed: false });
+      expect(await database.repositories.organizations.upsertFromChain(approving)).to.deep.equal({
+        ...approving,
+        serviceEndpoint: null,
+        closed: false,
+      });
       expect(await database.repositories.organizations.get(7)).to.deep.equal({ ...approving, serviceEndpoint: null, closed: false });
     });
 
@@ -52,7 +54,11 @@ describe("OrganizationsRepository", function () {
       const before = (await database.repositories.organizations.get(ORG_IDS.branchB))!;
       await database.repositories.organizations.applyChainChange(ORG_IDS.branchB, { name: "数学与统计学院党支部" });
       await database.repositories.organizations.applyChainChange(ORG_IDS.branchB, { closed: true });
-      expect(await database.repositories.organizations.get(ORG_IDS.branchB)).to.deep.equal({ ...before, name: "数学与统计学院党支部", closed: true });
+      expect(await database.repositories.organizations.get(ORG_IDS.branchB)).to.deep.equal({
+        ...before,
+        name: "数学与统计学院党支部",
+        closed: true,
+      });
     });
   });
 
@@ -69,29 +75,21 @@ describe("OrganizationsRepository", function () {
         ORG_IDS.generalBranchA,
         ORG_IDS.branchA,
       ]);
-      expect(await database.repositories.organizations.listSubtreeIds(ORG_IDS.branchB)).to.deep.equal([
-        ORG_IDS.branchB,
-      ]);
+      expect(await database.repositories.organizations.listSubtreeIds(ORG_IDS.branchB)).to.deep.equal([ORG_IDS.branchB]);
       expect(await database.repositories.organizations.listSubtreeIds(999)).to.deep.equal([]);
     });
   });
 
   describe("isInSubtree", function () {
     it("should accept the organization itself and its descendants at any depth", async function () {
-      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, ORG_IDS.committeeA)).to.equal(
-        true
-      );
+      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, ORG_IDS.committeeA)).to.equal(true);
       expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, ORG_IDS.branchA)).to.equal(true);
       expect(await database.repositories.organizations.isInSubtree(ORG_IDS.consortium, ORG_IDS.branchB)).to.equal(true);
     });
 
     it("should refuse siblings, ancestors and unknown organizations", async function () {
-      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, ORG_IDS.branchB)).to.equal(
-        false
-      );
-      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.branchA, ORG_IDS.committeeA)).to.equal(
-        false
-      );
+      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, ORG_IDS.branchB)).to.equal(false);
+      expect(await database.repositories.organizations.isInSubtree(ORG_IDS.branchA, ORG_IDS.committeeA)).to.equal(false);
       expect(await database.repositories.organizations.isInSubtree(ORG_IDS.committeeA, 999)).to.equal(false);
     });
   });

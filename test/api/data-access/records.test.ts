@@ -104,9 +104,7 @@ describe("RecordsRepository", function () {
       const member = await newMember();
       const first = await database.repositories.records.append(nextRecord(member, null));
 
-      const skipping = await rejectionOf(
-        database.repositories.records.append(nextRecord(member, first, { sequence: 3 }))
-      );
+      const skipping = await rejectionOf(database.repositories.records.append(nextRecord(member, first, { sequence: 3 })));
       expect(skipping).to.be.instanceOf(RecordSequenceConflictError);
       expect((skipping as RecordSequenceConflictError).expected).to.deep.equal({
         sequence: 2,
@@ -121,9 +119,7 @@ describe("RecordsRepository", function () {
     it("should refuse a prevHash that is not the hash of the member's latest record", async function () {
       const member = await newMember();
       const first = await database.repositories.records.append(nextRecord(member, null));
-      const error = await rejectionOf(
-        database.repositories.records.append(nextRecord(member, first, { prevHash: randomHex32() }))
-      );
+      const error = await rejectionOf(database.repositories.records.append(nextRecord(member, first, { prevHash: randomHex32() })));
       expect(error).to.be.instanceOf(RecordSequenceConflictError);
     });
 
@@ -138,16 +134,14 @@ describe("RecordsRepository", function () {
       const rejected = outcomes.filter((outcome) => outcome.status === "rejected");
       expect(fulfilled).to.have.length(1);
       expect(rejected).to.have.length(1);
-      expect((rejected[0]).reason).to.be.instanceOf(RecordSequenceConflictError);
+      expect(rejected[0].reason).to.be.instanceOf(RecordSequenceConflictError);
       expect(await database.repositories.records.listByMember(member.id)).to.have.length(1);
     });
 
     it("should refuse a record hash that is already stored", async function () {
       const member = await newMember();
       const first = await database.repositories.records.append(nextRecord(member, null));
-      const error = await rejectionOf(
-        database.repositories.records.append(nextRecord(member, first, { recordHash: first.recordHash }))
-      );
+      const error = await rejectionOf(database.repositories.records.append(nextRecord(member, first, { recordHash: first.recordHash })));
       expect(error).to.be.instanceOf(DuplicateError);
       expect((error as DuplicateError).constraint).to.equal("records_record_hash_unique");
     });
@@ -158,7 +152,7 @@ describe("RecordsRepository", function () {
         database.repositories.records.append({
           ...nextRecord(member, null),
           memberId: "00000000-0000-4000-8000-000000000000",
-        })
+        }),
       );
       expect(error).to.be.instanceOf(UnknownMemberError);
     });
@@ -167,7 +161,7 @@ describe("RecordsRepository", function () {
       const member = await newMember();
       const original = await database.repositories.records.append(nextRecord(member, null));
       const correction = await database.repositories.records.append(
-        nextRecord(member, original, { step: "S1", supersedesRecordId: original.id, reasonCode: "CORRECTION_TYPO" })
+        nextRecord(member, original, { step: "S1", supersedesRecordId: original.id, reasonCode: "CORRECTION_TYPO" }),
       );
 
       expect(correction).to.include({ sequence: 2, supersedesRecordId: original.id, reasonCode: "CORRECTION_TYPO" });
@@ -186,7 +180,7 @@ describe("RecordsRepository", function () {
         withTransaction(database.dataSource, async (repositories) => {
           await repositories.records.append(nextRecord(member, first));
           throw rollback;
-        })
+        }),
       );
       expect(aborted).to.equal(rollback);
 
@@ -195,9 +189,7 @@ describe("RecordsRepository", function () {
       expect(await database.repositories.records.logSize()).to.equal(sizeBefore + 2);
 
       const log = await database.repositories.records.listForLog(0, 1000);
-      expect(log.map((record) => record.id)).to.deep.equal(
-        Array.from({ length: sizeBefore + 2 }, (_, index) => index + 1)
-      );
+      expect(log.map((record) => record.id)).to.deep.equal(Array.from({ length: sizeBefore + 2 }, (_, index) => index + 1));
       const tail = await database.repositories.records.listForLog(sizeBefore, 1);
       expect(tail).to.deep.equal([first]);
     });
@@ -210,9 +202,7 @@ describe("RecordsRepository", function () {
 
     it("should refuse UPDATE of a record", async function () {
       const record = await storedRecord();
-      const error = await rejectionOf(
-        database.dataSource.query("UPDATE records SET step = 'S2' WHERE id = $1", [record.id])
-      );
+      const error = await rejectionOf(database.dataSource.query("UPDATE records SET step = 'S2' WHERE id = $1", [record.id]));
       expect(error).to.be.instanceOf(QueryFailedError);
       expect(error.message).to.equal("records are append-only (UPDATE refused)");
       expect(await database.repositories.records.get(record.id)).to.deep.equal(record);

@@ -95,12 +95,8 @@ describe("TransfersRepository", function () {
     it("should refuse a transfer with both or neither kinds of destination", async function () {
       const both = newTransfer({ destinationHash: randomHex32() });
       const neither = newTransfer({ toOrgId: null });
-      expect((await rejectionOf(database.repositories.transfers.create(both))).message).to.match(
-        /transfers_one_destination/
-      );
-      expect((await rejectionOf(database.repositories.transfers.create(neither))).message).to.match(
-        /transfers_one_destination/
-      );
+      expect((await rejectionOf(database.repositories.transfers.create(both))).message).to.match(/transfers_one_destination/);
+      expect((await rejectionOf(database.repositories.transfers.create(neither))).message).to.match(/transfers_one_destination/);
     });
 
     it("should refuse an existing transfer id", async function () {
@@ -113,9 +109,7 @@ describe("TransfersRepository", function () {
   describe("one open transfer per member", function () {
     it("should refuse a second ISSUED transfer of the same member", async function () {
       const first = await database.repositories.transfers.create(newTransfer());
-      const error = await rejectionOf(
-        database.repositories.transfers.create(newTransfer({ memberKey: first.memberKey }))
-      );
+      const error = await rejectionOf(database.repositories.transfers.create(newTransfer({ memberKey: first.memberKey })));
       expect(error).to.be.instanceOf(OpenTransferExistsError);
       expect((error as OpenTransferExistsError).memberKey).to.equal(first.memberKey);
     });
@@ -127,9 +121,7 @@ describe("TransfersRepository", function () {
         to: "REJECTED",
         reasonCode: "WRONG_BRANCH",
       });
-      const reissue = await database.repositories.transfers.create(
-        newTransfer({ memberKey: first.memberKey, replaces: first.id })
-      );
+      const reissue = await database.repositories.transfers.create(newTransfer({ memberKey: first.memberKey, replaces: first.id }));
       expect(reissue).to.include({ state: "ISSUED", replaces: first.id });
     });
   });
@@ -154,9 +146,7 @@ describe("TransfersRepository", function () {
         to: "CANCELLED",
         reasonCode: "LOST",
       });
-      const error = await rejectionOf(
-        database.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "ACCEPTED" })
-      );
+      const error = await rejectionOf(database.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "ACCEPTED" }));
       expect(error).to.be.instanceOf(TransferStateConflictError);
       expect(error).to.include({ expected: "ISSUED", actual: "CANCELLED" });
       expect(await database.repositories.transfers.get(transfer.id)).to.include({
@@ -167,12 +157,27 @@ describe("TransfersRepository", function () {
 
     it("should keep an ACCEPTING transfer the member's open one, and hand it back with the chain's refusal", async function () {
       const transfer = await database.repositories.transfers.create(newTransfer({ createdBy: null, issuedHere: false }));
-      const accepting = await database.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "ACCEPTING", acceptedBy: clerk.id, acceptanceRefusal: null });
+      const accepting = await database.repositories.transfers.updateState(transfer.id, {
+        from: "ISSUED",
+        to: "ACCEPTING",
+        acceptedBy: clerk.id,
+        acceptanceRefusal: null,
+      });
       expect(accepting).to.include({ state: "ACCEPTING", acceptedBy: clerk.id, acceptanceRefusal: null });
-      const second = await rejectionOf(database.repositories.transfers.create(newTransfer({ memberKey: transfer.memberKey, createdBy: null, issuedHere: false })));
+      const second = await rejectionOf(
+        database.repositories.transfers.create(newTransfer({ memberKey: transfer.memberKey, createdBy: null, issuedHere: false })),
+      );
       expect(second).to.be.instanceOf(OpenTransferExistsError);
-      const refusal = { name: "TransferLedgerHeadMismatch", args: [transfer.id, randomHex32(), randomHex32()], message: "the chain refused accept" };
-      const back = await database.repositories.transfers.updateState(transfer.id, { from: "ACCEPTING", to: "ISSUED", acceptanceRefusal: refusal });
+      const refusal = {
+        name: "TransferLedgerHeadMismatch",
+        args: [transfer.id, randomHex32(), randomHex32()],
+        message: "the chain refused accept",
+      };
+      const back = await database.repositories.transfers.updateState(transfer.id, {
+        from: "ACCEPTING",
+        to: "ISSUED",
+        acceptanceRefusal: refusal,
+      });
       expect(back).to.deep.include({ state: "ISSUED", acceptanceRefusal: refusal, acceptedBy: clerk.id });
     });
 
@@ -186,16 +191,12 @@ describe("TransfersRepository", function () {
     });
 
     it("should return null for an unknown transfer", async function () {
-      expect(
-        await database.repositories.transfers.updateState(randomHex32(), { from: "ISSUED", to: "EXPIRED" })
-      ).to.equal(null);
+      expect(await database.repositories.transfers.updateState(randomHex32(), { from: "ISSUED", to: "EXPIRED" })).to.equal(null);
     });
   });
 
   describe("listIncoming and listOutgoing", function () {
-    async function allPages(
-      list: (cursor: string | null) => Promise<{ items: Transfer[]; nextCursor: string | null }>
-    ) {
+    async function allPages(list: (cursor: string | null) => Promise<{ items: Transfer[]; nextCursor: string | null }>) {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
@@ -210,18 +211,12 @@ describe("TransfersRepository", function () {
       const toB: Transfer[] = [];
       for (let i = 0; i < 7; i++) toB.push(await database.repositories.transfers.create(newTransfer()));
       const toA = await database.repositories.transfers.create(
-        newTransfer({ fromOrgId: ORG_IDS.branchB, toOrgId: ORG_IDS.generalBranchA })
+        newTransfer({ fromOrgId: ORG_IDS.branchB, toOrgId: ORG_IDS.generalBranchA }),
       );
 
-      const incomingB = await allPages((cursor) =>
-        database.repositories.transfers.listIncoming(ORG_IDS.committeeB, { cursor, limit: 3 })
-      );
-      const outgoingA = await allPages((cursor) =>
-        database.repositories.transfers.listOutgoing(ORG_IDS.committeeA, { cursor, limit: 3 })
-      );
-      const incomingA = await allPages((cursor) =>
-        database.repositories.transfers.listIncoming(ORG_IDS.committeeA, { cursor })
-      );
+      const incomingB = await allPages((cursor) => database.repositories.transfers.listIncoming(ORG_IDS.committeeB, { cursor, limit: 3 }));
+      const outgoingA = await allPages((cursor) => database.repositories.transfers.listOutgoing(ORG_IDS.committeeA, { cursor, limit: 3 }));
+      const incomingA = await allPages((cursor) => database.repositories.transfers.listIncoming(ORG_IDS.committeeA, { cursor }));
 
       for (const ids of [incomingB, outgoingA]) {
         expect(new Set(ids).size).to.equal(ids.length);

@@ -20,7 +20,11 @@ describe("federation: the review verifies as any verifier would", function () {
 
   async function issuedToB() {
     const memberId = await federation.walkAtA("S18");
-    const transfer = await issueTransfer(federation.a.institution, federation.a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
+    const transfer = await issueTransfer(federation.a.institution, federation.a.actors.approver, {
+      memberId,
+      toOrgId: ORG_IDS.branchB,
+      validDays: 30,
+    });
     await federation.settle();
     return { memberId, transfer };
   }
@@ -31,7 +35,8 @@ describe("federation: the review verifies as any verifier would", function () {
     const { transfer } = await issuedToB();
     const proofs = b.institution.proofs!;
     const own = proofs.chain;
-    const checkpointStep = (review: Awaited<ReturnType<typeof reviewTransfer>>) => review.steps.find((step) => step.check === "checkpoints")!;
+    const checkpointStep = (review: Awaited<ReturnType<typeof reviewTransfer>>) =>
+      review.steps.find((step) => step.check === "checkpoints")!;
 
     proofs.chain = { ...own, checkpointLog: federation.consortium.signers.outsider.address };
     const foreign = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
@@ -74,6 +79,9 @@ describe("federation: the review verifies as any verifier would", function () {
     expect(bundle.head.recordCount).to.equal(atA.length + 1);
     expect(verdict.verdict, JSON.stringify(verdict.steps.filter((step) => step.status !== "passed"))).to.equal("VALID");
     const head = verdict.steps.find((step) => step.reason === "memberChain.upToDeparture")!;
-    expect(head.message).to.include(`organization ${ORG_IDS.branchA}`).and.include(`organization ${ORG_IDS.branchB}`).and.include("1 record(s) since");
+    expect(head.message)
+      .to.include(`organization ${ORG_IDS.branchA}`)
+      .and.include(`organization ${ORG_IDS.branchB}`)
+      .and.include("1 record(s) since");
   });
 });

@@ -43,7 +43,12 @@ const NOTHING = { members: 0, records: 0, findings: 0, evidence: 0, recordImport
 async function appendAtA(federation: Federation, memberId: string) {
   const { a } = federation;
   const next = JOURNEY.find((record) => record.step === "S19")!;
-  await recordStep(a.institution, a.actors.clerk, memberId, { step: next.step, effectiveDate: addMonths(next.effectiveDate, 48), fields: next.fields, evidence: [] });
+  await recordStep(a.institution, a.actors.clerk, memberId, {
+    step: next.step,
+    effectiveDate: addMonths(next.effectiveDate, 48),
+    fields: next.fields,
+    evidence: [],
+  });
   await a.worker.runOnce();
 }
 
@@ -70,7 +75,11 @@ describe("federation: a transfer settles on the chain first", function () {
     const refused = await getTransfer(b.institution, b.actors.approver, transfer.id);
     expect(refused).to.include({ state: "ISSUED", memberId: null, receiptHash: null });
     expect(refused.acceptanceRefusal).to.include({ name: "TransferLedgerHeadMismatch" });
-    expect(refused.acceptanceRefusal!.args).to.deep.equal([transfer.id, review.member!.head, (await a.database.repositories.records.latestOfMember(memberId))!.recordHash]);
+    expect(refused.acceptanceRefusal!.args).to.deep.equal([
+      transfer.id,
+      review.member!.head,
+      (await a.database.repositories.records.latestOfMember(memberId))!.recordHash,
+    ]);
     expect(await heldAtB(b)).to.deep.equal(NOTHING);
     expect((await getTransfer(a.institution, a.actors.approver, transfer.id)).state).to.equal("ISSUED");
     expect((await a.database.repositories.members.get(memberId))!.status).to.equal("ACTIVE");
@@ -91,7 +100,11 @@ describe("federation: a transfer settles on the chain first", function () {
     const hashesAtB = (await b.database.repositories.records.listByMember(accepted.memberId!)).map((record) => record.recordHash);
     expect(hashesAtB).to.deep.equal(hashesAtA);
     expect(await heldAtB(b)).to.include({ members: 1, records: hashesAtA.length, recordImports: hashesAtA.length });
-    expect((await b.database.repositories.members.get(accepted.memberId!))!).to.include({ orgId: ORG_IDS.branchB, stage: "PROBATIONARY", status: "ACTIVE" });
+    expect((await b.database.repositories.members.get(accepted.memberId!))!).to.include({
+      orgId: ORG_IDS.branchB,
+      stage: "PROBATIONARY",
+      status: "ACTIVE",
+    });
     expect((await getTransfer(a.institution, a.actors.approver, transfer.id)).state).to.equal("ACCEPTED");
     expect((await a.database.repositories.members.get(memberId))!.status).to.equal("TRANSFERRED_OUT");
     const [reportA, reportB] = [await a.audit(), await b.audit()];
@@ -106,13 +119,21 @@ describe("federation: a transfer settles on the chain first", function () {
     await acceptTransfer(b.institution, b.actors.approver, transfer.id);
     await appendAtA(federation, memberId);
     await federation.settle();
-    expect((await getTransfer(b.institution, b.actors.approver, transfer.id)).acceptanceRefusal).to.include({ name: "TransferLedgerHeadMismatch" });
+    expect((await getTransfer(b.institution, b.actors.approver, transfer.id)).acceptanceRefusal).to.include({
+      name: "TransferLedgerHeadMismatch",
+    });
 
     await rejectTransfer(b.institution, b.actors.approver, transfer.id, "FILE_INCOMPLETE");
     await federation.settle();
     const sent = await b.database.repositories.outbox.listByTransfer(transfer.id);
-    expect(sent.map((item) => [item.call.method, item.state])).to.deep.equal([["accept", "FAILED"], ["reject", "FINAL"]]);
-    expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({ state: "REJECTED", reasonCode: "FILE_INCOMPLETE" });
+    expect(sent.map((item) => [item.call.method, item.state])).to.deep.equal([
+      ["accept", "FAILED"],
+      ["reject", "FINAL"],
+    ]);
+    expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({
+      state: "REJECTED",
+      reasonCode: "FILE_INCOMPLETE",
+    });
     expect((await a.database.repositories.members.get(memberId))!.status).to.equal("ACTIVE");
     expect(await heldAtB(b)).to.deep.equal(NOTHING);
   });
@@ -134,12 +155,20 @@ describe("federation: the event indexer applies a transfer event from any key", 
 
     // A second attester of committee A (another office's key, not A's instance) cancels the letter on chain.
     const otherKey = (await ethers.getSigners())[7];
-    await (await consortium.registry.connect(consortium.signers.adminA).grantRole(ORG_IDS.committeeA, otherKey.address, Role.Attester)).wait();
+    await (
+      await consortium.registry.connect(consortium.signers.adminA).grantRole(ORG_IDS.committeeA, otherKey.address, Role.Attester)
+    ).wait();
     await (await consortium.transfers.connect(otherKey).cancel(transfer.id, chainReasonCode("ISSUED_IN_ERROR"))).wait();
     await federation.settle();
 
-    expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({ state: "CANCELLED", reasonCode: "ISSUED_IN_ERROR" });
-    expect(await getTransfer(b.institution, b.actors.approver, transfer.id)).to.include({ state: "CANCELLED", reasonCode: "ISSUED_IN_ERROR" });
+    expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({
+      state: "CANCELLED",
+      reasonCode: "ISSUED_IN_ERROR",
+    });
+    expect(await getTransfer(b.institution, b.actors.approver, transfer.id)).to.include({
+      state: "CANCELLED",
+      reasonCode: "ISSUED_IN_ERROR",
+    });
     const logged = await a.database.dataSource.query("SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id", [transfer.id]);
     expect(logged.map((entry: { action: string }) => entry.action)).to.include("transfer.cancelledBySource");
     // The member's one open transfer is closed: A may issue a new letter.

@@ -50,7 +50,15 @@ describe("federation: a transfer between two institutions", function () {
       expect(incoming).to.include({ issuedHere: false, state: "ISSUED", memberKey: transfer.memberKey, memberId: null });
       const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
       expect(review.verdict).to.equal("ACCEPTABLE");
-      expect(review.steps.map((result) => result.check)).to.have.members(["letter", "transfer", "file", "checkpoints", "signers", "rules", "evidence"]);
+      expect(review.steps.map((result) => result.check)).to.have.members([
+        "letter",
+        "transfer",
+        "file",
+        "checkpoints",
+        "signers",
+        "rules",
+        "evidence",
+      ]);
       expect(review.file).to.include({ state: "RECEIVED", receivedVia: "FETCH" });
 
       await acceptTransfer(b.institution, b.actors.approver, transfer.id);
@@ -95,7 +103,12 @@ describe("federation: a transfer between two institutions", function () {
       };
       for (const step of later.filter((candidate) => candidate.step < "S24" || candidate.step.length < 3)) await record(step);
       // Probation began at A's branch meeting (S15, 2025-06-20): B cannot approve the conversion before 2026-06-20.
-      const early = await refusal(record(later.find((step) => step.step === "S24")!, "2026-06-19"));
+      const early = await refusal(
+        record(
+          later.find((step) => step.step === "S24")!,
+          "2026-06-19",
+        ),
+      );
       expect(early.rule).to.equal("S24.notBeforeProbationEnd");
       await record(later.find((step) => step.step === "S24")!);
       const converted = await record(later.find((step) => step.step === "S25")!);
@@ -114,7 +127,10 @@ describe("federation: a transfer between two institutions", function () {
       await federation.settle();
       const sent = await b.database.repositories.outbox.listByTransfer(transfer.id);
       expect(sent.map((item) => [item.call.method, item.state, item.error])).to.deep.equal([["reject", "FINAL", null]]);
-      expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({ state: "REJECTED", reasonCode: "NOT_OUR_MEMBER" });
+      expect(await getTransfer(a.institution, a.actors.approver, transfer.id)).to.include({
+        state: "REJECTED",
+        reasonCode: "NOT_OUR_MEMBER",
+      });
       expect((await a.database.repositories.members.get(memberId))!.status).to.equal("ACTIVE");
       expect(await importedMembersAtB(federation)).to.equal(0);
     });
@@ -131,7 +147,11 @@ describe("federation: a transfer between two institutions", function () {
       const insider = a as never;
       const body = { ...(await bodyOf(insider, second.id)), effectiveDate: "2023-01-01" };
       await asInsider(insider, (sql) =>
-        sql("UPDATE records SET effective_date = $2, body = $3 WHERE id = $1", [second.id, body.effectiveDate, sealed(insider, second.recordHash, body)]),
+        sql("UPDATE records SET effective_date = $2, body = $3 WHERE id = $1", [
+          second.id,
+          body.effectiveDate,
+          sealed(insider, second.recordHash, body),
+        ]),
       );
       await federation.settle();
       const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
@@ -151,11 +171,18 @@ describe("federation: a transfer between two institutions", function () {
       const { sha256 } = await uploadEvidence(a.institution, a.actors.clerk, "application/pdf", original);
       const assignment = JOURNEY.find((record) => record.step === "S19")!;
       const latest = (await a.database.repositories.records.listByMember(memberId)).at(-1)!.effectiveDate;
-      await recordStep(a.institution, a.actors.clerk, memberId, { step: "S19", effectiveDate: latest, fields: assignment.fields, evidence: [sha256] });
+      await recordStep(a.institution, a.actors.clerk, memberId, {
+        step: "S19",
+        effectiveDate: latest,
+        fields: assignment.fields,
+        evidence: [sha256],
+      });
       const transfer = await issueTransfer(a.institution, a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
       // The insider (an operator holding A's key) seals other bytes under the same SHA-256: they open, but hash otherwise.
       const swapped = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.from("伪造的宣誓记录")]);
-      await asInsider(a as never, (sql) => sql("UPDATE evidence SET content = $2 WHERE sha256 = $1", [sha256, sealEvidence(a.institution, sha256, swapped)]));
+      await asInsider(a as never, (sql) =>
+        sql("UPDATE evidence SET content = $2 WHERE sha256 = $1", [sha256, sealEvidence(a.institution, sha256, swapped)]),
+      );
       await federation.settle();
 
       const member = (await a.database.repositories.members.get(memberId))!;
@@ -176,7 +203,10 @@ describe("federation: a transfer between two institutions", function () {
       const transfer = await issueTransfer(a.institution, a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
       await federation.settle();
       await deleteAsInsider(a as never, records.at(-1)!.id);
-      await b.database.dataSource.query("UPDATE incoming_files SET state = 'WAITING', content = NULL, received_via = NULL, received_at = NULL WHERE transfer_id = $1", [transfer.id]);
+      await b.database.dataSource.query(
+        "UPDATE incoming_files SET state = 'WAITING', content = NULL, received_via = NULL, received_at = NULL WHERE transfer_id = $1",
+        [transfer.id],
+      );
       await federation.settle();
       const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
       const file = review.steps.find((result) => result.check === "file")!;
@@ -249,7 +279,9 @@ describe("federation: a transfer between two institutions", function () {
 
       const { memberPackage, packageKey } = await exportMemberPackage(a.institution, a.actors.approver, transfer.id);
       const otherKey = Buffer.alloc(32, 7).toString("base64url");
-      const wrongKey = await refusal(importMemberPackage(b.institution, b.actors.approver, transfer.id, { memberPackage, packageKey: otherKey }));
+      const wrongKey = await refusal(
+        importMemberPackage(b.institution, b.actors.approver, transfer.id, { memberPackage, packageKey: otherKey }),
+      );
       expect(wrongKey.field).to.equal("packageKey");
       await importMemberPackage(b.institution, b.actors.approver, transfer.id, { memberPackage, packageKey });
       const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);

@@ -123,7 +123,13 @@ describe("authentication", function () {
       const response = await request(buildApp()).post("/api/auth/login").send({ username: "admin.a", password: PASSWORD });
 
       expect(response.status).to.equal(200);
-      expect(response.body.account).to.deep.equal({ id: "acc-admin", username: "admin.a", role: "ORG_ADMIN", orgId: 2, mustChangePassword: false });
+      expect(response.body.account).to.deep.equal({
+        id: "acc-admin",
+        username: "admin.a",
+        role: "ORG_ADMIN",
+        orgId: 2,
+        mustChangePassword: false,
+      });
       const claims = decodeJwt(response.body.token);
       expect(claims).to.include({ sub: "acc-admin", sid: "session-1" });
       expect(claims.exp! - claims.iat!).to.equal(43_200);
@@ -221,7 +227,10 @@ describe("authentication", function () {
     it("should stop password spraying from many addresses with the global limit", async function () {
       const app = buildApp({ TRUST_PROXY: "loopback", LOGIN_GLOBAL_RATE_LIMIT: "4" });
       const spray = (i: number) =>
-        request(app).post("/api/auth/login").set("X-Forwarded-For", `198.51.100.${i}`).send({ username: `user${i}`, password: "Spring2026!" });
+        request(app)
+          .post("/api/auth/login")
+          .set("X-Forwarded-For", `198.51.100.${i}`)
+          .send({ username: `user${i}`, password: "Spring2026!" });
 
       for (let i = 1; i <= 4; i++) await spray(i).expect(401);
 
@@ -288,10 +297,7 @@ describe("authentication", function () {
     });
 
     it("should refuse a token signed with another instance's secret with 401", async function () {
-      const { token } = await issueToken(
-        { accountId: "acc-admin", sessionId: "any" },
-        { secret: "77".repeat(32), ttlSeconds: 900 },
-      );
+      const { token } = await issueToken({ accountId: "acc-admin", sessionId: "any" }, { secret: "77".repeat(32), ttlSeconds: 900 });
 
       await request(buildApp()).get("/api/auth/me").set("Authorization", `Bearer ${token}`).expect(401);
     });
@@ -341,9 +347,7 @@ describe("authentication", function () {
       const clerkToken = await tokenFor(app, "clerk.a");
 
       for (const outside of [3, 1]) {
-        const response = await request(app)
-          .post(`/api/test/orgs/${outside}/notes`)
-          .set("Authorization", `Bearer ${clerkToken}`);
+        const response = await request(app).post(`/api/test/orgs/${outside}/notes`).set("Authorization", `Bearer ${clerkToken}`);
         expect(response.status).to.equal(403);
         expect(response.body.error).to.include({ code: "FORBIDDEN", rule: "scope.orgSubtree" });
       }

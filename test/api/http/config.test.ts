@@ -60,7 +60,12 @@ describe("config", function () {
       const first = loadConfig(env);
       const second = loadDemoSecondConfig(first, path.join(dataDir, "university-b"), env);
 
-      expect(second).to.include({ port: 4001, publicBaseUrl: "http://127.0.0.1:4001", metricsPort: undefined, dataDir: path.join(dataDir, "university-b") });
+      expect(second).to.include({
+        port: 4001,
+        publicBaseUrl: "http://127.0.0.1:4001",
+        metricsPort: undefined,
+        dataDir: path.join(dataDir, "university-b"),
+      });
       expect(second.deploymentFile).to.equal(first.deploymentFile);
       expect(second.fieldEncryptionKey).not.to.equal(first.fieldEncryptionKey);
     });
@@ -114,14 +119,7 @@ describe("config", function () {
       );
 
       const named = error.problems.map((problem) => problem.split(":")[0]);
-      expect(named).to.have.members([
-        "PORT",
-        "TOKEN_SECRET",
-        "FIELD_ENCRYPTION_KEY",
-        "LOGIN_RATE_LIMIT",
-        "CHAIN_PRIVATE_KEY",
-        "LOG_LEVEL",
-      ]);
+      expect(named).to.have.members(["PORT", "TOKEN_SECRET", "FIELD_ENCRYPTION_KEY", "LOGIN_RATE_LIMIT", "CHAIN_PRIVATE_KEY", "LOG_LEVEL"]);
       expect(error.message).to.contain("TOKEN_SECRET: must be at least 32 bytes");
     });
 

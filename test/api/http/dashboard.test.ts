@@ -68,9 +68,17 @@ describe("Dashboard", function () {
       await recordStep(institution, clerkA, members.cancelled, stepRequest("S23", "2022-05-25", { ...VOTE_9_OF_9, outcome: "CANCEL" }));
       await recordStep(institution, approver, members.cancelled, stepRequest("S24", "2022-06-01", { approvingOrgId: ORG_IDS.committeeA }));
       members.exported = await instance.walk("S18");
-      const exported = await issueTransfer(institution, approver, { memberId: members.exported, exportTo: { name: "丙大学党委" }, validDays: 30 });
+      const exported = await issueTransfer(institution, approver, {
+        memberId: members.exported,
+        exportTo: { name: "丙大学党委" },
+        validDays: 30,
+      });
       await recordExportReceipt(institution, approver, exported.id, "丙党组〔2024〕3号");
-      const [activistB] = await walkMember(institution, clerkB, approverB, { orgId: ORG_IDS.branchB, personal: randomPerson(), upTo: "S5" });
+      const [activistB] = await walkMember(institution, clerkB, approverB, {
+        orgId: ORG_IDS.branchB,
+        personal: randomPerson(),
+        upTo: "S5",
+      });
       members.activistB = activistB.memberId;
       await instance.anchorAll();
     });
@@ -100,8 +108,20 @@ describe("Dashboard", function () {
         const overdue = async (today: string) =>
           (await getDashboard(on(institution, { today }), clerkA)).pipeline.map(({ stage, overdue }) => [stage, overdue]);
 
-        expect(await overdue("2020-09-10")).to.deep.equal([["APPLICANT", 0], ["ACTIVIST", 0], ["CANDIDATE", 0], ["PROBATIONARY", 0], ["FULL", 0]]);
-        expect(await overdue("2020-09-11")).to.deep.equal([["APPLICANT", 0], ["ACTIVIST", 1], ["CANDIDATE", 0], ["PROBATIONARY", 0], ["FULL", 0]]);
+        expect(await overdue("2020-09-10")).to.deep.equal([
+          ["APPLICANT", 0],
+          ["ACTIVIST", 0],
+          ["CANDIDATE", 0],
+          ["PROBATIONARY", 0],
+          ["FULL", 0],
+        ]);
+        expect(await overdue("2020-09-11")).to.deep.equal([
+          ["APPLICANT", 0],
+          ["ACTIVIST", 1],
+          ["CANDIDATE", 0],
+          ["PROBATIONARY", 0],
+          ["FULL", 0],
+        ]);
       });
 
       it("should count the committee's whole subtree for its approver", async function () {
@@ -208,7 +228,11 @@ describe("Dashboard", function () {
         const account = (await accounts.findByUsername(username))!;
         return { accountId: account.id, orgId: account.orgId, role: account.role, canReadPersonalData: account.canReadPersonalData };
       };
-      await walkMember(instance.institution, await actorOf("aClerk"), await actorOf("aApprover"), { orgId: ORG_IDS.branchA, personal: randomPerson(), upTo: "S5" });
+      await walkMember(instance.institution, await actorOf("aClerk"), await actorOf("aApprover"), {
+        orgId: ORG_IDS.branchA,
+        personal: randomPerson(),
+        upTo: "S5",
+      });
     });
     after(async () => instance?.close());
 

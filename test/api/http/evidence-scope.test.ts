@@ -25,7 +25,11 @@ describe("Evidence files are scoped to the organizations whose records hold them
   }
 
   async function upload(account: AccountName, file: Buffer) {
-    return request(instance.app).post("/api/evidence").set(await as(account)).set("content-type", "application/pdf").send(file);
+    return request(instance.app)
+      .post("/api/evidence")
+      .set(await as(account))
+      .set("content-type", "application/pdf")
+      .send(file);
   }
 
   async function enroll(account: AccountName, orgId: number, idNumber: string, evidence: string[]) {
@@ -50,15 +54,25 @@ describe("Evidence files are scoped to the organizations whose records hold them
     expect((await upload("aClerk", application.content)).status).to.equal(201);
     expect((await enroll("aClerk", ORG_IDS.branchA, "110108200005104001", [application.sha256])).status).to.equal(201);
 
-    const own = await request(instance.app).get(`/api/evidence/${application.sha256}`).set(await as("aClerk")).expect(200);
+    const own = await request(instance.app)
+      .get(`/api/evidence/${application.sha256}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(Buffer.compare(own.body, application.content)).to.equal(0);
     expect(own.headers["content-type"]).to.equal("application/pdf");
     expect(own.headers["content-disposition"]).to.equal(`attachment; filename=evidence-${application.sha256.slice(2, 18)}.pdf`);
     expect(own.headers["x-content-type-options"]).to.equal("nosniff");
-    await request(instance.app).get(`/api/evidence/${application.sha256}`).set(await as("aApprover")).expect(200);
+    await request(instance.app)
+      .get(`/api/evidence/${application.sha256}`)
+      .set(await as("aApprover"))
+      .expect(200);
 
-    const otherUniversity = await request(instance.app).get(`/api/evidence/${application.sha256}`).set(await as("bClerk"));
-    const neverStored = await request(instance.app).get(`/api/evidence/0x${"cd".repeat(32)}`).set(await as("bClerk"));
+    const otherUniversity = await request(instance.app)
+      .get(`/api/evidence/${application.sha256}`)
+      .set(await as("bClerk"));
+    const neverStored = await request(instance.app)
+      .get(`/api/evidence/0x${"cd".repeat(32)}`)
+      .set(await as("bClerk"));
     expect(otherUniversity.status).to.equal(404);
     expect(neverStored.status).to.equal(404);
     expect(otherUniversity.body.error.code).to.equal(neverStored.body.error.code);
@@ -77,9 +91,14 @@ describe("Evidence files are scoped to the organizations whose records hold them
 
     expect(borrowed.status).to.equal(400);
     expect(borrowed.body.error.field).to.equal(unknown.body.error.field);
-    expect(borrowed.body.error.message.replace(secret.sha256, "X")).to.equal(unknown.body.error.message.replace(`0x${"ef".repeat(32)}`, "X"));
+    expect(borrowed.body.error.message.replace(secret.sha256, "X")).to.equal(
+      unknown.body.error.message.replace(`0x${"ef".repeat(32)}`, "X"),
+    );
     expect(await rowCount("members")).to.equal(membersBefore);
-    await request(instance.app).get(`/api/evidence/${secret.sha256}`).set(await as("bClerk")).expect(404);
+    await request(instance.app)
+      .get(`/api/evidence/${secret.sha256}`)
+      .set(await as("bClerk"))
+      .expect(404);
   });
 
   it("should answer an upload the same whether or not another organization stored the same bytes", async function () {
@@ -95,14 +114,19 @@ describe("Evidence files are scoped to the organizations whose records hold them
     expect(Object.keys(again.body).sort()).to.deep.equal(Object.keys(novel.body).sort());
     expect(again.body).to.deep.equal({ sha256: first.sha256, contentType: "application/pdf", size: first.content.length });
     // The uploader holds what it sent: its own copy, readable by its own organization.
-    await request(instance.app).get(`/api/evidence/${first.sha256}`).set(await as("bClerk")).expect(200);
+    await request(instance.app)
+      .get(`/api/evidence/${first.sha256}`)
+      .set(await as("bClerk"))
+      .expect(200);
   });
 
   it("should refuse an account without personal-data access even within its organization", async function () {
     const file = pdf("培养考察");
     expect((await upload("aClerk", file.content)).status).to.equal(201);
 
-    const auditor = await request(instance.app).get(`/api/evidence/${file.sha256}`).set(await as("aAuditor"));
+    const auditor = await request(instance.app)
+      .get(`/api/evidence/${file.sha256}`)
+      .set(await as("aAuditor"));
     expect(auditor.status).to.equal(403);
   });
 });

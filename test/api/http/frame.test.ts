@@ -94,7 +94,10 @@ describe("HTTP frame", function () {
       },
       sessions: {
         open: async () => ({ sessionId: "session-1" }),
-        resolve: async () => ({ auth: { accountId: "acc-1", orgId: 2, role: "CLERK", canReadPersonalData: false }, mustChangePassword: false }),
+        resolve: async () => ({
+          auth: { accountId: "acc-1", orgId: 2, role: "CLERK", canReadPersonalData: false },
+          mustChangePassword: false,
+        }),
         end: async () => undefined,
       },
       audit: { record: async () => undefined },
@@ -166,7 +169,10 @@ describe("HTTP frame", function () {
       }
       const entries = logLines.map((line) => JSON.parse(line));
       expect(entries.filter((entry) => entry.msg.startsWith("database unreachable"))).to.have.length(1);
-      expect(entries.filter((entry) => entry.level >= 50), "error lines").to.deep.equal([]);
+      expect(
+        entries.filter((entry) => entry.level >= 50),
+        "error lines",
+      ).to.deep.equal([]);
       expect(logLines.join("")).not.to.contain("frames");
     });
 
@@ -183,10 +189,7 @@ describe("HTTP frame", function () {
     });
 
     it("should answer a malformed JSON body with 400", async function () {
-      const response = await request(buildApp())
-        .post("/api/auth/login")
-        .set("Content-Type", "application/json")
-        .send('{"username": ');
+      const response = await request(buildApp()).post("/api/auth/login").set("Content-Type", "application/json").send('{"username": ');
 
       expect(response.status).to.equal(400);
       expect(response.body.error.code).to.equal("MALFORMED_JSON");
@@ -210,7 +213,10 @@ describe("HTTP frame", function () {
       const app = buildApp();
 
       await request(app).post("/api/auth/login").send({ username: "clerk", password: PASSWORD }).expect(200);
-      await request(app).post("/api/auth/login").send({ username: "clerk", password: `${PASSWORD}x` }).expect(401);
+      await request(app)
+        .post("/api/auth/login")
+        .send({ username: "clerk", password: `${PASSWORD}x` })
+        .expect(401);
       await request(app)
         .post("/api/test/applicants")
         .send({
@@ -265,7 +271,10 @@ describe("HTTP frame", function () {
     });
 
     it("should end with a null cursor when no row is left", async function () {
-      const response = await request(buildApp()).get("/api/test/rows").query({ cursor: encodeCursor({ id: 140 }) }).expect(200);
+      const response = await request(buildApp())
+        .get("/api/test/rows")
+        .query({ cursor: encodeCursor({ id: 140 }) })
+        .expect(200);
 
       expect(response.body.items).to.have.length(10);
       expect(response.body.nextCursor).to.equal(null);

@@ -63,21 +63,33 @@ function requestsFor(route: RouteUnderTest): fc.Arbitrary<MalformedRequest> | st
       Object.fromEntries(
         paramNames.map((name) => {
           const schema = paramsJson!.properties![name];
-          return [name, broken ? fc.oneof(brokenSegment(paramArbitraries!, schema), paramArbitraries!.valid(schema).map(String)) : paramArbitraries!.valid(schema).map(String)];
+          return [
+            name,
+            broken
+              ? fc.oneof(brokenSegment(paramArbitraries!, schema), paramArbitraries!.valid(schema).map(String))
+              : paramArbitraries!.valid(schema).map(String),
+          ];
         }),
       ),
     );
-  const pathOf = (params: Record<string, string>) => route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
+  const pathOf = (params: Record<string, string>) =>
+    route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
   const paramsValid = (params: Record<string, string>) => !paramsSchema || paramsSchema.safeParse(params).success;
 
   if (jsonSchema) {
     const bodyJson = z.toJSONSchema(jsonSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
     const arbitraries = new SchemaArbitraries(bodyJson);
     const body = fc.oneof(
-      { weight: 6, arbitrary: arbitraries.broken(bodyJson).map((value) => ({ contentType: "application/json", body: JSON.stringify(value) ?? "" })) },
+      {
+        weight: 6,
+        arbitrary: arbitraries.broken(bodyJson).map((value) => ({ contentType: "application/json", body: JSON.stringify(value) ?? "" })),
+      },
       { weight: 1, arbitrary: notJson.map((text) => ({ contentType: "application/json", body: text })) },
       { weight: 1, arbitrary: arbitraries.valid(bodyJson).map((value) => ({ contentType: "text/plain", body: JSON.stringify(value) })) },
-      { weight: 1, arbitrary: arbitraries.valid(bodyJson).map((value) => ({ contentType: "application/json", body: JSON.stringify(value) })) },
+      {
+        weight: 1,
+        arbitrary: arbitraries.valid(bodyJson).map((value) => ({ contentType: "application/json", body: JSON.stringify(value) })),
+      },
     );
     const paramsMustBreak = BODY_READ_ONLY_FOR_EXISTING.has(`${route.method} ${route.path}`);
     return fc
@@ -88,8 +100,14 @@ function requestsFor(route: RouteUnderTest): fc.Arbitrary<MalformedRequest> | st
   if (rawTypes.length > 0) {
     return fc
       .record({
-        contentType: fc.oneof(fc.constantFrom(...rawTypes), fc.constantFrom("text/plain", "application/json", "image/gif", "application/x-pdf", "application/octet-stream")),
-        body: fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes) => Uint8Array.of(0, ...bytes))),
+        contentType: fc.oneof(
+          fc.constantFrom(...rawTypes),
+          fc.constantFrom("text/plain", "application/json", "image/gif", "application/x-pdf", "application/octet-stream"),
+        ),
+        body: fc.oneof(
+          fc.constant(new Uint8Array(0)),
+          fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes) => Uint8Array.of(0, ...bytes)),
+        ),
       })
       .filter(({ contentType, body }) => !EVIDENCE_TYPES.includes(contentType) || body.length === 0 || body[0] === 0)
       .map((raw) => ({ path: route.path, ...raw }));
@@ -98,7 +116,11 @@ function requestsFor(route: RouteUnderTest): fc.Arbitrary<MalformedRequest> | st
     return fc
       .record({ params: paramsOf(true), body: fc.option(junk, { nil: undefined }) })
       .filter(({ params }) => !paramsValid(params))
-      .map(({ params, body }) => ({ path: pathOf(params), contentType: "application/json", body: body === undefined ? undefined : JSON.stringify(body) }));
+      .map(({ params, body }) => ({
+        path: pathOf(params),
+        contentType: "application/json",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }));
   }
   return "takes no input";
 }
@@ -134,7 +156,11 @@ describe("Every write route refuses malformed requests with a 4xx naming the rul
     };
     try {
       // Refused logins count toward the login limits (in memory, not in a table); thousands of them here are the point.
-      instance = await startTestInstance({ LOGIN_RATE_LIMIT: "1000000", LOGIN_ADDRESS_RATE_LIMIT: "1000000", LOGIN_GLOBAL_RATE_LIMIT: "1000000" });
+      instance = await startTestInstance({
+        LOGIN_RATE_LIMIT: "1000000",
+        LOGIN_ADDRESS_RATE_LIMIT: "1000000",
+        LOGIN_GLOBAL_RATE_LIMIT: "1000000",
+      });
     } finally {
       OpenAPIRegistry.prototype.registerPath = registerPath;
     }
@@ -162,7 +188,12 @@ describe("Every write route refuses malformed requests with a 4xx naming the rul
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
       if (request.contentType !== undefined) headers["content-type"] = request.contentType;
-      const body = request.body === undefined ? undefined : typeof request.body === "string" ? Buffer.from(request.body, "utf8") : Buffer.from(request.body);
+      const body =
+        request.body === undefined
+          ? undefined
+          : typeof request.body === "string"
+            ? Buffer.from(request.body, "utf8")
+            : Buffer.from(request.body);
       if (body) headers["content-length"] = String(body.length);
       const req = http.request(`${baseUrl}${request.path}`, { method: method.toUpperCase(), agent, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -204,7 +235,12 @@ describe("Every write route refuses malformed requests with a 4xx naming the rul
       .flatMap(([path, operations]) =>
         Object.entries(operations)
           .filter(([method]) => WRITE_METHODS.includes(method))
-          .map(([method, operation]) => ({ method, path, secured: (operation.security ?? []).length > 0, config: configs.get(`${method} ${path}`) })),
+          .map(([method, operation]) => ({
+            method,
+            path,
+            secured: (operation.security ?? []).length > 0,
+            config: configs.get(`${method} ${path}`),
+          })),
       );
     expect(routes.length, "write routes in the OpenAPI document").to.be.greaterThan(10);
 
@@ -235,7 +271,8 @@ describe("Every write route refuses malformed requests with a 4xx naming the rul
           const error = outcome.body?.error;
           const named = error?.field ?? error?.rule;
           if (outcome.status < 400 || outcome.status >= 500 || !error?.code || !named) {
-            if (failures.length < 20) failures.push(`${label} → ${outcome.status} ${JSON.stringify(outcome.body)} for ${JSON.stringify(batch[index])}`);
+            if (failures.length < 20)
+              failures.push(`${label} → ${outcome.status} ${JSON.stringify(outcome.body)} for ${JSON.stringify(batch[index])}`);
           }
         });
       }
@@ -243,7 +280,12 @@ describe("Every write route refuses malformed requests with a 4xx naming the rul
       const after = await rowCounts();
       const grown = Object.keys(after).filter((name) => after[name] !== before[name]);
       if (grown.length > 0) failures.push(`${label} changed the row count of ${grown.join(", ")}`);
-      table.push({ route: label, malformed: requests.length, statuses: [...statuses].map(([status, count]) => `${status}×${count}`).join(" "), ms: elapsedMs });
+      table.push({
+        route: label,
+        malformed: requests.length,
+        statuses: [...statuses].map(([status, count]) => `${status}×${count}`).join(" "),
+        ms: elapsedMs,
+      });
     }
     console.table(table);
 

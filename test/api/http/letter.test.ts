@@ -55,12 +55,20 @@ describe("Transfer letters", function () {
     clerkToken = await login(E2E_USERS.clerk);
     auditorToken = await login(AUDITOR);
     person = { ...randomPerson(), gender: "F" };
-    const [probationary] = await walkMember(institution, actors.clerk, actors.approver, { orgId: ORG_IDS.branchA, personal: person, upTo: "S18" });
+    const [probationary] = await walkMember(institution, actors.clerk, actors.approver, {
+      orgId: ORG_IDS.branchA,
+      personal: person,
+      upTo: "S18",
+    });
     open = await issueTransfer(institution, actors.approver, { memberId: probationary.memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
     const other = await instance.anchored.walk("S18");
     cancelled = await issueTransfer(institution, actors.approver, { memberId: other, toOrgId: ORG_IDS.branchB, validDays: 30 });
     await cancelTransfer(institution, actors.approver, cancelled.id, "MEMBER_REQUEST");
-    const used = await issueTransfer(institution, actors.approver, { memberId: await instance.anchored.walk("S18"), toOrgId: ORG_IDS.branchB, validDays: 30 });
+    const used = await issueTransfer(institution, actors.approver, {
+      memberId: await instance.anchored.walk("S18"),
+      toOrgId: ORG_IDS.branchB,
+      validDays: 30,
+    });
     await instance.anchored.anchorAll();
     // This instance serves both universities (its key attests for committee B too): B's approver receives the member.
     const approverB = await database.repositories.accounts.create({
@@ -70,7 +78,11 @@ describe("Transfer letters", function () {
       orgId: ORG_IDS.committeeB,
       canReadPersonalData: true,
     });
-    accepted = await acceptTransfer(institution, { accountId: approverB.id, orgId: ORG_IDS.committeeB, role: "APPROVER", canReadPersonalData: true }, used.id);
+    accepted = await acceptTransfer(
+      institution,
+      { accountId: approverB.id, orgId: ORG_IDS.committeeB, role: "APPROVER", canReadPersonalData: true },
+      used.id,
+    );
     await instance.anchored.anchorAll();
   });
   after(async () => instance?.stop());
@@ -122,7 +134,10 @@ describe("Transfer letters", function () {
       expect(pdf.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
       expect(infoString(pdf, "CunzhengLetter")).to.equal(JSON.stringify(await letterOfTransfer(open.id)));
       const letter = await letterOfTransfer(open.id);
-      expect(letter).to.include({ version: 2 }).and.to.have.property("holderHash").that.matches(/^0x[0-9a-f]{64}$/);
+      expect(letter)
+        .to.include({ version: 2 })
+        .and.to.have.property("holderHash")
+        .that.matches(/^0x[0-9a-f]{64}$/);
       expect(qrCodesIn(pdf)).to.have.members([
         `${instance.config.publicBaseUrl}/verify?number=${number}&salt=${salt}`,
         `${instance.config.publicBaseUrl}/verify?number=${number}`,
@@ -132,7 +147,10 @@ describe("Transfer letters", function () {
     it("should refuse to print a letter issued before letters had numbers, in Chinese for a Chinese reader", async function () {
       await instance.anchored.database.dataSource.query("UPDATE transfers SET letter_number = NULL WHERE id = $1", [cancelled.id]);
       const response = await downloadLetter(cancelled.id, clerkToken).set("accept-language", "zh-CN,zh;q=0.9").expect(409);
-      expect(JSON.parse(response.body.toString("utf8")).error).to.include({ rule: "letter.noNumber", message: REFUSALS["letter.noNumber"].zh });
+      expect(JSON.parse(response.body.toString("utf8")).error).to.include({
+        rule: "letter.noNumber",
+        message: REFUSALS["letter.noNumber"].zh,
+      });
     });
 
     it("should refuse an account without personal-data access, since the letter names the member", async function () {
@@ -288,12 +306,23 @@ describe("Transfer letters", function () {
     it("should answer 503 when the chain node cannot be reached", async function () {
       const { institution, config } = instance;
       const deadNode = providerFor(`http://127.0.0.1:${await freePort()}`, institution.proofs!.chain.chainId);
-      const offline = { ...institution, federation: { ...institution.federation!, reader: createFederationReader(deadNode, instance.anchored.addresses) } };
-      const app = createServer({ config, logger: createLogger({ level: "silent" }), dataSource: instance.anchored.database.dataSource, institution: offline });
+      const offline = {
+        ...institution,
+        federation: { ...institution.federation!, reader: createFederationReader(deadNode, instance.anchored.addresses) },
+      };
+      const app = createServer({
+        config,
+        logger: createLogger({ level: "silent" }),
+        dataSource: instance.anchored.database.dataSource,
+        institution: offline,
+      });
       const server = app.listen(0, "127.0.0.1");
       await once(server, "listening");
       try {
-        const response = await request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).post("/api/verify/letter").send({ transferId: open.id }).expect(503);
+        const response = await request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+          .post("/api/verify/letter")
+          .send({ transferId: open.id })
+          .expect(503);
         expect(response.body.error).to.include({ code: "CHAIN_UNAVAILABLE" });
       } finally {
         server.close();
@@ -304,14 +333,22 @@ describe("Transfer letters", function () {
 
 describe("PUBLIC_BASE_URL", function () {
   const configured = (env: Record<string, string>) =>
-    loadConfig({ DATABASE_URL: "postgres://unused@127.0.0.1/unused", FIELD_ENCRYPTION_KEY: hex(32), BLIND_INDEX_KEY: hex(32), TOKEN_SECRET: hex(32), ...env });
+    loadConfig({
+      DATABASE_URL: "postgres://unused@127.0.0.1/unused",
+      FIELD_ENCRYPTION_KEY: hex(32),
+      BLIND_INDEX_KEY: hex(32),
+      TOKEN_SECRET: hex(32),
+      ...env,
+    });
 
   it("should default to where the API listens", function () {
     expect(configured({ HOST: "10.0.0.7", PORT: "8080" }).publicBaseUrl).to.equal("http://10.0.0.7:8080");
   });
 
   it("should take an https address with a path", function () {
-    expect(configured({ PUBLIC_BASE_URL: "https://dangjian.example.edu.cn/portal" }).publicBaseUrl).to.equal("https://dangjian.example.edu.cn/portal");
+    expect(configured({ PUBLIC_BASE_URL: "https://dangjian.example.edu.cn/portal" }).publicBaseUrl).to.equal(
+      "https://dangjian.example.edu.cn/portal",
+    );
   });
 
   it("should refuse an address with a trailing slash, or one that is not http(s)", function () {

@@ -30,9 +30,30 @@ export interface JsonSchema {
 }
 
 /** Characters that trip naive string handling: controls, bidi overrides, zero-width, surrogate pairs, NFKC-changing forms. */
-const ODD_CHARACTERS = ["\u0000", "\u001b", "\u202e", "\u200b", "\ufeff", "\ud83d\ude00", "\uff21", "ﬁ", "\u0301", "\\", "'", '"', "%", "\n", "€", "党"];
+const ODD_CHARACTERS = [
+  "\u0000",
+  "\u001b",
+  "\u202e",
+  "\u200b",
+  "\ufeff",
+  "\ud83d\ude00",
+  "\uff21",
+  "ﬁ",
+  "\u0301",
+  "\\",
+  "'",
+  '"',
+  "%",
+  "\n",
+  "€",
+  "党",
+];
 const oddString = (minLength = 0, maxLength = 40) =>
-  fc.string({ unit: fc.oneof(fc.constantFrom(...ODD_CHARACTERS), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })), minLength, maxLength });
+  fc.string({
+    unit: fc.oneof(fc.constantFrom(...ODD_CHARACTERS), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })),
+    minLength,
+    maxLength,
+  });
 const hugeNumber = fc.constantFrom(1e308, -1e308, 2 ** 53 + 1, -(2 ** 63), 1e21, 0.1, -1, -0, 4294967296, 5e-324);
 
 /** Any JSON value, nested a few levels deep. */
@@ -91,12 +112,15 @@ export class SchemaArbitraries {
     if (s.allOf) return this.valid(s.allOf[0]);
     if (s.const !== undefined) return fc.constant(s.const);
     if (s.enum) return fc.constantFrom(...s.enum);
-    const type = Array.isArray(s.type) ? s.type.find((t) => t !== "null") ?? "null" : s.type;
+    const type = Array.isArray(s.type) ? (s.type.find((t) => t !== "null") ?? "null") : s.type;
     switch (type) {
       case "string":
         return this.validString(s);
       case "integer":
-        return fc.integer({ min: Math.ceil(s.minimum ?? (s.exclusiveMinimum ?? -1e6 - 1) + 1), max: Math.floor(s.maximum ?? (s.exclusiveMaximum ?? 1e6 + 1) - 1) });
+        return fc.integer({
+          min: Math.ceil(s.minimum ?? (s.exclusiveMinimum ?? -1e6 - 1) + 1),
+          max: Math.floor(s.maximum ?? (s.exclusiveMaximum ?? 1e6 + 1) - 1),
+        });
       case "number":
         return fc.double({ min: s.minimum ?? -1e6, max: s.maximum ?? 1e6, noNaN: true });
       case "boolean":
@@ -104,7 +128,10 @@ export class SchemaArbitraries {
       case "null":
         return fc.constant(null);
       case "array":
-        return fc.array(s.items ? this.valid(s.items) : junk, { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 3, (s.minItems ?? 0) + 3) });
+        return fc.array(s.items ? this.valid(s.items) : junk, {
+          minLength: s.minItems ?? 0,
+          maxLength: Math.min(s.maxItems ?? 3, (s.minItems ?? 0) + 3),
+        });
       case "object": {
         const properties = s.properties ?? {};
         const model = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, this.valid(property)]));
@@ -119,10 +146,15 @@ export class SchemaArbitraries {
     const minLength = s.minLength ?? 0;
     const maxLength = Math.min(s.maxLength ?? minLength + 20, minLength + 20);
     if (s.format === "uuid") return fc.uuid({ version: 4 });
-    if (s.format === "date-time") return fc.date({ min: new Date("2000-01-01"), max: new Date("2030-12-31"), noInvalidDate: true }).map((d) => d.toISOString());
-    if (s.format === "date") return fc.date({ min: new Date("2000-01-01"), max: new Date("2030-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    if (s.format === "date-time")
+      return fc.date({ min: new Date("2000-01-01"), max: new Date("2030-12-31"), noInvalidDate: true }).map((d) => d.toISOString());
+    if (s.format === "date")
+      return fc
+        .date({ min: new Date("2000-01-01"), max: new Date("2030-12-31"), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     if (s.format === "email") return fc.emailAddress();
-    if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= minLength && v.length <= (s.maxLength ?? Infinity));
+    if (s.pattern)
+      return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= minLength && v.length <= (s.maxLength ?? Infinity));
     return fc.string({ minLength, maxLength });
   }
 
@@ -134,9 +166,14 @@ export class SchemaArbitraries {
     const options: fc.Arbitrary<unknown>[] = wrongTypes.map((type) => JUNK_BY_TYPE[type]);
     if (s.enum || s.const !== undefined) options.push(oddString(0, 12), fc.string({ maxLength: 12 }));
     if (allowed.has("string")) {
-      if (s.maxLength !== undefined) options.push(oddString(s.maxLength + 1, s.maxLength + 8), fc.string({ minLength: s.maxLength + 1, maxLength: s.maxLength + 3 }));
+      if (s.maxLength !== undefined)
+        options.push(oddString(s.maxLength + 1, s.maxLength + 8), fc.string({ minLength: s.maxLength + 1, maxLength: s.maxLength + 3 }));
       if (s.minLength) options.push(oddString(0, s.minLength - 1));
-      if (s.pattern || s.format) options.push(oddString(0, 70), this.validString({ ...s, pattern: undefined, format: undefined }).map((v) => `${v}\u0000`));
+      if (s.pattern || s.format)
+        options.push(
+          oddString(0, 70),
+          this.validString({ ...s, pattern: undefined, format: undefined }).map((v) => `${v}\u0000`),
+        );
     }
     if (allowed.has("number") || allowed.has("integer")) {
       if (s.maximum !== undefined) options.push(fc.constantFrom(s.maximum + 1, s.maximum + 0.5, 1e308));
@@ -144,7 +181,8 @@ export class SchemaArbitraries {
       if (s.type === "integer") options.push(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)));
     }
     if (allowed.has("array") && s.type === "array") {
-      if (s.maxItems !== undefined) options.push(fc.array(s.items ? this.valid(s.items) : junk, { minLength: s.maxItems + 1, maxLength: s.maxItems + 2 }));
+      if (s.maxItems !== undefined)
+        options.push(fc.array(s.items ? this.valid(s.items) : junk, { minLength: s.maxItems + 1, maxLength: s.maxItems + 2 }));
       if (s.minItems) options.push(fc.constant([]));
       if (s.items && depth > 0) options.push(fc.array(this.broken(s.items, depth - 1), { minLength: 1, maxLength: 3 }));
     }
@@ -157,12 +195,21 @@ export class SchemaArbitraries {
     const properties = s.properties ?? {};
     const brokenProperties =
       depth > 0
-        ? fc.record(Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, this.broken(property, depth - 1)])), { requiredKeys: [] })
+        ? fc.record(Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, this.broken(property, depth - 1)])), {
+            requiredKeys: [],
+          })
         : fc.constant({});
     const extra = s.additionalProperties === false ? fc.dictionary(oddString(1, 12), junk, { maxKeys: 3 }) : fc.constant({});
     return fc
-      .record({ base: this.valid(s) as fc.Arbitrary<Record<string, unknown>>, brokenProperties, dropped: fc.subarray(s.required ?? []), extra })
-      .filter(({ brokenProperties, dropped, extra }) => Object.keys(brokenProperties).length + dropped.length + Object.keys(extra).length > 0)
+      .record({
+        base: this.valid(s) as fc.Arbitrary<Record<string, unknown>>,
+        brokenProperties,
+        dropped: fc.subarray(s.required ?? []),
+        extra,
+      })
+      .filter(
+        ({ brokenProperties, dropped, extra }) => Object.keys(brokenProperties).length + dropped.length + Object.keys(extra).length > 0,
+      )
       .map(({ base, brokenProperties, dropped, extra }) => {
         const value: Record<string, unknown> = { ...base, ...brokenProperties };
         for (const key of dropped) delete value[key];
@@ -183,8 +230,20 @@ export const notJson = fc.oneof(
 export function brokenSegment(arbitraries: SchemaArbitraries, schema: JsonSchema): fc.Arbitrary<string> {
   return fc
     .oneof(
-      arbitraries.broken(schema).map((value) => (typeof value === "string" ? value : JSON.stringify(value) ?? "undefined")),
-      fc.constantFrom("-1", "0", "1.5", "1e400", "NaN", "Infinity", "0x", "0X" + "AB".repeat(32), "00000000-0000-0000-0000-00000000000g", " 1", "%"),
+      arbitraries.broken(schema).map((value) => (typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined"))),
+      fc.constantFrom(
+        "-1",
+        "0",
+        "1.5",
+        "1e400",
+        "NaN",
+        "Infinity",
+        "0x",
+        "0X" + "AB".repeat(32),
+        "00000000-0000-0000-0000-00000000000g",
+        " 1",
+        "%",
+      ),
       oddString(1, 80),
     )
     .filter((value) => value.length > 0 && value !== "." && value !== ".." && isEncodable(value));

@@ -116,8 +116,6 @@ describe("Member-file requests are single-use, fresh, and answered sealed to the
       SealedFileError,
     );
     const other = await signedByB();
-    expect(() => openSealedFile(sealed, federation.b.institution.federation!.signer.privateKey, digestOf(other))).to.throw(
-      SealedFileError,
-    );
+    expect(() => openSealedFile(sealed, federation.b.institution.federation!.signer.privateKey, digestOf(other))).to.throw(SealedFileError);
   });
 });

@@ -44,14 +44,19 @@ describe("HTTP proofs, verification and audits", function () {
   }
 
   it("should refuse the proof of a record still pending, naming its state and the rule", async function () {
-    const response = await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${clerkToken}`).expect(409);
+    const response = await request(instance.baseUrl)
+      .get(`/api/records/${recordId}/proof`)
+      .set("authorization", `Bearer ${clerkToken}`)
+      .expect(409);
     expect(response.body.error).to.include({ rule: "proof.notFinal" });
     expect(response.body.error.message).to.contain("pending");
   });
 
   it("should give a final record's bundle with its body to a clerk, and a verdict with every step passed", async function () {
     await instance.anchored.anchorAll();
-    const bundle = (await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${clerkToken}`).expect(200)).body;
+    const bundle = (
+      await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${clerkToken}`).expect(200)
+    ).body;
     expect(bundle.record.body).to.include({ step: "S1", sequence: 1 });
     const verdict = (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
     expect(verdict.verdict).to.equal("VALID");
@@ -59,23 +64,43 @@ describe("HTTP proofs, verification and audits", function () {
   });
 
   it("should withhold the body from an auditor without personal-data access, verify the rest, and call it INCOMPLETE, not VALID", async function () {
-    const bundle = (await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${auditorToken}`).expect(200)).body;
+    const bundle = (
+      await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${auditorToken}`).expect(200)
+    ).body;
     expect(bundle.record.body).to.equal(null);
     const verdict = (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
     expect(verdict.verdict).to.equal("INCOMPLETE");
-    expect(verdict.steps.map((step: { status: string }) => step.status)).to.deep.equal(["passed", "skipped", "passed", "passed", "passed", "passed", "passed"]);
-    expect(verdict.steps.find((step: { check: string }) => step.check === "hash")).to.include({ status: "skipped", reason: "hash.bodyWithheld" });
+    expect(verdict.steps.map((step: { status: string }) => step.status)).to.deep.equal([
+      "passed",
+      "skipped",
+      "passed",
+      "passed",
+      "passed",
+      "passed",
+      "passed",
+    ]);
+    expect(verdict.steps.find((step: { check: string }) => step.check === "hash")).to.include({
+      status: "skipped",
+      reason: "hash.bodyWithheld",
+    });
   });
 
   it("should verify without a login, and answer a malformed bundle with an INVALID verdict, not an error", async function () {
-    const verdict = (await request(instance.baseUrl).post("/api/verify").send({ bundle: { format: "something else" } }).expect(200)).body;
+    const verdict = (
+      await request(instance.baseUrl)
+        .post("/api/verify")
+        .send({ bundle: { format: "something else" } })
+        .expect(200)
+    ).body;
     expect(verdict.verdict).to.equal("INVALID");
     expect(verdict.steps).to.have.length(1);
     expect(verdict.steps[0]).to.include({ check: "format", status: "failed" });
   });
 
   it("should name the tampered field's record when a bundle's body was altered", async function () {
-    const bundle = (await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${clerkToken}`).expect(200)).body;
+    const bundle = (
+      await request(instance.baseUrl).get(`/api/records/${recordId}/proof`).set("authorization", `Bearer ${clerkToken}`).expect(200)
+    ).body;
     bundle.record.body.effectiveDate = "2019-09-02";
     const verdict = (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
     expect(verdict.verdict).to.equal("INVALID");
@@ -93,11 +118,15 @@ describe("HTTP proofs, verification and audits", function () {
     let job = started;
     while (job.state === "RUNNING") {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (await request(instance.baseUrl).get(`/api/audits/${started.id}`).set("authorization", `Bearer ${auditorToken}`).expect(200)).body;
+      job = (await request(instance.baseUrl).get(`/api/audits/${started.id}`).set("authorization", `Bearer ${auditorToken}`).expect(200))
+        .body;
     }
     expect(job.state).to.equal("DONE");
     expect(job.report).to.include({ format: "cunzheng.audit-report/1", clean: true });
-    const download = await request(instance.baseUrl).get(`/api/audits/${started.id}/report`).set("authorization", `Bearer ${auditorToken}`).expect(200);
+    const download = await request(instance.baseUrl)
+      .get(`/api/audits/${started.id}/report`)
+      .set("authorization", `Bearer ${auditorToken}`)
+      .expect(200);
     expect(download.headers["content-disposition"]).to.contain(`audit-${started.id}.json`);
     expect(download.body.totals.records).to.equal(recordId);
   });

@@ -1,22 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  addDays,
-  addMonths,
-  ageOn,
-  dayNumber,
-  isIsoDate,
-  isoFromDay,
-  todayInChina,
-} from "../../../api/src/lib/calendar";
+import { addDays, addMonths, ageOn, dayNumber, isIsoDate, isoFromDay, todayInChina } from "../../../api/src/lib/calendar";
 
 const MS_PER_DAY = 86_400_000;
 
 describe("calendar", function () {
   describe("ISO dates", function () {
     it("should accept real dates, leap days included", function () {
-      for (const date of ["2024-02-29", "2000-02-29", "1970-01-01", "2021-12-31"])
-        expect(isIsoDate(date), date).to.equal(true);
+      for (const date of ["2024-02-29", "2000-02-29", "1970-01-01", "2021-12-31"]) expect(isIsoDate(date), date).to.equal(true);
     });
 
     it("should refuse impossible or loosely written dates", function () {
@@ -49,7 +40,7 @@ describe("calendar", function () {
           const iso = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
           expect(isoFromDay(day)).to.equal(iso);
           expect(dayNumber(iso)).to.equal(day);
-        })
+        }),
       );
     });
   });

@@ -5,16 +5,16 @@ describe("canonical JSON (RFC 8785)", function () {
   it("should reproduce the RFC 8785 §3.2.2 example byte for byte", function () {
     const input = JSON.parse(
       '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
-        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}'
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
     );
     expect(canonicalize(input)).to.equal(
-      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
     );
   });
 
   it("should sort keys by UTF-16 code units at every depth and keep array order", function () {
     expect(canonicalize({ b: [3, 1, 2], a: { d: 1, c: "乙" }, "€": 0, "\r": true })).to.equal(
-      '{"\\r":true,"a":{"c":"乙","d":1},"b":[3,1,2],"€":0}'
+      '{"\\r":true,"a":{"c":"乙","d":1},"b":[3,1,2],"€":0}',
     );
   });
 

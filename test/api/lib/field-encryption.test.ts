@@ -22,9 +22,7 @@ describe("field encryption", function () {
     it("should use a fresh nonce, so equal values do not look equal at rest", function () {
       const [a, b] = [cipher.encrypt("13800000000"), cipher.encrypt("13800000000")];
       expect(a).to.not.equal(b);
-      expect(Buffer.from(a.slice(3), "base64").subarray(0, 12)).to.not.deep.equal(
-        Buffer.from(b.slice(3), "base64").subarray(0, 12)
-      );
+      expect(Buffer.from(a.slice(3), "base64").subarray(0, 12)).to.not.deep.equal(Buffer.from(b.slice(3), "base64").subarray(0, 12));
     });
 
     for (const [part, offset] of [
@@ -40,9 +38,7 @@ describe("field encryption", function () {
     }
 
     it("should refuse a value sealed under another key", function () {
-      expect(() => createFieldCipher("22".repeat(32)).decrypt(cipher.encrypt("张三"))).to.throw(
-        "authentication failed"
-      );
+      expect(() => createFieldCipher("22".repeat(32)).decrypt(cipher.encrypt("张三"))).to.throw("authentication failed");
     });
 
     it("should refuse a value moved to another context", function () {
@@ -57,9 +53,7 @@ describe("field encryption", function () {
     });
 
     it("should refuse a key that is not 32 bytes, without echoing it", function () {
-      expect(() => createFieldCipher("ab".repeat(16))).to.throw(
-        "field encryption key must be 32 bytes (64 hex digits), got 16 bytes"
-      );
+      expect(() => createFieldCipher("ab".repeat(16))).to.throw("field encryption key must be 32 bytes (64 hex digits), got 16 bytes");
       expect(() => createFieldCipher("zz".repeat(32))).to.throw("must be hex");
       expect(createFieldCipher(`0x${key}`).decrypt(cipher.encrypt("x"))).to.equal("x");
     });
@@ -81,12 +75,8 @@ describe("field encryption", function () {
     });
 
     it("should differ under another key and refuse a key shorter than 32 bytes", function () {
-      expect(blindIndex("43".repeat(32), "11010519491231002X")).to.not.equal(
-        blindIndex(indexKey, "11010519491231002X")
-      );
-      expect(() => blindIndex("42".repeat(16), "x")).to.throw(
-        "blind index key must be at least 32 bytes, got 16 bytes"
-      );
+      expect(blindIndex("43".repeat(32), "11010519491231002X")).to.not.equal(blindIndex(indexKey, "11010519491231002X"));
+      expect(() => blindIndex("42".repeat(16), "x")).to.throw("blind index key must be at least 32 bytes, got 16 bytes");
     });
   });
 });

@@ -40,16 +40,14 @@ describe("file-request", function () {
     it("should not recover the signer on another chain or another TransferLedger", async function () {
       const signed = await signFileRequest(wallet, chain, request);
       expect(fileRequestSigner({ ...chain, chainId: 1337 }, signed)?.address).to.not.equal(wallet.address);
-      expect(
-        fileRequestSigner({ ...chain, transferLedger: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" }, signed)?.address,
-      ).to.not.equal(wallet.address);
+      expect(fileRequestSigner({ ...chain, transferLedger: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" }, signed)?.address).to.not.equal(
+        wallet.address,
+      );
     });
 
     it("should accept the TransferLedger address in any spelling", async function () {
       const signed = await signFileRequest(wallet, chain, request);
-      expect(fileRequestSigner({ ...chain, transferLedger: chain.transferLedger.toLowerCase() }, signed)?.address).to.equal(
-        wallet.address,
-      );
+      expect(fileRequestSigner({ ...chain, transferLedger: chain.transferLedger.toLowerCase() }, signed)?.address).to.equal(wallet.address);
     });
 
     it("should give null for a signature of the right length that recovers no key", function () {
@@ -59,8 +57,7 @@ describe("file-request", function () {
 
     it("should refuse to sign a request the source would refuse", async function () {
       await expect(signFileRequest(wallet, chain, { ...request, committeeId: 0 })).to.be.rejected;
-      await expect(signFileRequest(wallet, chain, { ...request, transferId: request.transferId.toUpperCase() })).to.be
-        .rejected;
+      await expect(signFileRequest(wallet, chain, { ...request, transferId: request.transferId.toUpperCase() })).to.be.rejected;
     });
   });
 
@@ -91,15 +88,10 @@ describe("file-request", function () {
 
     it("should refuse committee 0, a committee id beyond uint32, a negative or fractional time, and extra fields", function () {
       expect(issues({ request: { ...request, committeeId: 0 }, signature })[0].path).to.deep.equal(["request", "committeeId"]);
-      expect(issues({ request: { ...request, committeeId: 2 ** 32 }, signature })[0].path).to.deep.equal([
-        "request",
-        "committeeId",
-      ]);
+      expect(issues({ request: { ...request, committeeId: 2 ** 32 }, signature })[0].path).to.deep.equal(["request", "committeeId"]);
       expect(issues({ request: { ...request, issuedAt: -1 }, signature })[0].path).to.deep.equal(["request", "issuedAt"]);
       expect(issues({ request: { ...request, issuedAt: 1.5 }, signature })[0].path).to.deep.equal(["request", "issuedAt"]);
-      expect(issues({ request: { ...request, memberKey: request.transferId }, signature })[0].path).to.deep.equal([
-        "request",
-      ]);
+      expect(issues({ request: { ...request, memberKey: request.transferId }, signature })[0].path).to.deep.equal(["request"]);
     });
   });
 

@@ -88,9 +88,7 @@ describe("member-package", function () {
     it("should refuse another package key as the package key's fault", function () {
       const error = refusal(() => openMemberPackage(memberPackage, sealMemberPackage(transferId, fileJson).packageKey, transferId));
       expect(error.reason).to.equal("packageKey");
-      expect(error.message).to.equal(
-        "the package key does not open this package: wrong key, or the package was altered",
-      );
+      expect(error.message).to.equal("the package key does not open this package: wrong key, or the package was altered");
       expect(refusal(() => openMemberPackage(memberPackage, wrongKey, transferId)).reason).to.equal("packageKey");
     });
 
@@ -115,9 +113,7 @@ describe("member-package", function () {
     it("should refuse a package opened for another transfer, naming both", function () {
       const error = refusal(() => openMemberPackage(memberPackage, packageKey, otherTransferId));
       expect(error.reason).to.equal("package");
-      expect(error.message).to.equal(
-        `this package is for transfer ${transferId}, not ${otherTransferId}: import it on that transfer`,
-      );
+      expect(error.message).to.equal(`this package is for transfer ${transferId}, not ${otherTransferId}: import it on that transfer`);
     });
 
     it("should refuse a package that opens but holds no gzip, as the package's fault", function () {
@@ -167,9 +163,7 @@ describe("member-package", function () {
       const pathOf = (value: unknown) => memberPackageSchema.safeParse(value).error?.issues[0].path;
       expect(pathOf({ ...memberPackage, iv: Buffer.alloc(16).toString("base64url") })).to.deep.equal(["iv"]);
       expect(pathOf({ ...memberPackage, tag: Buffer.alloc(12).toString("base64url") })).to.deep.equal(["tag"]);
-      expect(pathOf({ ...memberPackage, tag: Buffer.from(memberPackage.tag, "base64url").toString("base64") })).to.deep.equal([
-        "tag",
-      ]);
+      expect(pathOf({ ...memberPackage, tag: Buffer.from(memberPackage.tag, "base64url").toString("base64") })).to.deep.equal(["tag"]);
       expect(pathOf({ ...memberPackage, format: "cunzheng.member-package/2" })).to.deep.equal(["format"]);
       expect(pathOf({ ...memberPackage, transferId: transferId.toUpperCase() })).to.deep.equal(["transferId"]);
       expect(pathOf({ ...memberPackage, key: "x" })).to.deep.equal([]);

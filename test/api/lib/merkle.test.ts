@@ -21,10 +21,7 @@ const EMPTY_ROOT: Hex32 = "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 
 // The RFC 6962 reference tree of Certificate Transparency, as published in transparency-dev/merkle
 // proof/verify_test.go and rfc6962/rfc6962_test.go (leaf numbers there are 1-based, indexes here 0-based).
-const REFERENCE_LEAVES = [
-  ...["", "00", "10", "2021", "3031", "40414243"],
-  ...["5051525354555657", "606162636465666768696a6b6c6d6e6f"],
-];
+const REFERENCE_LEAVES = [...["", "00", "10", "2021", "3031", "40414243"], ...["5051525354555657", "606162636465666768696a6b6c6d6e6f"]];
 const REFERENCE_ROOTS: Hex32[] = [
   "0x6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
   "0xfac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -87,11 +84,9 @@ describe("Merkle log", function () {
   describe("hashing", function () {
     it("should hash leaves and nodes as RFC 6962 does, with the domain-separating prefixes", function () {
       expect(toHex(hashLeaf(new Uint8Array(0)))).to.equal(REFERENCE_ROOTS[0]);
-      expect(toHex(hashLeaf(Buffer.from("L123456")))).to.equal(
-        "0x395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"
-      );
+      expect(toHex(hashLeaf(Buffer.from("L123456")))).to.equal("0x395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56");
       expect(toHex(hashChildren(Buffer.from("N123"), Buffer.from("N456")))).to.equal(
-        "0xaa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb"
+        "0xaa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb",
       );
     });
 
@@ -142,7 +137,7 @@ describe("Merkle log", function () {
         claim.proof.map((_, at) => {
           const proof = claim.proof.map((node, i) => (i === at ? flipByte(node, position, mask) : node));
           return [`flipped proof[${at}]`, { ...claim, proof }];
-        })
+        }),
       );
 
     it("should have, for every prefix, the root the RFC's definition gives", function () {
@@ -196,7 +191,7 @@ describe("Merkle log", function () {
           };
           expect(Object.keys(tampered).filter((what) => verifyInclusion(tampered[what]))).to.deep.equal([]);
         }),
-        { numRuns: 300 }
+        { numRuns: 300 },
       );
     });
 
@@ -223,7 +218,7 @@ describe("Merkle log", function () {
           };
           expect(Object.keys(tampered).filter((what) => verifyConsistency(tampered[what]))).to.deep.equal([]);
         }),
-        { numRuns: 300 }
+        { numRuns: 300 },
       );
     });
   });

@@ -22,7 +22,8 @@ function ruleIdsInCode(): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of sourceFiles(path.join(ROOT, "api", "src"))) {
     const source = readFileSync(file, "utf8");
-    for (const [, name] of source.matchAll(/\bRULES\.([A-Za-z0-9_]+)/g)) found.set(RULES[name as keyof typeof RULES] ?? `RULES.${name}`, path.relative(ROOT, file));
+    for (const [, name] of source.matchAll(/\bRULES\.([A-Za-z0-9_]+)/g))
+      found.set(RULES[name as keyof typeof RULES] ?? `RULES.${name}`, path.relative(ROOT, file));
     for (const [, id] of source.matchAll(/\brule: "([A-Za-z0-9_.]+)"/g)) found.set(id, path.relative(ROOT, file));
   }
   return found;
@@ -41,7 +42,9 @@ describe("The message catalogue", function () {
     expect(ids.size, "rule ids found in the code").to.be.above(25);
     for (const [id, file] of ids) {
       const ruleSet = loadRuleSet("2014");
-      const inRuleSet = [...ruleSet.definition.generalRules, ...ruleSet.definition.steps.flatMap((step) => step.rules)].find((rule) => rule.id === id);
+      const inRuleSet = [...ruleSet.definition.generalRules, ...ruleSet.definition.steps.flatMap((step) => step.rules)].find(
+        (rule) => rule.id === id,
+      );
       expectBothTexts(`${id} (${file})`, refusalText(id) ?? inRuleSet?.description);
     }
   });
@@ -53,7 +56,8 @@ describe("The message catalogue", function () {
       expect(rules.length).to.be.above(0);
       for (const rule of rules) expectBothTexts(`${version}/${rule.id}`, rule.description);
       for (const step of definition.steps) {
-        for (const structural of ["stage", "repeat", "prerequisites"]) expectBothTexts(`${step.code}.${structural}`, refusalText(`${step.code}.${structural}`));
+        for (const structural of ["stage", "repeat", "prerequisites"])
+          expectBothTexts(`${step.code}.${structural}`, refusalText(`${step.code}.${structural}`));
       }
     }
   });
@@ -90,10 +94,17 @@ describe("The message catalogue", function () {
   });
 
   it("should give a catalogued refusal its Chinese text, and a rule set's refusal its own Chinese description without the rule id", function () {
-    const conflict = new errors.Conflict("the member already has an open transfer", { rule: "transfer.oneOpen", field: "memberId" }).toBody();
+    const conflict = new errors.Conflict("the member already has an open transfer", {
+      rule: "transfer.oneOpen",
+      field: "memberId",
+    }).toBody();
     expect(localizedError(conflict, "zh-CN")).to.deep.equal({ ...conflict, message: REFUSALS["transfer.oneOpen"].zh });
     expect(localizedError(conflict, "en")).to.deep.equal(conflict);
-    const ruleSetRefusal = new errors.RuleViolation({ rule: "general.notInFuture", field: "effectiveDate", message: "general.notInFuture: 生效日期不得晚于今天" }).toBody();
+    const ruleSetRefusal = new errors.RuleViolation({
+      rule: "general.notInFuture",
+      field: "effectiveDate",
+      message: "general.notInFuture: 生效日期不得晚于今天",
+    }).toBody();
     expect(localizedError(ruleSetRefusal, "zh-CN").message).to.equal("生效日期不得晚于今天");
     expect(localizedError(new errors.NotFound("member 1 not found").toBody(), "zh-CN").message).to.equal(ERRORS.NOT_FOUND.zh);
   });

@@ -43,10 +43,7 @@ describe("record hash", function () {
     ["an impossible date", { effectiveDate: "2021-02-29" }],
     ["a version other than 1", { version: 2 }],
     ["a short salt", { salt: "0x1234" }],
-    [
-      "a free-text reason instead of a code",
-      { supersedes: { recordHash: `0x${"02".repeat(32)}`, reasonCode: "typo fixed" } },
-    ],
+    ["a free-text reason instead of a code", { supersedes: { recordHash: `0x${"02".repeat(32)}`, reasonCode: "typo fixed" } }],
   ];
   for (const [what, change] of malformed) {
     it(`should refuse to hash a body with ${what}`, function () {

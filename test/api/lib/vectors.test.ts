@@ -84,9 +84,7 @@ describe("docs/formats.md test vectors", function () {
     const { key, nonce, values } = fieldVectors.encryption;
 
     for (const vector of values) {
-      it(`should open the sealed ${JSON.stringify(vector.plain)}${
-        vector.context ? ` in context ${vector.context}` : ""
-      }`, function () {
+      it(`should open the sealed ${JSON.stringify(vector.plain)}${vector.context ? ` in context ${vector.context}` : ""}`, function () {
         expect(createFieldCipher(key).decrypt(vector.sealed, vector.context ?? undefined)).to.equal(vector.plain);
         const bytes = Buffer.from(vector.sealed.slice("v1:".length), "base64");
         expect(bytes.subarray(0, 12).toString("hex")).to.equal(nonce);
@@ -102,10 +100,7 @@ describe("docs/formats.md test vectors", function () {
       it(`should index ${JSON.stringify(vector.value)} as HMAC-SHA256 of ${vector.normalized}`, function () {
         expect(normalizeForIndex(vector.value)).to.equal(vector.normalized);
         expect(blindIndex(fieldVectors.blindIndex.key, vector.value)).to.equal(vector.index);
-        const hmac = createHmac("sha256", Buffer.from(fieldVectors.blindIndex.key, "hex")).update(
-          vector.normalized,
-          "utf8"
-        );
+        const hmac = createHmac("sha256", Buffer.from(fieldVectors.blindIndex.key, "hex")).update(vector.normalized, "utf8");
         expect(hmac.digest("hex")).to.equal(vector.index);
       });
     }
@@ -122,13 +117,11 @@ describe("docs/formats.md test vectors", function () {
     });
 
     it("should reproduce the ages", function () {
-      for (const { birthDate, on, age } of calendarVectors.ageOn)
-        expect(ageOn(birthDate, on), `${birthDate}@${on}`).to.equal(age);
+      for (const { birthDate, on, age } of calendarVectors.ageOn) expect(ageOn(birthDate, on), `${birthDate}@${on}`).to.equal(age);
     });
 
     it("should reproduce today in China Standard Time", function () {
-      for (const { instant, today } of calendarVectors.todayInChina)
-        expect(todayInChina(new Date(instant)), instant).to.equal(today);
+      for (const { instant, today } of calendarVectors.todayInChina) expect(todayInChina(new Date(instant)), instant).to.equal(today);
     });
   });
 
@@ -157,7 +150,13 @@ describe("docs/formats.md test vectors", function () {
       it("should reproduce and accept the inclusion proof of leaf 2 in the tree of 5", function () {
         const { leafIndex, treeSize } = inclusion;
         expect(log.inclusionProof(leafIndex, treeSize)).to.deep.equal(inclusion.proof);
-        const claim = { leafIndex, treeSize, leafHash: ethers.getBytes(inclusion.leafHash), proof: inclusion.proof.map(hex32), root: hex32(inclusion.root) };
+        const claim = {
+          leafIndex,
+          treeSize,
+          leafHash: ethers.getBytes(inclusion.leafHash),
+          proof: inclusion.proof.map(hex32),
+          root: hex32(inclusion.root),
+        };
         expect(verifyInclusion(claim)).to.equal(true);
         expect(verifyInclusion({ ...claim, leafIndex: 3 })).to.equal(false);
       });

@@ -37,7 +37,11 @@ function writtenOutside(files: string[], words: readonly string[], owner: string
   const wanted = new Set(words);
   return files
     .filter((file) => path.relative(ROOT, file) !== owner)
-    .flatMap((file) => stringLiterals(file).filter(({ text }) => wanted.has(text)).map(({ text, line }) => `${path.relative(ROOT, file)}:${line} ${text}`));
+    .flatMap((file) =>
+      stringLiterals(file)
+        .filter(({ text }) => wanted.has(text))
+        .map(({ text, line }) => `${path.relative(ROOT, file)}:${line} ${text}`),
+    );
 }
 
 describe("The domain's vocabulary and refusal catalogue", function () {
@@ -64,7 +68,9 @@ describe("The domain's vocabulary and refusal catalogue", function () {
 
   it("should find a rule id written outside the refusal catalogue (the check itself can fail)", function () {
     const fixtures = sourceFiles(path.join(ROOT, "test", "helpers", "vectors", "vocabulary"));
-    expect(writtenOutside(fixtures, RULE_IDS, REFUSAL_CATALOGUE)).to.deep.equal(["test/helpers/vectors/vocabulary/violations.ts:9 transfer.notOpen"]);
+    expect(writtenOutside(fixtures, RULE_IDS, REFUSAL_CATALOGUE)).to.deep.equal([
+      "test/helpers/vectors/vocabulary/violations.ts:9 transfer.notOpen",
+    ]);
   });
 
   it("should give every role a name in the portal, in Chinese and in English", function () {

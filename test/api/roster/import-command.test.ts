@@ -36,7 +36,11 @@ describe("cunzheng import", function () {
       blindIndexKey: randomBytes(32).toString("hex"),
     });
     const written: string[] = [];
-    environment = { written, open: async () => ({ institution, close: async () => undefined }), progress: { isTTY: false, write: (text) => written.push(text) } };
+    environment = {
+      written,
+      open: async () => ({ institution, close: async () => undefined }),
+      progress: { isTTY: false, write: (text) => written.push(text) },
+    };
     directory = mkdtempSync(path.join(tmpdir(), "roster-"));
   });
   after(async function () {
@@ -53,8 +57,15 @@ describe("cunzheng import", function () {
   });
 
   it("should refuse a call without a file, an organization or an account, showing the usage", function () {
-    for (const args of [["--org", "4", "--as", "x"], ["a.xlsx", "--as", "x"], ["a.xlsx", "--org", "4"], ["a.xlsx", "--org", "four", "--as", "x"]]) {
-      expect(() => parseImportArgs(args), args.join(" ")).to.throw(CliError).with.property("showUsage", true);
+    for (const args of [
+      ["--org", "4", "--as", "x"],
+      ["a.xlsx", "--as", "x"],
+      ["a.xlsx", "--org", "4"],
+      ["a.xlsx", "--org", "four", "--as", "x"],
+    ]) {
+      expect(() => parseImportArgs(args), args.join(" "))
+        .to.throw(CliError)
+        .with.property("showUsage", true);
     }
   });
 

@@ -36,7 +36,10 @@ describe("Roster import findings", function () {
     const clerk = await createClerk(database.repositories, ORG_IDS.branchA);
     actor = { accountId: clerk.id, orgId: ORG_IDS.branchA, role: "CLERK", canReadPersonalData: true };
     institution = {
-      ...createInstitution(database.dataSource, { fieldEncryptionKey: randomBytes(32).toString("hex"), blindIndexKey: randomBytes(32).toString("hex") }),
+      ...createInstitution(database.dataSource, {
+        fieldEncryptionKey: randomBytes(32).toString("hex"),
+        blindIndexKey: randomBytes(32).toString("hex"),
+      }),
       ruleSet: rulesWithSoftDateRule(),
     };
   });

@@ -12,7 +12,20 @@ const ADMIN = "roster-admin";
 const BRANCH = "计算机学院本科生第一党支部";
 const GENERAL_BRANCH = "计算机学院党总支";
 // The file's own names for some columns: 身份证号 and 学号 are synonyms the import knows.
-const HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "学号", "所在党支部", "申请入党日期", "确定入党积极分子日期", "确定发展对象日期", "接收预备党员日期", "转正日期"];
+const HEADERS = [
+  "姓名",
+  "性别",
+  "民族",
+  "出生日期",
+  "身份证号",
+  "学号",
+  "所在党支部",
+  "申请入党日期",
+  "确定入党积极分子日期",
+  "确定发展对象日期",
+  "接收预备党员日期",
+  "转正日期",
+];
 
 interface Person {
   name: string;
@@ -25,12 +38,54 @@ interface Person {
 
 /** One member at every stage, one whose earliest dates the files lost, dates as spreadsheet dates or as text. */
 const CLEAN: Person[] = [
-  { name: "申请人甲", sex: "M", birthDate: "2003-02-11", branch: BRANCH, dates: ["2024-03-01", null, null, null, null], stage: Stage.Applicant },
-  { name: "积极分子乙", sex: "F", birthDate: "2002-07-30", branch: BRANCH, dates: ["2023-03-01", "2023-09-15", null, null, null], stage: Stage.Activist },
-  { name: "发展对象丙", sex: "M", birthDate: "2001-01-05", branch: GENERAL_BRANCH, dates: ["2021-03-01", "2021-09-10", "2022-10-12", null, null], stage: Stage.Candidate },
-  { name: "预备党员丁", sex: "F", birthDate: "2000-12-24", branch: BRANCH, dates: ["2022-03-01", "2022-09-01", "2023-09-05", "2026-03-20", null], stage: Stage.Probationary },
-  { name: "正式党员戊", sex: "M", birthDate: "1996-05-18", branch: BRANCH, dates: ["2015-03-01", "2015-09-10", "2016-10-12", "2017-05-20", "2018-05-25"], stage: Stage.Full },
-  { name: "老党员己", sex: "F", birthDate: "1985-10-02", branch: GENERAL_BRANCH, dates: [null, null, "2008-10-01", "2009-06-01", "2010-06-01"], stage: Stage.Full },
+  {
+    name: "申请人甲",
+    sex: "M",
+    birthDate: "2003-02-11",
+    branch: BRANCH,
+    dates: ["2024-03-01", null, null, null, null],
+    stage: Stage.Applicant,
+  },
+  {
+    name: "积极分子乙",
+    sex: "F",
+    birthDate: "2002-07-30",
+    branch: BRANCH,
+    dates: ["2023-03-01", "2023-09-15", null, null, null],
+    stage: Stage.Activist,
+  },
+  {
+    name: "发展对象丙",
+    sex: "M",
+    birthDate: "2001-01-05",
+    branch: GENERAL_BRANCH,
+    dates: ["2021-03-01", "2021-09-10", "2022-10-12", null, null],
+    stage: Stage.Candidate,
+  },
+  {
+    name: "预备党员丁",
+    sex: "F",
+    birthDate: "2000-12-24",
+    branch: BRANCH,
+    dates: ["2022-03-01", "2022-09-01", "2023-09-05", "2026-03-20", null],
+    stage: Stage.Probationary,
+  },
+  {
+    name: "正式党员戊",
+    sex: "M",
+    birthDate: "1996-05-18",
+    branch: BRANCH,
+    dates: ["2015-03-01", "2015-09-10", "2016-10-12", "2017-05-20", "2018-05-25"],
+    stage: Stage.Full,
+  },
+  {
+    name: "老党员己",
+    sex: "F",
+    birthDate: "1985-10-02",
+    branch: GENERAL_BRANCH,
+    dates: [null, null, "2008-10-01", "2009-06-01", "2010-06-01"],
+    stage: Stage.Full,
+  },
 ];
 
 function rowOf(person: Person, index: number, asText: boolean): (string | Date | null)[] {
@@ -75,7 +130,8 @@ describe("Roster import", function () {
       canReadPersonalData: true,
     });
     adminId = admin.id;
-    token = (await request(instance.baseUrl).post("/api/auth/login").send({ username: ADMIN, password: E2E_PASSWORD }).expect(200)).body.token;
+    token = (await request(instance.baseUrl).post("/api/auth/login").send({ username: ADMIN, password: E2E_PASSWORD }).expect(200)).body
+      .token;
   });
   after(async () => instance?.stop());
 
@@ -84,14 +140,22 @@ describe("Roster import", function () {
     let sha256: string;
 
     before(async function () {
-      file = await xlsxOf(HEADERS, CLEAN.map((person, index) => rowOf(person, index, index % 2 === 1)));
+      file = await xlsxOf(
+        HEADERS,
+        CLEAN.map((person, index) => rowOf(person, index, index % 2 === 1)),
+      );
     });
 
     it("should check every row in a dry run, show the column mapping, and write nothing", async function () {
       const report = (await upload(file, "党员名册.xlsx", true).expect(200)).body;
 
       expect(report.dryRun).to.equal(true);
-      expect(report.mapping).to.include({ idNumber: "身份证号", staffNumber: "学号", branch: "所在党支部", branchMeetingDate: "接收预备党员日期" });
+      expect(report.mapping).to.include({
+        idNumber: "身份证号",
+        staffNumber: "学号",
+        branch: "所在党支部",
+        branchMeetingDate: "接收预备党员日期",
+      });
       expect(report.refused).to.deep.equal([]);
       expect(report.accepted).to.equal(CLEAN.length);
       expect(report.imported).to.equal(0);
@@ -107,15 +171,25 @@ describe("Roster import", function () {
       await instance.anchored.anchorAll();
 
       for (const [index, person] of CLEAN.entries()) {
-        const [found] = (await request(instance.baseUrl)
-          .post("/api/members/search")
-          .set("authorization", `Bearer ${token}`)
-          .send({ idNumber: idNumberOf(person.birthDate, person.sex, index) })
-          .expect(200)).body.items;
-        expect(found.personal, person.name).to.include({ name: person.name, birthDate: person.birthDate, gender: person.sex, staffNumber: `2024${String(index).padStart(4, "0")}` });
+        const [found] = (
+          await request(instance.baseUrl)
+            .post("/api/members/search")
+            .set("authorization", `Bearer ${token}`)
+            .send({ idNumber: idNumberOf(person.birthDate, person.sex, index) })
+            .expect(200)
+        ).body.items;
+        expect(found.personal, person.name).to.include({
+          name: person.name,
+          birthDate: person.birthDate,
+          gender: person.sex,
+          staffNumber: `2024${String(index).padStart(4, "0")}`,
+        });
         const records = (await get(`/api/members/${found.id}/records`)).body.items;
         const given = person.dates.filter((date): date is string => date !== null);
-        expect(records.map((record: { effectiveDate: string }) => record.effectiveDate), person.name).to.deep.equal(given);
+        expect(
+          records.map((record: { effectiveDate: string }) => record.effectiveDate),
+          person.name,
+        ).to.deep.equal(given);
 
         const onChain = await instance.anchored.consortium.membership.member(found.memberKey);
         const [application, activist, candidate, branchMeeting] = person.dates;
@@ -133,11 +207,13 @@ describe("Roster import", function () {
     });
 
     it("should mark the archival records in the record, in the proof bundle and on chain", async function () {
-      const [found] = (await request(instance.baseUrl)
-        .post("/api/members/search")
-        .set("authorization", `Bearer ${token}`)
-        .send({ idNumber: idNumberOf(CLEAN[4].birthDate, CLEAN[4].sex, 4) })
-        .expect(200)).body.items;
+      const [found] = (
+        await request(instance.baseUrl)
+          .post("/api/members/search")
+          .set("authorization", `Bearer ${token}`)
+          .send({ idNumber: idNumberOf(CLEAN[4].birthDate, CLEAN[4].sex, 4) })
+          .expect(200)
+      ).body.items;
       const records = (await get(`/api/members/${found.id}/records`)).body.items;
       for (const record of records) {
         expect(record.body.archival).to.deep.equal({ sourceSha256: sha256, importedBy: adminId });
@@ -154,7 +230,10 @@ describe("Roster import", function () {
         Array(5).fill({ sourceSha256: sha256, importedBy: adminId }),
       );
       const memberVerdict = (await request(instance.baseUrl).post("/api/verify").send({ bundle: memberBundle }).expect(200)).body;
-      expect(memberVerdict.verdict, JSON.stringify(memberVerdict.steps.filter((step: { status: string }) => step.status !== "passed"))).to.equal("VALID");
+      expect(
+        memberVerdict.verdict,
+        JSON.stringify(memberVerdict.steps.filter((step: { status: string }) => step.status !== "passed")),
+      ).to.equal("VALID");
 
       const { membership } = instance.anchored.consortium;
       const [event] = await membership.queryFilter(membership.filters.MemberRegisteredFromArchive(found.memberKey));
@@ -165,16 +244,22 @@ describe("Roster import", function () {
     it("should hold the imported members to the full rules from their stage on: the next steps follow it", async function () {
       const nextOf = async (index: number) => {
         const person = CLEAN[index];
-        const [found] = (await request(instance.baseUrl)
-          .post("/api/members/search")
-          .set("authorization", `Bearer ${token}`)
-          .send({ idNumber: idNumberOf(person.birthDate, person.sex, index) })
-          .expect(200)).body.items;
+        const [found] = (
+          await request(instance.baseUrl)
+            .post("/api/members/search")
+            .set("authorization", `Bearer ${token}`)
+            .send({ idNumber: idNumberOf(person.birthDate, person.sex, index) })
+            .expect(200)
+        ).body.items;
         return (await get(`/api/members/${found.id}`)).body.nextSteps.map((next: { step: string }) => next.step);
       };
       expect(await nextOf(0)).to.deep.equal(["S2"]);
-      expect(await nextOf(1)).to.include.members(["S4", "S5", "S6"]).and.not.include("S7");
-      expect(await nextOf(3)).to.include.members(["S18", "S19", "S20", "S21"]).and.not.include("S24");
+      expect(await nextOf(1))
+        .to.include.members(["S4", "S5", "S6"])
+        .and.not.include("S7");
+      expect(await nextOf(3))
+        .to.include.members(["S18", "S19", "S20", "S21"])
+        .and.not.include("S24");
       expect(await nextOf(4)).to.deep.equal(["S18", "S25"]);
     });
 
@@ -190,21 +275,102 @@ describe("Roster import", function () {
   });
 
   describe("a roster with bad rows (GBK .csv)", function () {
-    const good = (serial: number) => ["好人", "男", "汉族", "1999-04-01", idNumberOf("1999-04-01", "M", serial), "", BRANCH, "2020-03-01", "2020-09-01", "", "", ""];
+    const good = (serial: number) => [
+      "好人",
+      "男",
+      "汉族",
+      "1999-04-01",
+      idNumberOf("1999-04-01", "M", serial),
+      "",
+      BRANCH,
+      "2020-03-01",
+      "2020-09-01",
+      "",
+      "",
+      "",
+    ];
     const duplicate = idNumberOf("1999-04-02", "F", 1);
     /** Each bad row, and the column and rule its refusal must name. */
     const BAD: { row: (string | null)[]; column: string; rule: string; zh: string }[] = [
-      { row: ["校验错", "男", "汉族", "", withWrongCheckCharacter(idNumberOf("1998-01-01", "M", 2)), "", BRANCH, "2020-03-01", "", "", "", ""], column: "身份证号", rule: "roster.idNumber.checkDigit", zh: "校验码" },
-      { row: ["生日错", "男", "汉族", "1998-01-02", idNumberOf("1998-01-01", "M", 3), "", BRANCH, "2020-03-01", "", "", "", ""], column: "出生日期", rule: "roster.birthDateMismatch", zh: "出生日期" },
-      { row: ["性别错", "女", "汉族", "", idNumberOf("1998-01-01", "M", 4), "", BRANCH, "2020-03-01", "", "", "", ""], column: "性别", rule: "roster.sexMismatch", zh: "性别" },
-      { row: ["支部错", "男", "汉族", "", idNumberOf("1998-01-01", "M", 5), "", "数学学院党支部", "2020-03-01", "", "", "", ""], column: "所在党支部", rule: "roster.unknownBranch", zh: "党支部" },
-      { row: ["未满一年", "男", "汉族", "", idNumberOf("1998-01-01", "M", 6), "", BRANCH, "2019-03-01", "2019-09-01", "2020-08-31", "", ""], column: "确定发展对象日期", rule: "S7.minInterval", zh: "满一年" },
-      { row: ["未成年", "男", "汉族", "", idNumberOf("2005-06-01", "M", 7), "", BRANCH, "2022-03-01", "", "", "", ""], column: "申请入党日期", rule: "S1.minAge", zh: "十八周岁" },
-      { row: ["将来日期", "男", "汉族", "", idNumberOf("1998-01-01", "M", 8), "", BRANCH, "2099-03-01", "", "", "", ""], column: "申请入党日期", rule: "general.notInFuture", zh: "不得晚于今天" },
-      { row: ["日期乱写", "男", "汉族", "", idNumberOf("1998-01-01", "M", 9), "", BRANCH, "去年春天", "", "", "", ""], column: "申请入党日期", rule: "roster.dateFormat", zh: "日期" },
-      { row: ["倒序", "男", "汉族", "", idNumberOf("1998-01-01", "M", 10), "", BRANCH, "2020-03-01", "2020-01-01", "", "", ""], column: "确定入党积极分子日期", rule: "S3.notBeforeApplication", zh: "不得早于" },
-      { row: ["重复一", "女", "汉族", "", duplicate, "", BRANCH, "2020-03-01", "", "", "", ""], column: "身份证号", rule: "roster.duplicateInFile", zh: "不止一次" },
-      { row: ["重复二", "女", "汉族", "", duplicate, "", BRANCH, "2021-03-01", "", "", "", ""], column: "身份证号", rule: "roster.duplicateInFile", zh: "不止一次" },
+      {
+        row: [
+          "校验错",
+          "男",
+          "汉族",
+          "",
+          withWrongCheckCharacter(idNumberOf("1998-01-01", "M", 2)),
+          "",
+          BRANCH,
+          "2020-03-01",
+          "",
+          "",
+          "",
+          "",
+        ],
+        column: "身份证号",
+        rule: "roster.idNumber.checkDigit",
+        zh: "校验码",
+      },
+      {
+        row: ["生日错", "男", "汉族", "1998-01-02", idNumberOf("1998-01-01", "M", 3), "", BRANCH, "2020-03-01", "", "", "", ""],
+        column: "出生日期",
+        rule: "roster.birthDateMismatch",
+        zh: "出生日期",
+      },
+      {
+        row: ["性别错", "女", "汉族", "", idNumberOf("1998-01-01", "M", 4), "", BRANCH, "2020-03-01", "", "", "", ""],
+        column: "性别",
+        rule: "roster.sexMismatch",
+        zh: "性别",
+      },
+      {
+        row: ["支部错", "男", "汉族", "", idNumberOf("1998-01-01", "M", 5), "", "数学学院党支部", "2020-03-01", "", "", "", ""],
+        column: "所在党支部",
+        rule: "roster.unknownBranch",
+        zh: "党支部",
+      },
+      {
+        row: ["未满一年", "男", "汉族", "", idNumberOf("1998-01-01", "M", 6), "", BRANCH, "2019-03-01", "2019-09-01", "2020-08-31", "", ""],
+        column: "确定发展对象日期",
+        rule: "S7.minInterval",
+        zh: "满一年",
+      },
+      {
+        row: ["未成年", "男", "汉族", "", idNumberOf("2005-06-01", "M", 7), "", BRANCH, "2022-03-01", "", "", "", ""],
+        column: "申请入党日期",
+        rule: "S1.minAge",
+        zh: "十八周岁",
+      },
+      {
+        row: ["将来日期", "男", "汉族", "", idNumberOf("1998-01-01", "M", 8), "", BRANCH, "2099-03-01", "", "", "", ""],
+        column: "申请入党日期",
+        rule: "general.notInFuture",
+        zh: "不得晚于今天",
+      },
+      {
+        row: ["日期乱写", "男", "汉族", "", idNumberOf("1998-01-01", "M", 9), "", BRANCH, "去年春天", "", "", "", ""],
+        column: "申请入党日期",
+        rule: "roster.dateFormat",
+        zh: "日期",
+      },
+      {
+        row: ["倒序", "男", "汉族", "", idNumberOf("1998-01-01", "M", 10), "", BRANCH, "2020-03-01", "2020-01-01", "", "", ""],
+        column: "确定入党积极分子日期",
+        rule: "S3.notBeforeApplication",
+        zh: "不得早于",
+      },
+      {
+        row: ["重复一", "女", "汉族", "", duplicate, "", BRANCH, "2020-03-01", "", "", "", ""],
+        column: "身份证号",
+        rule: "roster.duplicateInFile",
+        zh: "不止一次",
+      },
+      {
+        row: ["重复二", "女", "汉族", "", duplicate, "", BRANCH, "2021-03-01", "", "", "", ""],
+        column: "身份证号",
+        rule: "roster.duplicateInFile",
+        zh: "不止一次",
+      },
     ];
 
     it("should report each bad row with its column and rule in Chinese, and import only the good rows", async function () {
@@ -216,7 +382,10 @@ describe("Roster import", function () {
       expect(dryRun.refused.map((row: { line: number }) => row.line)).to.deep.equal(BAD.map((_, index) => index + 3));
       for (const [index, bad] of BAD.entries()) {
         const refused = dryRun.refused[index];
-        expect(refused.problems.map((p: { rule: string }) => p.rule), bad.row[0]!).to.include(bad.rule);
+        expect(
+          refused.problems.map((p: { rule: string }) => p.rule),
+          bad.row[0]!,
+        ).to.include(bad.rule);
         const named = refused.problems.find((p: { rule: string }) => p.rule === bad.rule);
         expect(named.column, bad.row[0]!).to.equal(bad.column);
         expect(named.message.zh, bad.row[0]!).to.contain(bad.zh);
@@ -229,11 +398,13 @@ describe("Roster import", function () {
       expect(await count("members")).to.equal(members + 2);
       expect(await count("records")).to.equal(records + 4);
       for (const serial of [20, 21]) {
-        const { items } = (await request(instance.baseUrl)
-          .post("/api/members/search")
-          .set("authorization", `Bearer ${token}`)
-          .send({ idNumber: idNumberOf("1999-04-01", "M", serial) })
-          .expect(200)).body;
+        const { items } = (
+          await request(instance.baseUrl)
+            .post("/api/members/search")
+            .set("authorization", `Bearer ${token}`)
+            .send({ idNumber: idNumberOf("1999-04-01", "M", serial) })
+            .expect(200)
+        ).body;
         expect(items).to.have.length(1);
       }
     });
@@ -258,7 +429,9 @@ describe("Roster import", function () {
         orgId: ORG_IDS.committeeA,
         canReadPersonalData: true,
       });
-      const approverToken = (await request(instance.baseUrl).post("/api/auth/login").send({ username: "roster-approver", password: E2E_PASSWORD }).expect(200)).body.token;
+      const approverToken = (
+        await request(instance.baseUrl).post("/api/auth/login").send({ username: "roster-approver", password: E2E_PASSWORD }).expect(200)
+      ).body.token;
       const response = await request(instance.baseUrl)
         .post("/api/roster-imports")
         .query({ fileName: "x.csv" })
@@ -290,7 +463,11 @@ describe("Roster import", function () {
     it("should list the columns the portal maps a file's headers to, titled as in the template, the required ones marked", async function () {
       const { items } = (await get("/api/roster-imports/columns")).body as { items: { field: string; title: string; required: boolean }[] };
       expect(items.filter((column) => column.required).map((column) => column.title)).to.deep.equal(["姓名", "公民身份号码", "所在党支部"]);
-      expect(items.find((column) => column.field === "applicationDate")).to.deep.equal({ field: "applicationDate", title: "申请入党日期", required: false });
+      expect(items.find((column) => column.field === "applicationDate")).to.deep.equal({
+        field: "applicationDate",
+        title: "申请入党日期",
+        required: false,
+      });
     });
   });
 });

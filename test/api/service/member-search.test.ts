@@ -23,19 +23,28 @@ describe("Finding members: search by name, 学号/工号 and ID number, and the 
     const response = await request(instance.app)
       .post("/api/members")
       .set(await as(account))
-      .send({ orgId, personal: { ...person, birthDate: "2000-05-10" }, application: { effectiveDate: applicationDate, fields: JOURNEY[0].fields } });
+      .send({
+        orgId,
+        personal: { ...person, birthDate: "2000-05-10" },
+        application: { effectiveDate: applicationDate, fields: JOURNEY[0].fields },
+      });
     expect(response.status, JSON.stringify(response.body)).to.equal(201);
     return response.body.memberId as string;
   }
 
   async function search(account: AccountName, body: object) {
-    const response = await request(instance.app).post("/api/members/search").set(await as(account)).send(body);
+    const response = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as(account))
+      .send(body);
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
     return response.body.items.map((item: { personal: { name: string } }) => item.personal.name).sort() as string[];
   }
 
   async function list(account: AccountName, query: string) {
-    const response = await request(instance.app).get(`/api/members?${query}`).set(await as(account));
+    const response = await request(instance.app)
+      .get(`/api/members?${query}`)
+      .set(await as(account));
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
     return response.body as { items: { id: string; personal: { name: string }; findingCount: number }[]; nextCursor: string | null };
   }
@@ -43,7 +52,12 @@ describe("Finding members: search by name, 学号/工号 and ID number, and the 
   before(async () => {
     instance = await startTestInstance();
     ids.zhangSan = await enroll("aClerk", ORG_IDS.branchA, { name: "张三", idNumber: "110108200005100011", staffNumber: "20240001" });
-    ids.zhangSanFeng = await enroll("aClerk", ORG_IDS.branchA, { name: "张三丰", idNumber: "110108200005100012", staffNumber: "20240002" }, instance.institution.today());
+    ids.zhangSanFeng = await enroll(
+      "aClerk",
+      ORG_IDS.branchA,
+      { name: "张三丰", idNumber: "110108200005100012", staffNumber: "20240002" },
+      instance.institution.today(),
+    );
     ids.liSi = await enroll("aClerk", ORG_IDS.branchA, { name: "李四", idNumber: "110108200005100013" });
     // Another university's members with the same name and staff number: never found by university A.
     ids.otherZhangSan = await enroll("bClerk", ORG_IDS.branchB, { name: "张三", idNumber: "110108200005100014", staffNumber: "20240001" });
@@ -73,11 +87,18 @@ describe("Finding members: search by name, 学号/工号 and ID number, and the 
   });
 
   it("should never find another organization's members, by any of the three", async () => {
-    const found = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ staffNumber: "20240001" }).expect(200);
+    const found = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ staffNumber: "20240001" })
+      .expect(200);
     expect(found.body.items.map((item: { id: string }) => item.id)).to.deep.equal([ids.zhangSan]);
     expect(await search("bClerk", { name: "张" })).to.deep.equal(["张三"]);
     expect(await search("bClerk", { idNumber: "110108200005100011" })).to.deep.equal([]);
-    const outOfScope = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ name: "张", orgId: ORG_IDS.branchB });
+    const outOfScope = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ name: "张", orgId: ORG_IDS.branchB });
     expect(outOfScope.status).to.equal(403);
     expect(outOfScope.body.error.rule).to.equal("scope.orgSubtree");
   });
@@ -87,19 +108,30 @@ describe("Finding members: search by name, 学号/工号 and ID number, and the 
       "SELECT staff_number_index, name_tokens FROM members WHERE id = $1",
       [ids.zhangSanFeng],
     );
-    expect(rows[0].staff_number_index).to.match(/^[0-9a-f]{64}$/).and.not.include("20240002");
+    expect(rows[0].staff_number_index)
+      .to.match(/^[0-9a-f]{64}$/)
+      .and.not.include("20240002");
     // One token per prefix (张, 张三, 张三丰) and one for the whole name.
     expect(rows[0].name_tokens).to.have.length(4);
     for (const token of rows[0].name_tokens) expect(token).to.match(/^[0-9a-f]{64}$/);
   });
 
   it("should refuse a search that names no field or two, naming the field", async () => {
-    const none = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({});
+    const none = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({});
     expect(none.status).to.equal(400);
     expect(none.body.error.field).to.equal("name");
-    const two = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ name: "张", staffNumber: "20240001" });
+    const two = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ name: "张", staffNumber: "20240001" });
     expect(two.status).to.equal(400);
-    const badIdNumber = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ idNumber: "12345" });
+    const badIdNumber = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ idNumber: "12345" });
     expect(badIdNumber.status).to.equal(400);
     expect(badIdNumber.body.error.field).to.equal("idNumber");
   });
@@ -119,7 +151,12 @@ describe("Finding members: search by name, 学号/工号 and ID number, and the 
     const { repositories } = instance.institution;
     const memberKey = newMemberKey();
     const person = { name: "王五", idNumber: "110108200005100015", birthDate: "2000-05-10" };
-    await repositories.members.create({ memberKey, orgId: ORG_IDS.generalBranchA, stage: "APPLICANT", ...sealPersonalData(instance.institution, memberKey, ORG_IDS.generalBranchA, person) });
+    await repositories.members.create({
+      memberKey,
+      orgId: ORG_IDS.generalBranchA,
+      stage: "APPLICANT",
+      ...sealPersonalData(instance.institution, memberKey, ORG_IDS.generalBranchA, person),
+    });
 
     const branch = await list("aApprover", `orgId=${ORG_IDS.branchA}`);
     expect(branch.items.map((item) => item.personal.name)).to.deep.equal(["李四", "张三丰", "张三"]);

@@ -26,7 +26,11 @@ describe("Members and records through the HTTP API", function () {
     const response = await request(instance.app)
       .post("/api/members")
       .set(await as("aClerk"))
-      .send({ orgId: ORG_IDS.branchA, personal: person, application: { effectiveDate: application.effectiveDate, fields: application.fields } });
+      .send({
+        orgId: ORG_IDS.branchA,
+        personal: person,
+        application: { effectiveDate: application.effectiveDate, fields: application.fields },
+      });
     expect(response.status, JSON.stringify(response.body)).to.equal(201);
     return response.body.memberId as string;
   }
@@ -45,18 +49,26 @@ describe("Members and records through the HTTP API", function () {
       const response = await record(memberId, step);
       expect(response.status, `${step.step}: ${JSON.stringify(response.body)}`).to.equal(201);
     }
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(file.body.stage).to.equal("FULL");
 
-    const chain = await request(instance.app).get(`/api/members/${memberId}/records`).set(await as("aClerk")).expect(200);
+    const chain = await request(instance.app)
+      .get(`/api/members/${memberId}/records`)
+      .set(await as("aClerk"))
+      .expect(200);
     const records = chain.body.items;
     expect(records.map((r: { step: string }) => r.step)).to.deep.equal(JOURNEY.map((r) => r.step));
-    records.forEach((r: { recordHash: string; prevHash: string | null; sequence: number; body: Parameters<typeof recordHash>[0] }, i: number) => {
-      expect(r.sequence).to.equal(i + 1);
-      expect(r.prevHash).to.equal(i === 0 ? null : records[i - 1].recordHash);
-      expect(recordHash(r.body)).to.equal(r.recordHash);
-      expect(r.body.ruleVersion).to.equal("2014");
-    });
+    records.forEach(
+      (r: { recordHash: string; prevHash: string | null; sequence: number; body: Parameters<typeof recordHash>[0] }, i: number) => {
+        expect(r.sequence).to.equal(i + 1);
+        expect(r.prevHash).to.equal(i === 0 ? null : records[i - 1].recordHash);
+        expect(recordHash(r.body)).to.equal(r.recordHash);
+        expect(r.body.ruleVersion).to.equal("2014");
+      },
+    );
   });
 
   it("should refuse a hard-rule violation with 422 naming the rule and field, and write nothing", async () => {
@@ -78,7 +90,11 @@ describe("Members and records through the HTTP API", function () {
     const response = await request(instance.app)
       .post("/api/members")
       .set(await as("aClerk"))
-      .send({ orgId: ORG_IDS.branchA, personal: { ...PERSON, idNumber: "110108201001010003", birthDate: "2010-01-01" }, application: { effectiveDate: "2026-01-05", fields: {} } });
+      .send({
+        orgId: ORG_IDS.branchA,
+        personal: { ...PERSON, idNumber: "110108201001010003", birthDate: "2010-01-01" },
+        application: { effectiveDate: "2026-01-05", fields: {} },
+      });
     expect(response.status).to.equal(422);
     expect(response.body.error).to.include({ rule: "S1.minAge" });
   });
@@ -91,7 +107,10 @@ describe("Members and records through the HTTP API", function () {
 
     expect(response.status).to.equal(201);
     expect(response.body.findings.map((f: { rule: string }) => f.rule)).to.deep.equal(["S2.withinOneMonth"]);
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aApprover")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aApprover"))
+      .expect(200);
     expect(file.body.findings.map((f: { rule: string }) => f.rule)).to.include("S2.withinOneMonth");
   });
 
@@ -115,11 +134,22 @@ describe("Members and records through the HTTP API", function () {
     const correction = await request(instance.app)
       .post(`/api/members/${memberId}/records`)
       .set(await as("aClerk"))
-      .send({ step: "S2", effectiveDate: "2019-09-21", fields: { interviewer: "李老师", summary: "动机端正，已更正日期" }, supersedes: { recordId: talk.body.record.id, reasonCode: "CORRECTION_DATE" } });
+      .send({
+        step: "S2",
+        effectiveDate: "2019-09-21",
+        fields: { interviewer: "李老师", summary: "动机端正，已更正日期" },
+        supersedes: { recordId: talk.body.record.id, reasonCode: "CORRECTION_DATE" },
+      });
     expect(correction.status, JSON.stringify(correction.body)).to.equal(201);
-    expect(correction.body.record.body.supersedes).to.deep.equal({ recordHash: talk.body.record.recordHash, reasonCode: "CORRECTION_DATE" });
+    expect(correction.body.record.body.supersedes).to.deep.equal({
+      recordHash: talk.body.record.recordHash,
+      reasonCode: "CORRECTION_DATE",
+    });
 
-    const chain = await request(instance.app).get(`/api/members/${memberId}/records`).set(await as("aClerk")).expect(200);
+    const chain = await request(instance.app)
+      .get(`/api/members/${memberId}/records`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(chain.body.items.map((r: { superseded: boolean }) => r.superseded)).to.deep.equal([false, true, false]);
   });
 
@@ -129,10 +159,18 @@ describe("Members and records through the HTTP API", function () {
     const refused = await request(instance.app)
       .post(`/api/members/${memberId}/records`)
       .set(await as("aClerk"))
-      .send({ step: "S2", effectiveDate: "2019-09-21", fields: { interviewer: "李老师", summary: "动机端正" }, supersedes: { recordId: talk.body.record.id, reasonCode: "BECAUSE" } });
+      .send({
+        step: "S2",
+        effectiveDate: "2019-09-21",
+        fields: { interviewer: "李老师", summary: "动机端正" },
+        supersedes: { recordId: talk.body.record.id, reasonCode: "BECAUSE" },
+      });
     expect(refused.status).to.equal(400);
     expect(refused.body.error).to.include({ code: "VALIDATION_ERROR", field: "supersedes.reasonCode" });
-    const chain = await request(instance.app).get(`/api/members/${memberId}/records`).set(await as("aClerk")).expect(200);
+    const chain = await request(instance.app)
+      .get(`/api/members/${memberId}/records`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(chain.body.items.map((r: { superseded: boolean }) => r.superseded)).to.deep.equal([false, false]);
   });
 
@@ -147,18 +185,30 @@ describe("Members and records through the HTTP API", function () {
     expect(stored).to.not.include("加密检查");
     expect(stored).to.not.include(idNumber);
     expect(rows[0].id_number_index).to.not.include(idNumber);
-    const bodies: { body: Buffer }[] = await instance.database.dataSource.query("SELECT body FROM records WHERE member_id = $1", [memberId]);
+    const bodies: { body: Buffer }[] = await instance.database.dataSource.query("SELECT body FROM records WHERE member_id = $1", [
+      memberId,
+    ]);
     expect(bodies[0].body.toString("utf8")).to.not.include(JOURNEY[0].fields.applicationSummary);
 
-    const found = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ idNumber }).expect(200);
+    const found = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ idNumber })
+      .expect(200);
     expect(found.body.items.map((m: { id: string }) => m.id)).to.deep.equal([memberId]);
   });
 
   it("should hide personal data and record bodies from an auditor not granted them", async () => {
     const memberId = await enroll({ ...PERSON, idNumber: "110108200005100008" });
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aAuditor")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aAuditor"))
+      .expect(200);
     expect(file.body).to.not.have.property("personal");
-    const chain = await request(instance.app).get(`/api/members/${memberId}/records`).set(await as("aAuditor")).expect(200);
+    const chain = await request(instance.app)
+      .get(`/api/members/${memberId}/records`)
+      .set(await as("aAuditor"))
+      .expect(200);
     expect(chain.body.items[0]).to.not.have.property("body");
     expect(chain.body.items[0].recordHash).to.match(/^0x[0-9a-f]{64}$/);
   });
@@ -175,7 +225,11 @@ describe("Members and records through the HTTP API", function () {
   it("should store an evidence file under its SHA-256 and let a record reference it", async () => {
     const pdf = Buffer.from("%PDF-1.4\n% 入党申请书扫描件\n%%EOF\n");
     const sha256 = `0x${createHash("sha256").update(pdf).digest("hex")}`;
-    const uploaded = await request(instance.app).post("/api/evidence").set(await as("aClerk")).set("content-type", "application/pdf").send(pdf);
+    const uploaded = await request(instance.app)
+      .post("/api/evidence")
+      .set(await as("aClerk"))
+      .set("content-type", "application/pdf")
+      .send(pdf);
     expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
     expect(uploaded.body).to.include({ sha256, contentType: "application/pdf", size: pdf.length });
 
@@ -186,12 +240,19 @@ describe("Members and records through the HTTP API", function () {
       .send({ step: "S2", effectiveDate: JOURNEY[1].effectiveDate, fields: JOURNEY[1].fields, evidence: [sha256] })
       .expect(201);
     expect(talk.body.record.body.evidence).to.deep.equal([{ sha256, contentType: "application/pdf", size: pdf.length }]);
-    const download = await request(instance.app).get(`/api/evidence/${sha256}`).set(await as("aClerk")).expect(200);
+    const download = await request(instance.app)
+      .get(`/api/evidence/${sha256}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(Buffer.compare(download.body, pdf)).to.equal(0);
   });
 
   it("should refuse evidence of another type or whose bytes do not match its type", async () => {
-    const wrongType = await request(instance.app).post("/api/evidence").set(await as("aClerk")).set("content-type", "text/html").send("<html>");
+    const wrongType = await request(instance.app)
+      .post("/api/evidence")
+      .set(await as("aClerk"))
+      .set("content-type", "text/html")
+      .send("<html>");
     expect(wrongType.status).to.equal(400);
     expect(wrongType.body.error.field).to.equal("content-type");
     const notAPdf = await request(instance.app)
@@ -215,6 +276,11 @@ describe("Members and records through the HTTP API", function () {
   it("should describe the member and transfer routes in the OpenAPI document", async () => {
     const document = await request(instance.app).get("/openapi.json").expect(200);
     expect(document.body.openapi).to.equal("3.1.0");
-    expect(Object.keys(document.body.paths)).to.include.members(["/api/members", "/api/members/{memberId}/records", "/api/transfers", "/api/transfers/{transferId}/accept"]);
+    expect(Object.keys(document.body.paths)).to.include.members([
+      "/api/members",
+      "/api/members/{memberId}/records",
+      "/api/transfers",
+      "/api/transfers/{transferId}/accept",
+    ]);
   });
 });

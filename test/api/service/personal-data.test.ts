@@ -24,7 +24,13 @@ describe("Correcting a member's personal data through the HTTP API", function ()
   /** A person with a valid ID number of their own (a serial per test keeps them apart). */
   function person(name = "更正测试") {
     serial += 1;
-    return { name, idNumber: idNumberOf("2000-05-10", "F", serial), birthDate: "2000-05-10", gender: "F" as const, staffNumber: `S${serial}` };
+    return {
+      name,
+      idNumber: idNumberOf("2000-05-10", "F", serial),
+      birthDate: "2000-05-10",
+      gender: "F" as const,
+      staffNumber: `S${serial}`,
+    };
   }
 
   async function enroll(personal: ReturnType<typeof person>) {
@@ -38,7 +44,11 @@ describe("Correcting a member's personal data through the HTTP API", function ()
   }
 
   async function correct(memberId: string, body: object, account: AccountName = "aClerk", language = "zh-CN") {
-    return request(instance.app).patch(`/api/members/${memberId}/personal-data`).set(await as(account)).set("Accept-Language", language).send(body);
+    return request(instance.app)
+      .patch(`/api/members/${memberId}/personal-data`)
+      .set(await as(account))
+      .set("Accept-Language", language)
+      .send(body);
   }
 
   it("should replace the personal data, keep the old version sealed with who, when and why, and find the member by the new values only", async () => {
@@ -49,10 +59,16 @@ describe("Correcting a member's personal data through the HTTP API", function ()
     const corrected = await correct(memberId, { personal: after, reasonCode: "TYPING_MISTAKE" });
     expect(corrected.status, JSON.stringify(corrected.body)).to.equal(200);
     expect(corrected.body.personal).to.deep.equal(after);
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(file.body.personal).to.deep.equal(after);
 
-    const history = await request(instance.app).get(`/api/members/${memberId}/personal-data/history`).set(await as("aClerk")).expect(200);
+    const history = await request(instance.app)
+      .get(`/api/members/${memberId}/personal-data/history`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(history.body.items).to.have.length(1);
     expect(history.body.items[0]).to.deep.include({ personal: before, reasonCode: "TYPING_MISTAKE" });
     expect(history.body.items[0].replacedBy.username).to.be.a("string").and.not.equal("");
@@ -67,13 +83,29 @@ describe("Correcting a member's personal data through the HTTP API", function ()
     expect(rows[0].personal_data.toString("utf8")).to.not.contain(before.idNumber).and.not.contain("李小红");
 
     // The keyed indexes follow the correction.
-    const byNewId = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ idNumber: after.idNumber }).expect(200);
+    const byNewId = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ idNumber: after.idNumber })
+      .expect(200);
     expect(byNewId.body.items.map((item: { id: string }) => item.id)).to.deep.equal([memberId]);
-    const byOldId = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ idNumber: before.idNumber }).expect(200);
+    const byOldId = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ idNumber: before.idNumber })
+      .expect(200);
     expect(byOldId.body.items).to.deep.equal([]);
-    const byNewName = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ name: "李晓红", nameMatch: "exact" }).expect(200);
+    const byNewName = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ name: "李晓红", nameMatch: "exact" })
+      .expect(200);
     expect(byNewName.body.items.map((item: { id: string }) => item.id)).to.deep.equal([memberId]);
-    const byOldStaffNumber = await request(instance.app).post("/api/members/search").set(await as("aClerk")).send({ staffNumber: before.staffNumber }).expect(200);
+    const byOldStaffNumber = await request(instance.app)
+      .post("/api/members/search")
+      .set(await as("aClerk"))
+      .send({ staffNumber: before.staffNumber })
+      .expect(200);
     expect(byOldStaffNumber.body.items).to.deep.equal([]);
     const [member] = await instance.database.dataSource.query("SELECT id_number_index FROM members WHERE id = $1", [memberId]);
     expect(member.id_number_index).to.equal(blindIndex(instance.institution.blindIndexKey, after.idNumber));
@@ -93,7 +125,12 @@ describe("Correcting a member's personal data through the HTTP API", function ()
     const original = person();
     const memberId = await enroll(original);
     const cases = [
-      { personal: { ...original, idNumber: withWrongCheckCharacter(original.idNumber) }, field: "personal.idNumber", rule: "roster.idNumber.checkDigit", zh: "校验码" },
+      {
+        personal: { ...original, idNumber: withWrongCheckCharacter(original.idNumber) },
+        field: "personal.idNumber",
+        rule: "roster.idNumber.checkDigit",
+        zh: "校验码",
+      },
       { personal: { ...original, birthDate: "2000-05-11" }, field: "personal.birthDate", rule: "roster.birthDateMismatch", zh: "出生日期" },
       { personal: { ...original, gender: "M" }, field: "personal.gender", rule: "roster.sexMismatch", zh: "性别" },
     ];
@@ -103,9 +140,15 @@ describe("Correcting a member's personal data through the HTTP API", function ()
       expect(refused.body.error).to.include({ code: "RULE_VIOLATION", field, rule });
       expect(refused.body.error.message).to.contain(zh);
     }
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(file.body.personal).to.deep.equal(original);
-    const history = await request(instance.app).get(`/api/members/${memberId}/personal-data/history`).set(await as("aClerk")).expect(200);
+    const history = await request(instance.app)
+      .get(`/api/members/${memberId}/personal-data/history`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(history.body.items).to.deep.equal([]);
   });
 
@@ -132,10 +175,15 @@ describe("Correcting a member's personal data through the HTTP API", function ()
     expect((await correct(memberId, change, "bClerk")).body.error).to.include({ rule: "scope.orgSubtree" });
     expect((await correct(memberId, change, "aApprover")).body.error).to.include({ rule: "auth.role" });
     expect((await correct(memberId, change, "aAuditor")).body.error).to.include({ rule: "auth.role" });
-    const history = await request(instance.app).get(`/api/members/${memberId}/personal-data/history`).set(await as("aAuditor"));
+    const history = await request(instance.app)
+      .get(`/api/members/${memberId}/personal-data/history`)
+      .set(await as("aAuditor"));
     expect(history.status).to.equal(403);
     expect(history.body.error).to.include({ rule: "personalData.notGranted" });
-    const file = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const file = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(file.body.personal).to.deep.equal(original);
   });
 });

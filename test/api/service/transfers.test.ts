@@ -45,7 +45,10 @@ describe("Transfers through the HTTP API", function () {
   }
 
   async function issue(memberId: string, body: object = { toOrgId: ORG_IDS.branchB }) {
-    return request(instance.app).post("/api/transfers").set(await as("aApprover")).send({ memberId, ...body });
+    return request(instance.app)
+      .post("/api/transfers")
+      .set(await as("aApprover"))
+      .send({ memberId, ...body });
   }
 
   it("should issue a MEMBERSHIP transfer whose letter hash anyone can recompute, and let B accept it", async () => {
@@ -56,20 +59,33 @@ describe("Transfers through the HTTP API", function () {
     const letter = letterOf({ ...issued.body, id: issued.body.id, validUntil: new Date(issued.body.validUntil) });
     expect(canonicalKeccak(letter)).to.equal(issued.body.letterHash);
 
-    const incoming = await request(instance.app).get("/api/transfers?direction=incoming").set(await as("bApprover")).expect(200);
+    const incoming = await request(instance.app)
+      .get("/api/transfers?direction=incoming")
+      .set(await as("bApprover"))
+      .expect(200);
     expect(incoming.body.items.map((t: { id: string }) => t.id)).to.include(issued.body.id);
 
-    const notDestination = await request(instance.app).post(`/api/transfers/${issued.body.id}/accept`).set(await as("aApprover"));
+    const notDestination = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/accept`)
+      .set(await as("aApprover"));
     expect(notDestination.status).to.equal(403);
     expect(notDestination.body.error.rule).to.equal("scope.approvingCommittee");
 
-    const accepted = await request(instance.app).post(`/api/transfers/${issued.body.id}/accept`).set(await as("bApprover")).expect(200);
+    const accepted = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/accept`)
+      .set(await as("bApprover"))
+      .expect(200);
     expect(accepted.body.state).to.equal("ACCEPTED");
     expect(accepted.body.receiptHash).to.match(/^0x[0-9a-f]{64}$/);
 
-    const nowAtB = await request(instance.app).get(`/api/members/${memberId}`).set(await as("bClerk")).expect(200);
+    const nowAtB = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("bClerk"))
+      .expect(200);
     expect(nowAtB.body.orgId).to.equal(ORG_IDS.branchB);
-    const atA = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk"));
+    const atA = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"));
     expect(atA.status).to.equal(403);
   });
 
@@ -82,7 +98,10 @@ describe("Transfers through the HTTP API", function () {
       .send({ reasonCode: "WRONG_DESTINATION" })
       .expect(200);
     expect(rejected.body).to.include({ state: "REJECTED", reasonCode: "WRONG_DESTINATION" });
-    const member = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const member = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(member.body.orgId).to.equal(ORG_IDS.branchA);
   });
 
@@ -90,7 +109,10 @@ describe("Transfers through the HTTP API", function () {
     const memberId = await memberUpTo("S3");
     const issued = await issue(memberId);
     expect(issued.body.kind).to.equal("MATERIALS");
-    const byB = await request(instance.app).post(`/api/transfers/${issued.body.id}/cancel`).set(await as("bApprover")).send({ reasonCode: "X" });
+    const byB = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/cancel`)
+      .set(await as("bApprover"))
+      .send({ reasonCode: "X" });
     expect(byB.status).to.equal(403);
     const cancelled = await request(instance.app)
       .post(`/api/transfers/${issued.body.id}/cancel`)
@@ -113,15 +135,27 @@ describe("Transfers through the HTTP API", function () {
     const issued = await issue(memberId, { toOrgId: ORG_IDS.branchB, validDays: 10 });
     instance.advanceDays(11);
 
-    const late = await request(instance.app).post(`/api/transfers/${issued.body.id}/accept`).set(await as("bApprover"));
+    const late = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/accept`)
+      .set(await as("bApprover"));
     expect(late.status).to.equal(409);
     expect(late.body.error.rule).to.equal("transfer.expired");
-    const expired = await request(instance.app).get(`/api/transfers/${issued.body.id}`).set(await as("aApprover")).expect(200);
+    const expired = await request(instance.app)
+      .get(`/api/transfers/${issued.body.id}`)
+      .set(await as("aApprover"))
+      .expect(200);
     expect(expired.body.state).to.equal("EXPIRED");
 
-    const reissued = await request(instance.app).post(`/api/transfers/${issued.body.id}/reissue`).set(await as("aApprover")).send({}).expect(201);
+    const reissued = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/reissue`)
+      .set(await as("aApprover"))
+      .send({})
+      .expect(201);
     expect(reissued.body).to.include({ replaces: issued.body.id, state: "ISSUED" });
-    const twice = await request(instance.app).post(`/api/transfers/${issued.body.id}/reissue`).set(await as("aApprover")).send({});
+    const twice = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/reissue`)
+      .set(await as("aApprover"))
+      .send({});
     expect(twice.status).to.equal(409);
     expect(twice.body.error.rule).to.equal("transfer.reissueOnce");
   });
@@ -129,8 +163,15 @@ describe("Transfers through the HTTP API", function () {
   it("should cancel a lost letter in the same step that reissues it", async () => {
     const memberId = await memberUpTo("S17");
     const issued = await issue(memberId);
-    const reissued = await request(instance.app).post(`/api/transfers/${issued.body.id}/reissue`).set(await as("aApprover")).send({}).expect(201);
-    const old = await request(instance.app).get(`/api/transfers/${issued.body.id}`).set(await as("aApprover")).expect(200);
+    const reissued = await request(instance.app)
+      .post(`/api/transfers/${issued.body.id}/reissue`)
+      .set(await as("aApprover"))
+      .send({})
+      .expect(201);
+    const old = await request(instance.app)
+      .get(`/api/transfers/${issued.body.id}`)
+      .set(await as("aApprover"))
+      .expect(200);
     expect(old.body).to.include({ state: "CANCELLED", reasonCode: "REISSUED" });
     expect(reissued.body.replaces).to.equal(issued.body.id);
   });
@@ -148,7 +189,9 @@ describe("Transfers through the HTTP API", function () {
     expect(issued.status).to.equal(201);
     expect(issued.body).to.include({ exported: true, toOrgId: null });
     expect(issued.body.destinationHash).to.match(/^0x[0-9a-f]{64}$/);
-    const rows: { destination: Buffer }[] = await instance.database.dataSource.query("SELECT destination FROM transfers WHERE id = $1", [issued.body.id]);
+    const rows: { destination: Buffer }[] = await instance.database.dataSource.query("SELECT destination FROM transfers WHERE id = $1", [
+      issued.body.id,
+    ]);
     expect(rows[0].destination.toString("utf8")).to.not.include("某省外高校党委");
 
     const closed = await request(instance.app)
@@ -158,7 +201,10 @@ describe("Transfers through the HTTP API", function () {
       .expect(200);
     expect(closed.body.state).to.equal("ACCEPTED");
 
-    const member = await request(instance.app).get(`/api/members/${memberId}`).set(await as("aClerk")).expect(200);
+    const member = await request(instance.app)
+      .get(`/api/members/${memberId}`)
+      .set(await as("aClerk"))
+      .expect(200);
     expect(member.body.status).to.equal("TRANSFERRED_OUT");
     const write = await request(instance.app)
       .post(`/api/members/${memberId}/records`)

@@ -152,7 +152,9 @@ describe("verifyBundle", function () {
       const pathFailure = onlyFailure(await verifyBundle(wrongPath, hardhatReader()));
 
       expect(leafFailure).to.include({ check: "inclusion", reason: "inclusion.leafIndexMismatch" });
-      expect(leafFailure.message).to.include(`leaf ${wrongLeaf.record.id - 1}`).and.include("leaf 0");
+      expect(leafFailure.message)
+        .to.include(`leaf ${wrongLeaf.record.id - 1}`)
+        .and.include("leaf 0");
       expect(pathFailure).to.include({ check: "inclusion", reason: "inclusion.proofInvalid", recordId: wrongPath.record.id });
       expect(pathFailure.message).to.include(scenario.checkpoint.root);
     });
@@ -316,7 +318,15 @@ describe("verifyBundle", function () {
       const last = bundle.records[bundle.records.length - 1];
       const forgedBody = { ...last.body!, sequence: 4, prevHash: last.recordHash, effectiveDate: "2020-04-10", salt: newSalt() };
       const forgedHash = recordHash(forgedBody);
-      bundle.records.push({ ...last, id: 50, recordHash: forgedHash, body: forgedBody, sequence: 4, prevHash: last.recordHash, inclusion: null });
+      bundle.records.push({
+        ...last,
+        id: 50,
+        recordHash: forgedHash,
+        body: forgedBody,
+        sequence: 4,
+        prevHash: last.recordHash,
+        inclusion: null,
+      });
 
       const verdict = await verifyBundle(bundle, hardhatReader());
 
@@ -414,15 +424,25 @@ describe("verifyBundle", function () {
       const last = bundle.records[2];
       const body = { ...last.body!, sequence: 4, step: "S4", prevHash: last.recordHash, effectiveDate: "2020-04-10", salt: newSalt() };
       const hash = recordHash(body);
-      bundle.records.push({ ...last, id: 60, recordHash: hash, body, sequence: 4, prevHash: last.recordHash, anchor: null, inclusion: null });
+      bundle.records.push({
+        ...last,
+        id: 60,
+        recordHash: hash,
+        body,
+        sequence: 4,
+        prevHash: last.recordHash,
+        anchor: null,
+        inclusion: null,
+      });
 
       const verdict = await verifyBundle(bundle, hardhatReader());
 
       expect(verdict.verdict).to.equal("INCOMPLETE");
-      expect(notPassed(verdict).filter((step) => step.recordId === 60).map((step) => step.reason)).to.include.members([
-        "memberChain.notAnchored",
-        "inclusion.afterCheckpoint",
-      ]);
+      expect(
+        notPassed(verdict)
+          .filter((step) => step.recordId === 60)
+          .map((step) => step.reason),
+      ).to.include.members(["memberChain.notAnchored", "inclusion.afterCheckpoint"]);
     });
 
     it("should fail a file that hides a supersession its own bodies state", async function () {
@@ -490,7 +510,13 @@ describe("verifyBundle", function () {
         effectiveDates: ["2020-05-10"],
       });
       const checkpoint = await recordCheckpoint(checkpoints, signers.attesterA, ids.committeeA, scenario.leaves);
-      const bundle = memberProofOf(scenario.chain, records, new MerkleLog(scenario.leaves), checkpoint, await ethers.provider.getBlockNumber());
+      const bundle = memberProofOf(
+        scenario.chain,
+        records,
+        new MerkleLog(scenario.leaves),
+        checkpoint,
+        await ethers.provider.getBlockNumber(),
+      );
 
       const verdict = await verifyBundle(bundle, reader);
 

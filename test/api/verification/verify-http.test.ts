@@ -20,13 +20,16 @@ describe("POST /api/verify claims only what it proved", function () {
 
   before(async function () {
     instance = await startHttpAnchoredInstance();
-    token = (await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)).body.token;
+    token = (
+      await request(instance.baseUrl).post("/api/auth/login").send({ username: E2E_USERS.clerk, password: E2E_PASSWORD }).expect(200)
+    ).body.token;
   });
   after(async () => instance?.stop());
 
   const get = async <T>(path: string): Promise<T> =>
     (await request(instance.baseUrl).get(path).set("authorization", `Bearer ${token}`).expect(200)).body as T;
-  const verify = async (bundle: unknown): Promise<Verdict> => (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
+  const verify = async (bundle: unknown): Promise<Verdict> =>
+    (await request(instance.baseUrl).post("/api/verify").send({ bundle }).expect(200)).body;
 
   it("should find a member's file VALID as soon as it is final, and each forgery INVALID or INCOMPLETE naming its check", async function () {
     await instance.anchored.worker.stop();
@@ -41,7 +44,10 @@ describe("POST /api/verify claims only what it proved", function () {
     expect(genuine.verdict, JSON.stringify(genuine.steps.filter((step) => step.status !== "passed"))).to.equal("VALID");
     for (const forgery of forgeries(file, stranger, record)) {
       const verdict = await verify(forgery.bundle);
-      expect(judgedAsExpected(forgery, verdict), `${forgery.name}: ${JSON.stringify(verdict.steps.filter((step) => step.status !== "passed"))}`).to.equal(true);
+      expect(
+        judgedAsExpected(forgery, verdict),
+        `${forgery.name}: ${JSON.stringify(verdict.steps.filter((step) => step.status !== "passed"))}`,
+      ).to.equal(true);
     }
   });
 
@@ -52,7 +58,12 @@ describe("POST /api/verify claims only what it proved", function () {
     const recorded = async () => (await institution.repositories.records.listByMember(memberId)).length;
     // Half-yearly assessments (S6 may repeat) until the file holds 1,000 records.
     for (let count = await recorded(); count < LARGE_FILE_RECORDS; count += 1) {
-      await recordStep(institution, actors.clerk, memberId, { step: "S6", effectiveDate: institution.today(), fields: { assessment: "表现良好" }, evidence: [] });
+      await recordStep(institution, actors.clerk, memberId, {
+        step: "S6",
+        effectiveDate: institution.today(),
+        fields: { assessment: "表现良好" },
+        evidence: [],
+      });
     }
     await instance.anchored.anchorAll();
     const file = await get<MemberProof>(`/api/members/${memberId}/proof`);

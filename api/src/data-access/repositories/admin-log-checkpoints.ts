@@ -23,7 +23,9 @@ export class AdminLogCheckpointsRepository {
   }
 
   private async select(order: string): Promise<AdminLogCheckpoint[]> {
-    const rows: { tree_size: string; head: string }[] = await this.manager.query(`SELECT tree_size, head FROM admin_log_checkpoints ${order}`);
+    const rows: { tree_size: string; head: string }[] = await this.manager.query(
+      `SELECT tree_size, head FROM admin_log_checkpoints ${order}`,
+    );
     return rows.map((row) => ({ treeSize: Number(row.tree_size), head: row.head }));
   }
 }

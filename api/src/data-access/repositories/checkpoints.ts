@@ -54,9 +54,7 @@ export class CheckpointsRepository {
     const rows: CheckpointRow[] =
       treeSize === undefined
         ? await this.manager.query(`${SELECT} WHERE o.state = 'FINAL' ORDER BY c.tree_size DESC LIMIT 1`)
-        : await this.manager.query(`${SELECT} WHERE o.state = 'FINAL' AND c.tree_size >= $1 ORDER BY c.tree_size LIMIT 1`, [
-            treeSize,
-          ]);
+        : await this.manager.query(`${SELECT} WHERE o.state = 'FINAL' AND c.tree_size >= $1 ORDER BY c.tree_size LIMIT 1`, [treeSize]);
     return rows[0] ? toCheckpoint(rows[0]) : null;
   }
 

@@ -1,9 +1,4 @@
-import {
-  QueryRunnerAlreadyReleasedError,
-  QueryRunnerProviderAlreadyReleasedError,
-  type DataSource,
-  type EntityManager,
-} from "typeorm";
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError, type DataSource, type EntityManager } from "typeorm";
 import { AccountsRepository } from "./accounts";
 import { AdminLogCheckpointsRepository } from "./admin-log-checkpoints";
 import { AuditLogRepository } from "./audit-log";
@@ -90,7 +85,7 @@ export function createRepositories(manager: EntityManager): Repositories {
  */
 export async function withTransaction<T>(
   dataSource: DataSource,
-  work: (repositories: Repositories, manager: EntityManager) => Promise<T>
+  work: (repositories: Repositories, manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   const queryRunner = dataSource.createQueryRunner();
   // The server may cut the connection between two statements (an outage, a restart): TypeORM then releases the query

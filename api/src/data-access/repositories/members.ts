@@ -89,7 +89,8 @@ export class MembersRepository {
     } catch (error) {
       throw uniqueViolation(error);
     }
-    if (member.nameTokens) await this.storeSearchTokens(id, { staffNumberIndex: member.staffNumberIndex ?? null, nameTokens: member.nameTokens });
+    if (member.nameTokens)
+      await this.storeSearchTokens(id, { staffNumberIndex: member.staffNumberIndex ?? null, nameTokens: member.nameTokens });
     return (await this.get(id))!;
   }
 
@@ -117,13 +118,18 @@ export class MembersRepository {
     if (request.stage) query.andWhere("member.stage = :stage", { stage: request.stage });
     if (request.status) query.andWhere("member.status = :status", { status: request.status });
     if (request.overdueBefore) {
-      query.andWhere("member.status = 'ACTIVE' AND member.next_due_on < CAST(:overdueBefore AS date)", { overdueBefore: request.overdueBefore });
+      query.andWhere("member.status = 'ACTIVE' AND member.next_due_on < CAST(:overdueBefore AS date)", {
+        overdueBefore: request.overdueBefore,
+      });
     }
     if (request.withFindings) {
-      query.andWhere("EXISTS (SELECT 1 FROM findings finding JOIN records record ON record.id = finding.record_id WHERE record.member_id = member.id)");
+      query.andWhere(
+        "EXISTS (SELECT 1 FROM findings finding JOIN records record ON record.id = finding.record_id WHERE record.member_id = member.id)",
+      );
     }
     if (request.nameToken) query.andWhere("member.name_tokens @> ARRAY[CAST(:nameToken AS text)]", { nameToken: request.nameToken });
-    if (request.staffNumberIndex) query.andWhere("member.staff_number_index = :staffNumberIndex", { staffNumberIndex: request.staffNumberIndex });
+    if (request.staffNumberIndex)
+      query.andWhere("member.staff_number_index = :staffNumberIndex", { staffNumberIndex: request.staffNumberIndex });
     if (request.idNumberIndex) query.andWhere("member.id_number_index = :idNumberIndex", { idNumberIndex: request.idNumberIndex });
     const page = await keysetPage(query, "member", request, UUID_PATTERN, request.order === "oldest" ? "ASC" : "DESC");
     return { items: page.items.map(toPlain), nextCursor: page.nextCursor };
@@ -181,13 +187,19 @@ export class MembersRepository {
   /** The stored next due of each member named, with its basis and the member's current last record sequence. */
   async listNextDue(memberIds: readonly string[]): Promise<StoredNextDue[]> {
     if (memberIds.length === 0) return [];
-    const rows: { id: string; next_due_on: string | null; next_due_sealed: string | null; next_due_rules: string | null; next_due_sequence: number | null; head_sequence: number | null }[] =
-      await this.manager.query(
-        `SELECT member.id, to_char(member.next_due_on, 'YYYY-MM-DD') AS next_due_on, member.next_due_sealed, member.next_due_rules,
+    const rows: {
+      id: string;
+      next_due_on: string | null;
+      next_due_sealed: string | null;
+      next_due_rules: string | null;
+      next_due_sequence: number | null;
+      head_sequence: number | null;
+    }[] = await this.manager.query(
+      `SELECT member.id, to_char(member.next_due_on, 'YYYY-MM-DD') AS next_due_on, member.next_due_sealed, member.next_due_rules,
                 member.next_due_sequence, ${HEAD_SEQUENCE_SQL} AS head_sequence
            FROM members member WHERE member.id = ANY($1::uuid[])`,
-        [memberIds],
-      );
+      [memberIds],
+    );
     const number = (value: number | null) => (value === null ? null : Number(value));
     return rows.map((row) => ({
       memberId: row.id,
@@ -219,7 +231,10 @@ export class MembersRepository {
   }
 
   /** Active members of the subtree by organization and stage, and how many of them are overdue on `today`. */
-  async countActiveByOrganizationAndStage(rootOrgId: number, today: string): Promise<{ orgId: number; stage: MemberStage; members: number; overdue: number }[]> {
+  async countActiveByOrganizationAndStage(
+    rootOrgId: number,
+    today: string,
+  ): Promise<{ orgId: number; stage: MemberStage; members: number; overdue: number }[]> {
     const rows: { org_id: string; stage: MemberStage; members: string; overdue: string }[] = await this.manager.query(
       `SELECT org_id, stage, count(*) AS members, count(*) FILTER (WHERE next_due_on < $2::date) AS overdue FROM members
         WHERE status = 'ACTIVE' AND org_id IN (${subtreeIdsSql("$1")}) GROUP BY org_id, stage`,

@@ -17,7 +17,10 @@ export class OrganizationsRepository {
   }
 
   /** Changes what the registry may change after registration: approval power, the published endpoint, name, closing. */
-  async applyChainChange(id: number, change: { mayApprove?: boolean; serviceEndpoint?: string | null; name?: string; closed?: true }): Promise<void> {
+  async applyChainChange(
+    id: number,
+    change: { mayApprove?: boolean; serviceEndpoint?: string | null; name?: string; closed?: true },
+  ): Promise<void> {
     await this.manager.update(OrganizationEntity, { id }, change);
   }
 
@@ -58,7 +61,7 @@ export class OrganizationsRepository {
           UNION ALL
           SELECT parent.id, parent.parent_id FROM organizations parent JOIN ancestors child ON parent.id = child.parent_id
         ) SELECT EXISTS (SELECT 1 FROM ancestors WHERE id = $1) AS found`,
-      [rootOrgId, orgId]
+      [rootOrgId, orgId],
     );
     return rows[0].found;
   }

@@ -119,10 +119,7 @@ export class OutboxRepository {
 
   /** The oldest items not yet sent, in the order they must reach the chain. */
   async listPending(limit: number): Promise<OutboxItem[]> {
-    const rows: OutboxRow[] = await this.manager.query(
-      "SELECT * FROM outbox WHERE state = 'PENDING' ORDER BY id LIMIT $1",
-      [limit],
-    );
+    const rows: OutboxRow[] = await this.manager.query("SELECT * FROM outbox WHERE state = 'PENDING' ORDER BY id LIMIT $1", [limit]);
     return rows.map(toItem);
   }
 
@@ -155,9 +152,7 @@ export class OutboxRepository {
   }
 
   async listByTransaction(transactionId: number): Promise<OutboxItem[]> {
-    const rows: OutboxRow[] = await this.manager.query("SELECT * FROM outbox WHERE transaction_id = $1 ORDER BY id", [
-      transactionId,
-    ]);
+    const rows: OutboxRow[] = await this.manager.query("SELECT * FROM outbox WHERE transaction_id = $1 ORDER BY id", [transactionId]);
     return rows.map(toItem);
   }
 
@@ -177,10 +172,10 @@ export class OutboxRepository {
 
   /** Failed items, oldest first: what the worker re-examines and what an operator is shown. */
   async listFailed(limit: number, afterId = 0): Promise<OutboxItem[]> {
-    const rows: OutboxRow[] = await this.manager.query(
-      "SELECT * FROM outbox WHERE state = 'FAILED' AND id > $2 ORDER BY id LIMIT $1",
-      [limit, afterId],
-    );
+    const rows: OutboxRow[] = await this.manager.query("SELECT * FROM outbox WHERE state = 'FAILED' AND id > $2 ORDER BY id LIMIT $1", [
+      limit,
+      afterId,
+    ]);
     return rows.map(toItem);
   }
 

@@ -25,11 +25,18 @@ export class PersonalDataHistoryRepository {
 
   /** The member's replaced versions, oldest first. */
   async listByMember(memberId: string): Promise<ReplacedPersonalData[]> {
-    const rows: { id: string; member_id: string; org_id: number; personal_data: Uint8Array; reason_code: string; replaced_by: string; replaced_at: Date | string }[] =
-      await this.manager.query(
-        "SELECT id, member_id, org_id, personal_data, reason_code, replaced_by, replaced_at FROM personal_data_history WHERE member_id = $1 ORDER BY id",
-        [memberId],
-      );
+    const rows: {
+      id: string;
+      member_id: string;
+      org_id: number;
+      personal_data: Uint8Array;
+      reason_code: string;
+      replaced_by: string;
+      replaced_at: Date | string;
+    }[] = await this.manager.query(
+      "SELECT id, member_id, org_id, personal_data, reason_code, replaced_by, replaced_at FROM personal_data_history WHERE member_id = $1 ORDER BY id",
+      [memberId],
+    );
     return rows.map((row) => ({
       id: Number(row.id),
       memberId: row.member_id,

@@ -31,7 +31,9 @@ export class RecordImportsRepository {
   }
 
   async ofRecords(recordIds: number[]): Promise<Map<number, RecordImport>> {
-    const rows: RecordImportRow[] = await this.manager.query("SELECT * FROM record_imports WHERE record_id = ANY($1::bigint[])", [recordIds]);
+    const rows: RecordImportRow[] = await this.manager.query("SELECT * FROM record_imports WHERE record_id = ANY($1::bigint[])", [
+      recordIds,
+    ]);
     return new Map(
       rows.map((row) => [
         Number(row.record_id),

@@ -32,9 +32,7 @@ export class RecordsRepository {
    */
   async append(record: NewRecord): Promise<StoredRecord> {
     return inTransaction(this.manager, async (manager) => {
-      const members: unknown[] = await manager.query("SELECT 1 FROM members WHERE id = $1 FOR NO KEY UPDATE", [
-        record.memberId,
-      ]);
+      const members: unknown[] = await manager.query("SELECT 1 FROM members WHERE id = $1 FOR NO KEY UPDATE", [record.memberId]);
       if (members.length === 0) throw new UnknownMemberError(record.memberId);
 
       const latest = await new RecordsRepository(manager).latestOfMember(record.memberId);

@@ -66,7 +66,9 @@ export class RosterImportRepository {
       throw error;
     }
 
-    const records = batch.flatMap(({ records: memberRecords }, index) => memberRecords.map((record) => ({ ...record, memberId: memberIds[index] })));
+    const records = batch.flatMap(({ records: memberRecords }, index) =>
+      memberRecords.map((record) => ({ ...record, memberId: memberIds[index] })),
+    );
     const inserted: { id: string; record_hash: string }[] = await this.manager.query(
       `INSERT INTO records (member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, body, created_by)
        SELECT member_id, sequence, step, rule_version, record_hash, prev_hash, effective_date, decode(body, 'base64'), $9
@@ -88,7 +90,9 @@ export class RosterImportRepository {
     );
     const idOf = new Map(inserted.map((row) => [row.record_hash, Number(row.id)]));
 
-    const findings = records.flatMap((record) => record.findings.map((finding) => ({ ...finding, recordId: idOf.get(record.recordHash)! })));
+    const findings = records.flatMap((record) =>
+      record.findings.map((finding) => ({ ...finding, recordId: idOf.get(record.recordHash)! })),
+    );
     if (findings.length > 0) {
       await this.manager.query(
         `INSERT INTO findings (record_id, rule, message) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,

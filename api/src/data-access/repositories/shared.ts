@@ -10,10 +10,7 @@ export function toPlain<T extends object>(entity: T): T {
 }
 
 /** Runs `work` in the caller's transaction when there is one, else in a new one. */
-export async function inTransaction<T>(
-  manager: EntityManager,
-  work: (manager: EntityManager) => Promise<T>
-): Promise<T> {
+export async function inTransaction<T>(manager: EntityManager, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (manager.queryRunner?.isTransactionActive) return work(manager);
   return manager.transaction(work);
 }
@@ -22,7 +19,7 @@ export async function inTransaction<T>(
 export function violatedUniqueConstraint(error: unknown): string | null {
   if (!(error instanceof QueryFailedError)) return null;
   const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === "23505" ? driverError.constraint ?? "unique constraint" : null;
+  return driverError.code === "23505" ? (driverError.constraint ?? "unique constraint") : null;
 }
 
 /**

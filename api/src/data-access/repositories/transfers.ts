@@ -146,25 +146,21 @@ export class TransfersRepository {
     orgColumn: "to_org_id" | "from_org_id",
     rootOrgId: number,
     asOf: Date,
-    issued?: IssuedBetween
+    issued?: IssuedBetween,
   ): Promise<Record<TransferState, number>> {
     const rows: { state: TransferState; count: string }[] = await this.manager.query(
       `SELECT CASE WHEN state = 'ISSUED' AND valid_until <= $2 THEN 'EXPIRED' ELSE state END AS state, count(*) AS count
          FROM transfers WHERE ${orgColumn} IN (${subtreeIdsSql("$1")})
           AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
         GROUP BY 1`,
-      [rootOrgId, asOf, issued?.from ?? null, issued?.until ?? null]
+      [rootOrgId, asOf, issued?.from ?? null, issued?.until ?? null],
     );
     const counts = Object.fromEntries(TRANSFER_STATES.map((state) => [state, 0])) as Record<TransferState, number>;
     for (const row of rows) counts[row.state] += Number(row.count);
     return counts;
   }
 
-  private async listBySubtree(
-    orgColumn: "toOrgId" | "fromOrgId",
-    rootOrgId: number,
-    request: PageRequest
-  ): Promise<Page<Transfer>> {
+  private async listBySubtree(orgColumn: "toOrgId" | "fromOrgId", rootOrgId: number, request: PageRequest): Promise<Page<Transfer>> {
     const query = this.manager
       .createQueryBuilder(TransferEntity, "transfer")
       .where(`transfer.${orgColumn} IN (${subtreeIdsSql(":rootOrgId")})`, { rootOrgId });

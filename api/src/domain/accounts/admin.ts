@@ -41,7 +41,8 @@ async function assertInScope(repositories: Repositories, actor: Actor, orgId: nu
 
 async function organizationFor(repositories: Repositories, orgId: number): Promise<Organization> {
   const organization = await repositories.organizations.get(orgId);
-  if (!organization) throw new RuleViolation({ rule: RULES.accountsUnknownOrganization, field: "orgId", message: `There is no organization ${orgId}` });
+  if (!organization)
+    throw new RuleViolation({ rule: RULES.accountsUnknownOrganization, field: "orgId", message: `There is no organization ${orgId}` });
   if (organization.closed) throw closedOrganization(organization, "orgId");
   return organization;
 }
@@ -49,10 +50,18 @@ async function organizationFor(repositories: Repositories, orgId: number): Promi
 /** Which organizations a role may belong to: approving is a committee's, everything else is not the consortium's. */
 function assertRoleFits(role: AccountRole, organization: Organization): void {
   if (role === ROLES.approver && !(organization.kind === "COMMITTEE" && organization.mayApprove)) {
-    throw new RuleViolation({ rule: RULES.accountsRoleNotAllowed, field: "role", message: "An APPROVER belongs to a committee with approval power" });
+    throw new RuleViolation({
+      rule: RULES.accountsRoleNotAllowed,
+      field: "role",
+      message: "An APPROVER belongs to a committee with approval power",
+    });
   }
   if (role !== ROLES.orgAdmin && organization.kind === "CONSORTIUM") {
-    throw new RuleViolation({ rule: RULES.accountsRoleNotAllowed, field: "role", message: `A ${role} belongs to a university's organization, not the consortium` });
+    throw new RuleViolation({
+      rule: RULES.accountsRoleNotAllowed,
+      field: "role",
+      message: `A ${role} belongs to a university's organization, not the consortium`,
+    });
   }
 }
 
@@ -60,10 +69,18 @@ function assertRoleFits(role: AccountRole, organization: Organization): void {
  * The consortium operator (an ORG_ADMIN of the consortium itself, created at install) only starts a committee off:
  * it creates the committee's first ORG_ADMIN and nothing else.
  */
-async function assertConsortiumOperatorRule(repositories: Repositories, actor: Actor, input: AccountInput, organization: Organization): Promise<void> {
+async function assertConsortiumOperatorRule(
+  repositories: Repositories,
+  actor: Actor,
+  input: AccountInput,
+  organization: Organization,
+): Promise<void> {
   const actorOrg = await repositories.organizations.get(actor.orgId);
   if (actorOrg?.kind !== "CONSORTIUM") return;
-  const first = input.role === ROLES.orgAdmin && organization.kind === "COMMITTEE" && (await repositories.accounts.countEnabled(organization.id, ROLES.orgAdmin)) === 0;
+  const first =
+    input.role === ROLES.orgAdmin &&
+    organization.kind === "COMMITTEE" &&
+    (await repositories.accounts.countEnabled(organization.id, ROLES.orgAdmin)) === 0;
   if (!first) forbidden(RULES.accountsConsortiumFirstAdminOnly, "The consortium operator creates only a committee's first ORG_ADMIN");
 }
 
@@ -75,7 +92,11 @@ function usernameTaken(error: unknown, username: string): never {
 }
 
 /** Creates an account with a one-time password, returned once: the user must choose their own at first login. */
-export async function createAccount(institution: Institution, actor: Actor, input: AccountInput): Promise<{ account: AccountView; oneTimePassword: string }> {
+export async function createAccount(
+  institution: Institution,
+  actor: Actor,
+  input: AccountInput,
+): Promise<{ account: AccountView; oneTimePassword: string }> {
   const password = oneTimePassword();
   const passwordHash = await hashPassword(password);
   const account = await institution.transaction(async (repositories) => {
@@ -100,11 +121,22 @@ export async function createFirstAdmin(
   const account = await institution.transaction(async (repositories) => {
     const organization = await organizationFor(repositories, input.orgId);
     if (organization.kind !== "COMMITTEE") {
-      throw new RuleViolation({ rule: RULES.accountsFirstAdminAtCommittee, field: "orgId", message: `${organization.name} is not a university committee` });
+      throw new RuleViolation({
+        rule: RULES.accountsFirstAdminAtCommittee,
+        field: "orgId",
+        message: `${organization.name} is not a university committee`,
+      });
     }
     return changeAccount(repositories, { via: "cli" }, "created", (accounts) =>
       accounts
-        .create({ username: input.username, displayName: input.displayName, role: ROLES.orgAdmin, orgId: organization.id, canReadPersonalData: true, passwordHash })
+        .create({
+          username: input.username,
+          displayName: input.displayName,
+          role: ROLES.orgAdmin,
+          orgId: organization.id,
+          canReadPersonalData: true,
+          passwordHash,
+        })
         .catch((error) => usernameTaken(error, input.username)),
     );
   });
@@ -115,12 +147,17 @@ export async function createFirstAdmin(
 async function administered(repositories: Repositories, actor: Actor, accountId: string): Promise<Account> {
   const account = await repositories.accounts.get(accountId);
   // An account outside the subtree is answered like a missing one: administrators do not learn other universities' staff.
-  if (!account || !(await repositories.organizations.isInSubtree(actor.orgId, account.orgId))) throw new NotFound(`There is no account ${accountId} in your organization`);
+  if (!account || !(await repositories.organizations.isInSubtree(actor.orgId, account.orgId)))
+    throw new NotFound(`There is no account ${accountId} in your organization`);
   return account;
 }
 
 /** Refuses a change that would leave the account's organization without an enabled ORG_ADMIN. */
-async function assertNotLastAdmin(repositories: Repositories, before: Account, after: { role: AccountRole; orgId: number; disabled: boolean }): Promise<void> {
+async function assertNotLastAdmin(
+  repositories: Repositories,
+  before: Account,
+  after: { role: AccountRole; orgId: number; disabled: boolean },
+): Promise<void> {
   const wasAdmin = before.role === ROLES.orgAdmin && !before.disabled;
   const staysAdminHere = after.role === ROLES.orgAdmin && !after.disabled && after.orgId === before.orgId;
   if (wasAdmin && !staysAdminHere && (await repositories.accounts.countEnabled(before.orgId, ROLES.orgAdmin)) <= 1) {
@@ -151,37 +188,65 @@ export async function setDisabled(institution: Institution, actor: Actor, accoun
     const before = await administered(repositories, actor, accountId);
     if (disabled && before.id === actor.accountId) forbidden(RULES.accountsNotSelf, "You cannot disable your own account");
     await assertNotLastAdmin(repositories, before, { role: before.role, orgId: before.orgId, disabled });
-    return changeAccount(repositories, actor, disabled ? "disabled" : "enabled", async (accounts) => (await accounts.update(accountId, { disabled }))!);
+    return changeAccount(
+      repositories,
+      actor,
+      disabled ? "disabled" : "enabled",
+      async (accounts) => (await accounts.update(accountId, { disabled }))!,
+    );
   });
   return viewOf(account);
 }
 
 /** A new one-time password, shown once; the account's open sessions end. */
-export async function resetPassword(institution: Institution, actor: Actor, accountId: string): Promise<{ account: AccountView; oneTimePassword: string }> {
+export async function resetPassword(
+  institution: Institution,
+  actor: Actor,
+  accountId: string,
+): Promise<{ account: AccountView; oneTimePassword: string }> {
   const password = oneTimePassword();
   const passwordHash = await hashPassword(password);
   const account = await institution.transaction(async (repositories) => {
     await administered(repositories, actor, accountId);
     await repositories.sessions.endAllOf(accountId, institution.now());
-    return changeAccount(repositories, actor, "passwordReset", async (accounts) => (await accounts.update(accountId, { passwordHash, mustChangePassword: true }))!);
+    return changeAccount(
+      repositories,
+      actor,
+      "passwordReset",
+      async (accounts) => (await accounts.update(accountId, { passwordHash, mustChangePassword: true }))!,
+    );
   });
   return { account: viewOf(account), oneTimePassword: password };
 }
 
 /** The caller replaces its own password, proving the current one. */
-export async function changeOwnPassword(institution: Institution, actor: Actor, currentPassword: string, newPassword: string): Promise<AccountView> {
+export async function changeOwnPassword(
+  institution: Institution,
+  actor: Actor,
+  currentPassword: string,
+  newPassword: string,
+): Promise<AccountView> {
   const current = await institution.repositories.accounts.get(actor.accountId);
   if (!current) throw new NotFound("Your account no longer exists");
   if (!(await verifyPassword(current.passwordHash, currentPassword))) {
     throw new RuleViolation({ rule: RULES.passwordCurrentWrong, field: "currentPassword", message: "The current password is not right" });
   }
   if (newPassword === currentPassword) {
-    throw new RuleViolation({ rule: RULES.passwordUnchanged, field: "newPassword", message: "Choose a password different from the current one" });
+    throw new RuleViolation({
+      rule: RULES.passwordUnchanged,
+      field: "newPassword",
+      message: "Choose a password different from the current one",
+    });
   }
   assertPasswordAllowed(newPassword, current.username, "newPassword");
   const passwordHash = await hashPassword(newPassword);
   const account = await institution.transaction((repositories) =>
-    changeAccount(repositories, actor, "passwordChanged", async (accounts) => (await accounts.update(actor.accountId, { passwordHash, mustChangePassword: false }))!),
+    changeAccount(
+      repositories,
+      actor,
+      "passwordChanged",
+      async (accounts) => (await accounts.update(actor.accountId, { passwordHash, mustChangePassword: false }))!,
+    ),
   );
   return viewOf(account);
 }

@@ -25,7 +25,10 @@ export interface AccountState {
 }
 
 /** The columns an account's logged state is made of (the audit sweep passes its scanned rows). */
-export type AccountFacts = Pick<Account, "id" | "username" | "passwordHash" | "orgId" | "canReadPersonalData" | "disabled" | "chainAddress"> & { role: string };
+export type AccountFacts = Pick<
+  Account,
+  "id" | "username" | "passwordHash" | "orgId" | "canReadPersonalData" | "disabled" | "chainAddress"
+> & { role: string };
 
 export function accountState(account: AccountFacts): AccountState {
   return {

@@ -19,7 +19,12 @@ export function checkAdminLogChain(entries: readonly ChainedAuditEntry[], findin
   for (const entry of entries) {
     const problem = chainProblem(entry, previous);
     if (problem !== null) {
-      findings.add({ kind: "ADMIN_LOG_BROKEN", recordId: null, subject: { type: "auditEntry", id: String(entry.id) }, detail: `Administrative log entry ${entry.id} (${entry.action}): ${problem}.` });
+      findings.add({
+        kind: "ADMIN_LOG_BROKEN",
+        recordId: null,
+        subject: { type: "auditEntry", id: String(entry.id) },
+        detail: `Administrative log entry ${entry.id} (${entry.action}): ${problem}.`,
+      });
     }
     if (entry.entryHash !== null || previous !== null) previous = entry;
   }
@@ -30,7 +35,11 @@ export function checkAdminLogChain(entries: readonly ChainedAuditEntry[], findin
  * number `treeSize`, counting the hash-chained entries only. The first that the log no longer gives is named, with
  * the entry at that position (or the checkpoint, when the log has become shorter).
  */
-export function checkAdminLogCheckpoints(entries: readonly ChainedAuditEntry[], checkpoints: readonly ChainCheckpoint[], findings: FindingSet): void {
+export function checkAdminLogCheckpoints(
+  entries: readonly ChainedAuditEntry[],
+  checkpoints: readonly ChainCheckpoint[],
+  findings: FindingSet,
+): void {
   const chained = entries.filter((entry) => entry.entryHash !== null);
   const agrees = checkpoints.map((checkpoint) => chained[checkpoint.treeSize - 1]?.entryHash === checkpoint.root.toLowerCase());
   const firstBad = agrees.indexOf(false);
@@ -78,7 +87,8 @@ function chainProblem(entry: ChainedAuditEntry, previous: ChainedAuditEntry | nu
 export function checkAccounts(entries: readonly ChainedAuditEntry[], accounts: readonly AccountScanRow[], findings: FindingSet): void {
   const logged = new Map<string, Record<string, unknown>>();
   for (const entry of entries) {
-    if (entry.action.startsWith("account.") && entry.targetType === "account" && entry.targetId !== null) logged.set(entry.targetId, entry.details);
+    if (entry.action.startsWith("account.") && entry.targetType === "account" && entry.targetId !== null)
+      logged.set(entry.targetId, entry.details);
   }
   const accountLogging = logged.size > 0;
   for (const account of accounts) {
@@ -87,10 +97,20 @@ export function checkAccounts(entries: readonly ChainedAuditEntry[], accounts: r
     if (state === undefined && !accountLogging) continue;
     const problem = state === undefined ? "no account.* entry of the administrative log created it" : accountDifferences(account, state);
     if (problem === null) continue;
-    findings.add({ kind: "ACCOUNT_MISMATCH", recordId: null, subject: { type: "account", id: account.id }, detail: `Account ${account.username} (${account.role}, organization ${account.orgId}): ${problem}.` });
+    findings.add({
+      kind: "ACCOUNT_MISMATCH",
+      recordId: null,
+      subject: { type: "account", id: account.id },
+      detail: `Account ${account.username} (${account.role}, organization ${account.orgId}): ${problem}.`,
+    });
   }
   for (const [accountId, state] of logged) {
-    findings.add({ kind: "ACCOUNT_MISMATCH", recordId: null, subject: { type: "account", id: accountId }, detail: `Account ${String(state.username)}: the administrative log holds it, the accounts table does not.` });
+    findings.add({
+      kind: "ACCOUNT_MISMATCH",
+      recordId: null,
+      subject: { type: "account", id: accountId },
+      detail: `Account ${String(state.username)}: the administrative log holds it, the accounts table does not.`,
+    });
   }
 }
 
@@ -98,5 +118,11 @@ function accountDifferences(account: AccountScanRow, state: Record<string, unkno
   const row: Record<AccountField, unknown> = accountState(account);
   const differing = ACCOUNT_FIELDS.filter((field) => row[field] !== (state[field] ?? null));
   if (differing.length === 0) return null;
-  return differing.map((field) => (field === "passwordHashDigest" ? "its password hash is not the one the log states" : `its ${field} is ${String(row[field])} in the table but ${String(state[field])} in the log`)).join("; ");
+  return differing
+    .map((field) =>
+      field === "passwordHashDigest"
+        ? "its password hash is not the one the log states"
+        : `its ${field} is ${String(row[field])} in the table but ${String(state[field])} in the log`,
+    )
+    .join("; ");
 }

@@ -65,7 +65,11 @@ export function checkCheckpoints(
   const lostDetail = `The chain's checkpoint covers ${coveredSize} records, but the log ends at position ${log.size}.`;
   for (const id of lostTailIds) findings.add({ kind: "DELETED", recordId: id, detail: lostDetail });
   if (lostCount > lostTailIds.length) {
-    findings.add({ kind: "DELETED", recordId: null, detail: `${lostDetail} Positions ${log.size + lostTailIds.length + 1}–${coveredSize} are lost as well.` });
+    findings.add({
+      kind: "DELETED",
+      recordId: null,
+      detail: `${lostDetail} Positions ${log.size + lostTailIds.length + 1}–${coveredSize} are lost as well.`,
+    });
   }
   if (firstBad < 0) return { vouchedSize: coveredSize, mismatch: false, lostTailIds };
 

@@ -12,7 +12,11 @@ export async function checkEvidence(
   findings: FindingSet,
 ): Promise<number> {
   let count = 0;
-  for (let page = await scan.evidencePage(null, EVIDENCE_PAGE); page.length > 0; page = await scan.evidencePage(page.at(-1)!.id, EVIDENCE_PAGE)) {
+  for (
+    let page = await scan.evidencePage(null, EVIDENCE_PAGE);
+    page.length > 0;
+    page = await scan.evidencePage(page.at(-1)!.id, EVIDENCE_PAGE)
+  ) {
     count += page.length;
     for (const file of page) {
       if (openVerifiedEvidence(cipher, file) !== null) continue;

@@ -54,8 +54,14 @@ export async function checkInstance(inputs: InstanceCheckInputs): Promise<{ memb
   inputs.onProgress({ phase: "instance", done: 0, total: steps });
   const [members, transfers] = await Promise.all([scan.members(), scan.transfers()]);
   const [heads, onLedger] = await Promise.all([
-    chain.memberHeads(members.map((member) => member.memberKey), blockNumber),
-    chain.transfers(transfers.map((transfer) => transfer.id), blockNumber),
+    chain.memberHeads(
+      members.map((member) => member.memberKey),
+      blockNumber,
+    ),
+    chain.transfers(
+      transfers.map((transfer) => transfer.id),
+      blockNumber,
+    ),
   ]);
   const ledgerTransfersOf = new Map<string, AuditedTransfer[]>();
   for (const transfer of onLedger.values()) {
@@ -63,8 +69,20 @@ export async function checkInstance(inputs: InstanceCheckInputs): Promise<{ memb
     ledgerTransfersOf.set(transfer.memberKey, [...(ledgerTransfersOf.get(transfer.memberKey) ?? []), transfer]);
   }
   const movingMemberKeys = new Set(transfers.filter((transfer) => transfer.hasUnfinishedWrites).map((transfer) => transfer.memberKey));
-  const committeeOf = await chain.committeesOf([...heads.values()].map((head) => head.orgId), blockNumber);
-  const foreign = checkMembers({ members, heads, ledgerTransfersOf, movingMemberKeys, cipher: inputs.cipher, committeeId: inputs.committeeId, committeeOf, findings });
+  const committeeOf = await chain.committeesOf(
+    [...heads.values()].map((head) => head.orgId),
+    blockNumber,
+  );
+  const foreign = checkMembers({
+    members,
+    heads,
+    ledgerTransfersOf,
+    movingMemberKeys,
+    cipher: inputs.cipher,
+    committeeId: inputs.committeeId,
+    committeeOf,
+    findings,
+  });
   checkForeignRecords(inputs.log, foreign, findings);
   await checkUnheldMembers({ ...inputs, heldMemberKeys: new Set(members.map((member) => member.memberKey)) });
   inputs.onProgress({ phase: "instance", done: 1, total: steps });

@@ -34,14 +34,23 @@ const KEPT_JOBS = 20;
 export class AuditJobs {
   private readonly jobs = new Map<string, AuditJob>();
 
-  constructor(private readonly institution: Institution, private readonly sources: AuditSources) {}
+  constructor(
+    private readonly institution: Institution,
+    private readonly sources: AuditSources,
+  ) {}
 
   start(actor: Actor): AuditJob {
     requireRole(actor, "audit");
     if ([...this.jobs.values()].some((job) => job.state === "RUNNING")) {
       throw new Conflict("an audit sweep is already running; follow it instead", { rule: RULES.auditOneAtATime });
     }
-    const job: AuditJob = { id: randomUUID(), state: "RUNNING", startedBy: actor.accountId, startedAt: this.institution.now().toISOString(), progress: null };
+    const job: AuditJob = {
+      id: randomUUID(),
+      state: "RUNNING",
+      startedBy: actor.accountId,
+      startedAt: this.institution.now().toISOString(),
+      progress: null,
+    };
     this.remember(job);
     void this.run(job);
     return job;
@@ -63,7 +72,9 @@ export class AuditJobs {
 
   list(actor: Actor): AuditJob[] {
     requireRole(actor, "audit");
-    return [...this.jobs.values()].reverse().map(({ report, ...job }) => ({ ...job, ...(report && { report: { ...report, findings: [] } }) }));
+    return [...this.jobs.values()]
+      .reverse()
+      .map(({ report, ...job }) => ({ ...job, ...(report && { report: { ...report, findings: [] } }) }));
   }
 
   private async run(job: AuditJob): Promise<void> {

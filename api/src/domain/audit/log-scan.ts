@@ -87,7 +87,14 @@ export class ScannedLog {
     this.imported[row.id - 1] = row.imported ? 1 : 0;
     let index = this.memberIndex.get(row.memberKey);
     if (index === undefined) {
-      index = this.members.push({ memberKey: row.memberKey, ids: [], intact: true, lastHash: null, departedRecordCount: row.departedRecordCount }) - 1;
+      index =
+        this.members.push({
+          memberKey: row.memberKey,
+          ids: [],
+          intact: true,
+          lastHash: null,
+          departedRecordCount: row.departedRecordCount,
+        }) - 1;
       this.memberIndex.set(row.memberKey, index);
       this.onNewMember(row.memberKey);
     }
@@ -136,7 +143,14 @@ export async function scanLog(
       position = row.id;
       const { problem, prevHash } = checked[index];
       if (problem) {
-        findings.add({ kind: "TAMPERED", recordId: row.id, recordHash: row.recordHash, memberKey: row.memberKey, sequence: row.sequence, detail: problem });
+        findings.add({
+          kind: "TAMPERED",
+          recordId: row.id,
+          recordHash: row.recordHash,
+          memberKey: row.memberKey,
+          sequence: row.sequence,
+          detail: problem,
+        });
       }
       log.add(row, problem === null, prevHash);
     });

@@ -41,7 +41,11 @@ export async function checkMemberChains(inputs: MemberChainInputs): Promise<void
   inputs.onProgress({ phase: "members", done: log.members.length - suspects.length, total: log.members.length });
   if (suspects.length === 0) return;
 
-  const events = await chain.recordsAppended(suspects.map((member) => member.memberKey), inputs.fromBlock, inputs.blockNumber);
+  const events = await chain.recordsAppended(
+    suspects.map((member) => member.memberKey),
+    inputs.fromBlock,
+    inputs.blockNumber,
+  );
   const eventsOf = new Map<string, AppendedRecordEvent[]>();
   for (const event of events) {
     const known = eventsOf.get(event.memberKey);
@@ -52,8 +56,16 @@ export async function checkMemberChains(inputs: MemberChainInputs): Promise<void
     compareWithLedger(inputs, member, heads.get(member.memberKey)!, eventsOf.get(member.memberKey) ?? []),
   );
   const own = await inputs.journaledOf(lost.map((record) => record.transactionHash));
-  nameLostRecords(lost.filter((record) => own.has(record.transactionHash)), inputs.lostIds, findings);
-  await nameForeignWrites(lost.filter((record) => !own.has(record.transactionHash)), chain, findings);
+  nameLostRecords(
+    lost.filter((record) => own.has(record.transactionHash)),
+    inputs.lostIds,
+    findings,
+  );
+  await nameForeignWrites(
+    lost.filter((record) => !own.has(record.transactionHash)),
+    chain,
+    findings,
+  );
   inputs.onProgress({ phase: "members", done: log.members.length, total: log.members.length });
 }
 
@@ -95,11 +107,25 @@ function compareWithLedger(
     if (id !== undefined) {
       reached.add(id);
       if (log.sequenceOf(id) !== sequence) {
-        findings.add({ kind: "TAMPERED", recordId: id, recordHash, memberKey, sequence, detail: `${ledgerSays}, but the row says sequence ${log.sequenceOf(id)}.` });
+        findings.add({
+          kind: "TAMPERED",
+          recordId: id,
+          recordHash,
+          memberKey,
+          sequence,
+          detail: `${ledgerSays}, but the row says sequence ${log.sequenceOf(id)}.`,
+        });
       }
     } else if (holder !== undefined && !onLedger.has(log.hashOf(holder))) {
       reached.add(holder);
-      findings.add({ kind: "TAMPERED", recordId: holder, recordHash: log.hashOf(holder), memberKey, sequence, detail: `${ledgerSays}, but the row holding that sequence has hash ${log.hashOf(holder)}.` });
+      findings.add({
+        kind: "TAMPERED",
+        recordId: holder,
+        recordHash: log.hashOf(holder),
+        memberKey,
+        sequence,
+        detail: `${ledgerSays}, but the row holding that sequence has hash ${log.hashOf(holder)}.`,
+      });
     } else {
       const earlier = member.ids.filter((other) => log.sequenceOf(other) < sequence);
       const later = member.ids.filter((other) => log.sequenceOf(other) > sequence);
@@ -162,7 +188,11 @@ function nameLostRecords(lost: readonly LostRecord[], lostIds: readonly number[]
  * with a role in the member's organization wrote to the member's chain behind the instance's back. No row ever held it,
  * so it names no log position; it names the transaction and its key.
  */
-async function nameForeignWrites(foreign: readonly LostRecord[], chain: Pick<AuditChainReader, "sendersOf">, findings: FindingSet): Promise<void> {
+async function nameForeignWrites(
+  foreign: readonly LostRecord[],
+  chain: Pick<AuditChainReader, "sendersOf">,
+  findings: FindingSet,
+): Promise<void> {
   if (foreign.length === 0) return;
   const senders = await chain.sendersOf(foreign.map((record) => record.transactionHash));
   for (const record of foreign) {

@@ -35,10 +35,22 @@ export function checkMembers(inputs: MemberCheckInputs): Set<string> {
     const differences = foreignBecause === null ? memberDifferences(inputs, member) : [];
     if (foreignBecause !== null) {
       foreign.add(member.memberKey);
-      findings.add({ kind: "FOREIGN_MEMBER", recordId: null, subject, memberKey: member.memberKey, detail: `Member ${member.memberKey}: ${foreignBecause}.` });
+      findings.add({
+        kind: "FOREIGN_MEMBER",
+        recordId: null,
+        subject,
+        memberKey: member.memberKey,
+        detail: `Member ${member.memberKey}: ${foreignBecause}.`,
+      });
     }
     if (differences.length > 0) {
-      findings.add({ kind: "MEMBER_MISMATCH", recordId: null, subject, memberKey: member.memberKey, detail: `Member ${member.memberKey}: ${differences.join("; ")}.` });
+      findings.add({
+        kind: "MEMBER_MISMATCH",
+        recordId: null,
+        subject,
+        memberKey: member.memberKey,
+        detail: `Member ${member.memberKey}: ${differences.join("; ")}.`,
+      });
     }
     if (member.status === "ACTIVE" && !currentNextDueIntact(inputs.cipher, member.id, member.nextDue)) {
       findings.add({
@@ -70,7 +82,9 @@ function foreignReason(inputs: MemberCheckInputs, member: MemberScanRow): string
   if (member.status === "TRANSFERRED_OUT" || member.departedRecordCount !== null) return null;
   const head = inputs.heads.get(member.memberKey);
   if (!head || head.recordCount === 0) {
-    return member.hasUnfinishedRecords ? null : "the ledger holds no such member, and no chain write of it is waiting: the row has no counterpart on chain";
+    return member.hasUnfinishedRecords
+      ? null
+      : "the ledger holds no such member, and no chain write of it is waiting: the row has no counterpart on chain";
   }
   const committee = inputs.committeeOf.get(head.orgId) ?? 0;
   if (committee === inputs.committeeId || inputs.movingMemberKeys.has(member.memberKey)) return null;

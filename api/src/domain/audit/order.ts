@@ -82,7 +82,12 @@ function membersWithin(log: ScannedLog, ranges: readonly Range[]): string[] {
 }
 
 /** Names every anchored record of the range whose place in the ledger's order differs from its place in the log. */
-function reportReordered(log: ScannedLog, [after, upTo]: Range, received: ReadonlyMap<string, AppendedRecordEvent>, findings: FindingSet): void {
+function reportReordered(
+  log: ScannedLog,
+  [after, upTo]: Range,
+  received: ReadonlyMap<string, AppendedRecordEvent>,
+  findings: FindingSet,
+): void {
   const anchored: { id: number; event: AppendedRecordEvent; logRank: number }[] = [];
   for (let id = after + 1; id <= upTo; id += 1) {
     // An imported record was anchored by the institution it came from, long before it took its place here.

@@ -18,7 +18,10 @@ import { AUDIT_REPORT_FORMAT, AuditIncompleteError, FindingSet, type AuditProgre
 import { checkUnanchored } from "./unanchored";
 
 export interface AuditDependencies {
-  repositories: Pick<Repositories, "records" | "logScan" | "checkpoints" | "adminLogCheckpoints" | "instanceScan" | "auditLog" | "chainTransactions">;
+  repositories: Pick<
+    Repositories,
+    "records" | "logScan" | "checkpoints" | "adminLogCheckpoints" | "instanceScan" | "auditLog" | "chainTransactions"
+  >;
   chain: AuditChainReader;
   /** Opens record bodies (the institution's field cipher). */
   cipher: Pick<FieldCipher, "decrypt">;
@@ -70,7 +73,20 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
   });
   await checkOrder({ ...chainReads, log, vouchedSize });
   checkUnanchored(unfinished, { logSize: size, deadlineSeconds: options.deadlineSeconds, asOf: startedAt }, findings, onProgress);
-  await checkInstance({ scan: repositories.instanceScan, auditLog: repositories.auditLog, chain, committeeId: options.logId, cipher: deps.cipher, log, adminCheckpoints, fromBlock: options.fromBlock, blockNumber, journaledOf, findings, onProgress });
+  await checkInstance({
+    scan: repositories.instanceScan,
+    auditLog: repositories.auditLog,
+    chain,
+    committeeId: options.logId,
+    cipher: deps.cipher,
+    log,
+    adminCheckpoints,
+    fromBlock: options.fromBlock,
+    blockNumber,
+    journaledOf,
+    findings,
+    onProgress,
+  });
   checkDuplicateMembers(await repositories.logScan.peopleWithSeveralActiveMembers(), findings);
 
   const sorted = findings.sorted();
@@ -81,7 +97,13 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
     finishedAt: options.now().toISOString(),
     chainId,
     blockNumber,
-    totals: { records: log.recordCount, members: log.members.length, checkpoints: onChain.length, adminCheckpoints: adminOnChain.length, findings: sorted.length },
+    totals: {
+      records: log.recordCount,
+      members: log.members.length,
+      checkpoints: onChain.length,
+      adminCheckpoints: adminOnChain.length,
+      findings: sorted.length,
+    },
     clean: sorted.length === 0,
     findings: sorted,
   };
@@ -94,7 +116,8 @@ async function readCheckpoints(chain: AuditChainReader, logId: number, fromBlock
     chain.checkpointSummary(logId, blockNumber),
   ]);
   const last = checkpoints.at(-1);
-  const agrees = last === undefined ? summary.count === 0 : last.treeSize === summary.treeSize && last.root.toLowerCase() === summary.root.toLowerCase();
+  const agrees =
+    last === undefined ? summary.count === 0 : last.treeSize === summary.treeSize && last.root.toLowerCase() === summary.root.toLowerCase();
   if (checkpoints.length !== summary.count || !agrees) {
     throw new AuditIncompleteError(
       `the node returned ${checkpoints.length} checkpoint events of log ${logId} from block ${fromBlock}, but the contract counts ${summary.count} (latest: ${summary.treeSize} records)`,

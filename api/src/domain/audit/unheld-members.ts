@@ -25,7 +25,10 @@ export async function checkUnheldMembers(inputs: UnheldMemberInputs): Promise<vo
   }
   if (arrivals.size === 0) return;
   const heads = await chain.memberHeads([...arrivals.keys()], blockNumber);
-  const committeeOf = await chain.committeesOf([...heads.values()].map((head) => head.orgId), blockNumber);
+  const committeeOf = await chain.committeesOf(
+    [...heads.values()].map((head) => head.orgId),
+    blockNumber,
+  );
   const ours = [...arrivals.values()].filter((event) => committeeOf.get(heads.get(event.memberKey)!.orgId) === inputs.committeeId);
   if (ours.length === 0) return;
   const own = await inputs.journaledOf(ours.map((event) => event.transactionHash));

@@ -76,7 +76,8 @@ async function mirrorRole(tx: Repositories, context: ChainEventContext, event: I
   const granted = event.name === "RoleGranted";
   if (granted) await tx.chainIndex.grantRole(orgId, account, role);
   else await tx.chainIndex.revokeRole(orgId, account, role);
-  const concerns = account === context.account || (await servedCommittees(tx, context.account)).has((await tx.organizations.committeeOf(orgId)) ?? 0);
+  const concerns =
+    account === context.account || (await servedCommittees(tx, context.account)).has((await tx.organizations.committeeOf(orgId)) ?? 0);
   if (!concerns) return IGNORED;
   const whose = account === context.account ? "this instance's key" : account;
   return `${whose} ${granted ? "became" : "is no longer"} ${role} of organization ${orgId}`;

@@ -12,7 +12,8 @@ export async function listChainEvents(
 ) {
   requireRole(actor, "readChainEvents");
   const { chainIndex } = institution.repositories;
-  const before = request.beforeBlock === undefined ? undefined : { blockNumber: request.beforeBlock, logIndex: request.beforeLogIndex ?? 0 };
+  const before =
+    request.beforeBlock === undefined ? undefined : { blockNumber: request.beforeBlock, logIndex: request.beforeLogIndex ?? 0 };
   const [cursor, events] = await Promise.all([
     chainIndex.cursor(EVENT_CURSOR),
     chainIndex.listEvents({ concerningOnly: !request.all, limit: request.limit, before }),

@@ -17,7 +17,9 @@ export async function exportMemberPackage(
   if (!transfer || !transfer.issuedHere || transfer.memberId === null) throw new NotFound(`this instance issued no transfer ${transferId}`);
   await requireApprover(institution.repositories, actor, transfer.fromOrgId);
   if (transfer.state !== "ISSUED" || transfer.validUntil <= institution.now()) {
-    throw new Conflict(`transfer ${transferId} is not open: a member's file is exported only for an open transfer`, { rule: RULES.transferNotOpen });
+    throw new Conflict(`transfer ${transferId} is not open: a member's file is exported only for an open transfer`, {
+      rule: RULES.transferNotOpen,
+    });
   }
   const member = (await institution.repositories.members.get(transfer.memberId))!;
   const file = await buildMemberFile(institution, transfer, member);

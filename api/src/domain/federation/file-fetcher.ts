@@ -23,12 +23,20 @@ export class FileFetcher {
   ) {
     // Each file keeps its own growing pause in the database; a failed round (the database down) just tries again,
     // and a lasting outage is logged once, not with every poll.
-    this.loop = new PollingLoop(() => this.fetchDue(), { pollIntervalMs: options.pollIntervalMs, maxBackoffMs: options.pollIntervalMs }, {
-      failed: (error, retryInMs, alreadyFailing) => {
-        if (!alreadyFailing) logger.warn({ reason: error instanceof Error ? error.message : String(error), retryInMs }, "member file rounds failing: retrying until they succeed");
+    this.loop = new PollingLoop(
+      () => this.fetchDue(),
+      { pollIntervalMs: options.pollIntervalMs, maxBackoffMs: options.pollIntervalMs },
+      {
+        failed: (error, retryInMs, alreadyFailing) => {
+          if (!alreadyFailing)
+            logger.warn(
+              { reason: error instanceof Error ? error.message : String(error), retryInMs },
+              "member file rounds failing: retrying until they succeed",
+            );
+        },
+        recovered: () => logger.info("member file rounds succeed again"),
       },
-      recovered: () => logger.info("member file rounds succeed again"),
-    });
+    );
   }
 
   start(): void {
@@ -61,7 +69,10 @@ export class FileFetcher {
         const message = error instanceof Error ? error.message : String(error);
         const pauseMs = Math.min(this.options.pollIntervalMs * 2 ** due.attempts, this.options.maxRetryMs);
         await repositories.incomingFiles.attemptFailed(transfer.id, message, new Date(this.institution.now().getTime() + pauseMs));
-        this.logger.warn({ transferId: transfer.id, attempt: due.attempts + 1, retryInMs: pauseMs, reason: message }, "member file not fetched");
+        this.logger.warn(
+          { transferId: transfer.id, attempt: due.attempts + 1, retryInMs: pauseMs, reason: message },
+          "member file not fetched",
+        );
       }
     }
     return received;

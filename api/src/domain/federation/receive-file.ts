@@ -58,7 +58,9 @@ export async function fetchMemberFile(institution: Institution, transfer: Transf
       signal: AbortSignal.timeout(federation.fetchTimeoutMs),
     });
   } catch (error) {
-    throw new FileFetchError(`the source's instance at ${endpoint} did not answer (${error instanceof Error ? error.message : String(error)})`);
+    throw new FileFetchError(
+      `the source's instance at ${endpoint} did not answer (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const text = await response.text();
   if (!response.ok) {
@@ -106,7 +108,9 @@ export function sealFile(institution: Institution, transferId: string, file: Mem
 
 async function storeFile(institution: Institution, transfer: Transfer, via: "FETCH" | "PACKAGE", file: MemberFileDocument) {
   if (!(await institution.repositories.incomingFiles.receive(transfer.id, via, sealFile(institution, transfer.id, file)))) {
-    throw new Conflict(`transfer ${transfer.id} is no longer ISSUED: the file it was accepted with is kept as reviewed`, { rule: RULES.transferNotOpen });
+    throw new Conflict(`transfer ${transfer.id} is no longer ISSUED: the file it was accepted with is kept as reviewed`, {
+      rule: RULES.transferNotOpen,
+    });
   }
 }
 

@@ -34,12 +34,24 @@ export interface TransferReview {
   transferId: string;
   /** ACCEPTABLE: every check passed (soft-rule findings may be listed). */
   verdict: "ACCEPTABLE" | "NOT_ACCEPTABLE" | "WAITING_FOR_FILE";
-  file: { state: "WAITING" | "RECEIVED"; receivedVia: string | null; attempts: number; lastError: string | null; receivedAt: string | null };
+  file: {
+    state: "WAITING" | "RECEIVED";
+    receivedVia: string | null;
+    attempts: number;
+    lastError: string | null;
+    receivedAt: string | null;
+  };
   steps: ReviewStep[];
   /** Soft-rule findings of the replayed file, by the member's sequence. */
   findings: { sequence: number; step: string; rule: string; message: string }[];
   /** The member as the verified file describes it; personal data only for callers granted it. */
-  member: { memberKey: string; stage: string; recordCount: number; head: string | null; personal?: MemberFileDocument["member"]["personal"] } | null;
+  member: {
+    memberKey: string;
+    stage: string;
+    recordCount: number;
+    head: string | null;
+    personal?: MemberFileDocument["member"]["personal"];
+  } | null;
 }
 
 /** What importing needs: the file, and the stage and findings the rules' replay computed over it. */
@@ -112,8 +124,16 @@ async function transferSteps(institution: Institution, transfer: Transfer, file:
   const open = onChain.state === "ISSUED" && onChain.toOrgId === transfer.toOrgId && onChain.memberKey === transfer.memberKey;
   steps.push(
     open
-      ? passed("transfer", "transfer.open", `The transfer is open on chain until ${new Date(onChain.validUntil * 1000).toISOString()}, to organization ${onChain.toOrgId}.`)
-      : failed("transfer", RULES.transferNotOpen, `The transfer is ${onChain.state} on chain${onChain.state === "EXPIRED" ? ` (valid until ${new Date(onChain.validUntil * 1000).toISOString()})` : ""}: only an open transfer can be accepted.`),
+      ? passed(
+          "transfer",
+          "transfer.open",
+          `The transfer is open on chain until ${new Date(onChain.validUntil * 1000).toISOString()}, to organization ${onChain.toOrgId}.`,
+        )
+      : failed(
+          "transfer",
+          RULES.transferNotOpen,
+          `The transfer is ${onChain.state} on chain${onChain.state === "EXPIRED" ? ` (valid until ${new Date(onChain.validUntil * 1000).toISOString()})` : ""}: only an open transfer can be accepted.`,
+        ),
   );
   return steps;
 }
@@ -127,12 +147,24 @@ function letterStep(onChain: ChainTransfer, file: MemberFileDocument | null): Re
   if (file === null) {
     return legacy === onChain.letterHash
       ? passed("letter", "letter.matches", `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents.`)
-      : warning("letter", "letter.awaitingFile", `The letter hash ${onChain.letterHash} binds the holder; it is checked once the member's file arrives.`);
+      : warning(
+          "letter",
+          "letter.awaitingFile",
+          `The letter hash ${onChain.letterHash} binds the holder; it is checked once the member's file arrives.`,
+        );
   }
   const letterHash = file.holderHash ? canonicalKeccak(ledgerLetter(onChain, file.holderHash)) : legacy;
   return letterHash === onChain.letterHash && file.letterHash === onChain.letterHash
-    ? passed("letter", "letter.matches", `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents and the file names it.`)
-    : failed("letter", "letter.mismatch", `The letter hash on chain is ${onChain.letterHash}; the letter's contents hash to ${letterHash} and the file names ${file.letterHash}.`);
+    ? passed(
+        "letter",
+        "letter.matches",
+        `The letter hash ${onChain.letterHash} on chain is the hash of the letter's contents and the file names it.`,
+      )
+    : failed(
+        "letter",
+        "letter.mismatch",
+        `The letter hash on chain is ${onChain.letterHash}; the letter's contents hash to ${letterHash} and the file names ${file.letterHash}.`,
+      );
 }
 
 /**
@@ -146,7 +178,11 @@ async function fileSteps(institution: Institution, file: MemberFileDocument): Pr
   const groups: [ReviewCheck, StepResult["check"][], string][] = [
     ["file", ["format", "hash", "memberChain", "status"], "Every record's body hashes to its record hash and the records form one chain"],
     ["checkpoints", ["inclusion", "checkpoint"], "Every record is included in a checkpoint confirmed on chain"],
-    ["signers", ["signer"], "Every anchoring transaction and checkpoint was sent by a key that was an attester of its committee at that block"],
+    [
+      "signers",
+      ["signer"],
+      "Every anchoring transaction and checkpoint was sent by a key that was an attester of its committee at that block",
+    ],
   ];
   const steps = groups.map(([check, underlying, claim]): ReviewStep => {
     const problems = verdict.steps.filter(
@@ -161,7 +197,11 @@ async function fileSteps(institution: Institution, file: MemberFileDocument): Pr
   });
   const uncovered = records.filter((record) => record.inclusion === null || record.anchor === null);
   if (uncovered.length > 0) {
-    steps[1] = failed("checkpoints", "checkpoints.notIncluded", `Record(s) of sequence ${uncovered.map((record) => record.sequence).join(", ")} are not yet anchored and covered by a checkpoint.`);
+    steps[1] = failed(
+      "checkpoints",
+      "checkpoints.notIncluded",
+      `Record(s) of sequence ${uncovered.map((record) => record.sequence).join(", ")} are not yet anchored and covered by a checkpoint.`,
+    );
   }
   // The verifier's head check: the file reaches the ledger's head, or the member's departure from the source.
   const outOfDate = verdict.steps.find((result) => result.reason === "memberChain.headMoved");
@@ -169,7 +209,11 @@ async function fileSteps(institution: Institution, file: MemberFileDocument): Pr
   if (outOfDate) {
     steps[0] = failed("file", "file.incomplete", `The file holds ${records.length} record(s): ${outOfDate.message}`);
   } else if (steps[0].status === "passed" && head) {
-    steps[0] = passed("file", "file.complete", `The file holds all ${records.length} record(s) of the member's chain, each body hashing to its record hash: ${head.message}`);
+    steps[0] = passed(
+      "file",
+      "file.complete",
+      `The file holds all ${records.length} record(s) of the member's chain, each body hashing to its record hash: ${head.message}`,
+    );
   }
   return steps;
 }
@@ -229,7 +273,11 @@ function replayRules(institution: Institution, file: MemberFileDocument) {
       ? failed("rules", "rules.hardRuleBroken", `Replaying the rules over the file breaks a hard rule: ${violations.join("; ")}.`)
       : findings.length > 0
         ? warning("rules", "rules.softFindings", `The rules hold; ${findings.length} soft-rule finding(s) are listed for your review.`)
-        : passed("rules", "rules.hold", `Replaying ${ruleSet.version} over the ${bodies.length} record(s) breaks no rule and finds nothing.`);
+        : passed(
+            "rules",
+            "rules.hold",
+            `Replaying ${ruleSet.version} over the ${bodies.length} record(s) breaks no rule and finds nothing.`,
+          );
   return { step, findings, stage: status === "NONE" ? null : status };
 }
 
@@ -238,8 +286,17 @@ function evidenceStep(file: MemberFileDocument): ReviewStep {
   const held = new Map(file.evidence.map((item) => [item.sha256, evidenceSha256(Buffer.from(item.content, "base64"))]));
   const missing = [...named].filter((sha256) => !held.has(sha256));
   const altered = [...held].filter(([sha256, actual]) => sha256 !== actual).map(([sha256]) => sha256);
-  if (missing.length + altered.length === 0) return passed("evidence", "evidence.complete", `All ${named.size} evidence file(s) the records name are in the file and match their SHA-256.`);
-  return failed("evidence", altered.length > 0 ? "evidence.altered" : "evidence.missing", `Evidence ${[...missing.map((sha) => `${sha} missing`), ...altered.map((sha) => `${sha} altered`)].join(", ")}.`);
+  if (missing.length + altered.length === 0)
+    return passed(
+      "evidence",
+      "evidence.complete",
+      `All ${named.size} evidence file(s) the records name are in the file and match their SHA-256.`,
+    );
+  return failed(
+    "evidence",
+    altered.length > 0 ? "evidence.altered" : "evidence.missing",
+    `Evidence ${[...missing.map((sha) => `${sha} missing`), ...altered.map((sha) => `${sha} altered`)].join(", ")}.`,
+  );
 }
 
 const passed = (check: ReviewCheck, reason: string, message: string): ReviewStep => ({ check, status: "passed", reason, message });

@@ -5,7 +5,9 @@ import { RULES } from "../refusals";
 
 export function federationOf(institution: Institution): FederationSources {
   if (!institution.federation) {
-    throw new Conflict("this instance has no chain configured: it cannot exchange files with other institutions", { rule: RULES.federationNoChain });
+    throw new Conflict("this instance has no chain configured: it cannot exchange files with other institutions", {
+      rule: RULES.federationNoChain,
+    });
   }
   return institution.federation;
 }

@@ -2,15 +2,7 @@
 // synonyms (spaces, line breaks and full-width brackets ignored); a caller may override the match column by column.
 import type { ArchivalDateName } from "../rules";
 
-export type RosterField =
-  | "name"
-  | "sex"
-  | "ethnicity"
-  | "birthDate"
-  | "idNumber"
-  | "staffNumber"
-  | "branch"
-  | ArchivalDateName;
+export type RosterField = "name" | "sex" | "ethnicity" | "birthDate" | "idNumber" | "staffNumber" | "branch" | ArchivalDateName;
 
 /** Each field's Chinese title (as in the template) and the other names a file may give it. */
 export const ROSTER_COLUMNS: readonly { field: RosterField; title: string; synonyms: readonly string[]; required: boolean }[] = [
@@ -22,8 +14,18 @@ export const ROSTER_COLUMNS: readonly { field: RosterField; title: string; synon
   { field: "staffNumber", title: "学号/工号", synonyms: ["学号", "工号", "学工号", "学号或工号"], required: false },
   { field: "branch", title: "所在党支部", synonyms: ["党支部", "所在支部", "支部", "支部名称"], required: true },
   { field: "applicationDate", title: "申请入党日期", synonyms: ["申请入党时间", "递交入党申请书日期", "入党申请日期"], required: false },
-  { field: "activistDate", title: "确定入党积极分子日期", synonyms: ["确定为入党积极分子日期", "积极分子日期", "确定入党积极分子时间"], required: false },
-  { field: "candidateDate", title: "确定发展对象日期", synonyms: ["确定为发展对象日期", "发展对象日期", "确定发展对象时间"], required: false },
+  {
+    field: "activistDate",
+    title: "确定入党积极分子日期",
+    synonyms: ["确定为入党积极分子日期", "积极分子日期", "确定入党积极分子时间"],
+    required: false,
+  },
+  {
+    field: "candidateDate",
+    title: "确定发展对象日期",
+    synonyms: ["确定为发展对象日期", "发展对象日期", "确定发展对象时间"],
+    required: false,
+  },
   {
     field: "branchMeetingDate",
     title: "接收预备党员日期",

@@ -65,10 +65,15 @@ export async function importRoster(
 ): Promise<RosterReport> {
   requireRole(actor, "importRosters");
   const format = rosterFormatOf(request.fileName);
-  if (format === null) throw new RuleViolation({ rule: RULES.rosterUnreadable, field: "file", message: "a roster is an .xlsx or .csv file" });
+  if (format === null)
+    throw new RuleViolation({ rule: RULES.rosterUnreadable, field: "file", message: "a roster is an .xlsx or .csv file" });
   const table = await readRosterFile(request.bytes, format);
   if (table.rows.length > MAX_ROSTER_ROWS) {
-    throw new RuleViolation({ rule: RULES.rosterTooManyRows, field: "file", message: `${table.rows.length} rows, at most ${MAX_ROSTER_ROWS}` });
+    throw new RuleViolation({
+      rule: RULES.rosterTooManyRows,
+      field: "file",
+      message: `${table.rows.length} rows, at most ${MAX_ROSTER_ROWS}`,
+    });
   }
   const sha256 = `0x${createHash("sha256").update(request.bytes).digest("hex")}`;
   const mapping = mapColumns(table.headers, request.mapping);
@@ -112,7 +117,13 @@ export async function importRoster(
               action: "record.create",
               targetType: "record",
               targetId: String(recordIds.get(record.recordHash)),
-              details: { memberKey: member.memberKey, step: record.step, recordHash: record.recordHash, findings: record.findings.map((f) => f.rule), archival: true },
+              details: {
+                memberKey: member.memberKey,
+                step: record.step,
+                recordHash: record.recordHash,
+                findings: record.findings.map((f) => f.rule),
+                archival: true,
+              },
             });
           }
         }
@@ -238,6 +249,12 @@ function importedMember(institution: Institution, row: CheckedRow, archival: Arc
   return {
     member: { memberKey, orgId: row.orgId, stage, ...sealed },
     records,
-    chainCall: archivalChainCall(memberKey, row.orgId, stage, dates, records.map((record) => record.recordHash)),
+    chainCall: archivalChainCall(
+      memberKey,
+      row.orgId,
+      stage,
+      dates,
+      records.map((record) => record.recordHash),
+    ),
   };
 }

@@ -42,7 +42,11 @@ export async function readRosterFile(bytes: Buffer, format: RosterFormat): Promi
       await workbook.csv.read(Readable.from([decoded.text]), { map: (value: unknown) => value });
     }
   } catch (error) {
-    throw new RuleViolation({ rule: RULES.rosterUnreadable, field: "file", message: `the file is not a readable ${format} file (${(error as Error).message})` });
+    throw new RuleViolation({
+      rule: RULES.rosterUnreadable,
+      field: "file",
+      message: `the file is not a readable ${format} file (${(error as Error).message})`,
+    });
   }
   const sheet = workbook.worksheets[0];
   if (sheet === undefined || sheet.rowCount === 0) return { headers: [], rows: [], encoding };

@@ -38,11 +38,7 @@ export function anchorStep(claim: RecordClaim, receipt: ChainReceipt | null, fac
 }
 
 /** Whom the anchor transaction came from, and whether it was an Attester for the record's organization then. */
-export async function anchorSignerStep(
-  claim: RecordClaim,
-  receipt: ChainReceipt | null,
-  facts: ChainFacts,
-): Promise<StepResult> {
+export async function anchorSignerStep(claim: RecordClaim, receipt: ChainReceipt | null, facts: ChainFacts): Promise<StepResult> {
   if (claim.anchor === null || minedProblem(receipt, claim.anchor, "anchor transaction")) {
     return step(
       "skipped",

@@ -71,7 +71,7 @@ export class ChainFacts<Chain extends FactsChain = ProofBundleChain> {
 
   private async readAttestingOrganizations(orgId: number): Promise<number[] | null> {
     const path: number[] = [];
-    for (let id = orgId; path.length < MAX_TREE_DEPTH; ) {
+    for (let id = orgId; path.length < MAX_TREE_DEPTH;) {
       const organization = await this.reader.organization(this.chain.registry, id);
       // The consortium (committeeId 0) has no attesters of its own: the contracts never let it write.
       if (organization === null || organization.committeeId === 0) return null;

@@ -61,7 +61,12 @@ export async function ledgerStep(claim: RecordClaim, anchored: StepResult, facts
       const message = `${nameOf(claim)} claims sequence ${claim.sequence} and an anchor, but ${chain} holds only ${appended.length} record(s).`;
       return step("failed", "memberChain.beyondHead", message, claim);
     }
-    return step("skipped", "memberChain.notAnchored", `${nameOf(claim)} waits to be anchored: ${chain} holds ${appended.length} record(s), so nothing vouches for it yet.`, claim);
+    return step(
+      "skipped",
+      "memberChain.notAnchored",
+      `${nameOf(claim)} waits to be anchored: ${chain} holds ${appended.length} record(s), so nothing vouches for it yet.`,
+      claim,
+    );
   }
   if (atSequence.recordHash !== claim.recordHash) {
     const message = `${nameOf(claim)} claims sequence ${claim.sequence}, but ${chain} holds ${atSequence.recordHash} there (appended by transaction ${atSequence.transactionHash}).`;
@@ -79,8 +84,7 @@ export async function ledgerStep(claim: RecordClaim, anchored: StepResult, facts
 export function continuitySteps(bundle: MemberProof): StepResult[] {
   const { memberKey, records } = bundle;
   const fail = (reason: Reason, message: string) => step("failed", reason, message);
-  const describe = ({ id, recordHash, sequence }: MemberProofRecord) =>
-    `record ${id} (${recordHash}, sequence ${sequence})`;
+  const describe = ({ id, recordHash, sequence }: MemberProofRecord) => `record ${id} (${recordHash}, sequence ${sequence})`;
   if (records.length === 0) return [fail("memberChain.noRecords", `The bundle holds no record of member ${memberKey}.`)];
 
   const problems: StepResult[] = [];
@@ -142,7 +146,12 @@ export async function headSteps(bundle: MemberProof, facts: ChainFacts): Promise
   const { history, appended, chain } = await ledgerOrder(memberKey, facts);
   const latest = await facts.latestBlock();
   if (claimed.blockNumber > latest) {
-    return [fail("memberChain.headFromFuture", `The bundle names the head at block ${claimed.blockNumber}, but the node's newest block is ${latest}.`)];
+    return [
+      fail(
+        "memberChain.headFromFuture",
+        `The bundle names the head at block ${claimed.blockNumber}, but the node's newest block is ${latest}.`,
+      ),
+    ];
   }
   const then = appended.filter((event) => event.blockNumber <= claimed.blockNumber);
   const headThen = then.at(-1)?.recordHash ?? ZeroHash;

@@ -29,10 +29,7 @@ export function hashStep(claim: RecordClaim, suppliedBody: unknown): StepResult 
     const parsed = recordBodySchema.safeParse(suppliedBody);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
-      return fail(
-        "hash.bodyInvalid",
-        `The body supplied for ${nameOf(claim)} is not a version-1 record body: ${issues}.`,
-      );
+      return fail("hash.bodyInvalid", `The body supplied for ${nameOf(claim)} is not a version-1 record body: ${issues}.`);
     }
     body = suppliedBody as RecordBody;
     source = "the supplied body";

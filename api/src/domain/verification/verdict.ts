@@ -43,7 +43,12 @@ export interface VerifyOptions {
   /** Blocks a checkpoint must have on top of it, its own included (default 1: mined). */
   readonly confirmations?: number;
   /** The contracts the bundle must name (an instance checking a file for itself pins its own deployment). */
-  readonly chain?: { readonly chainId: number; readonly registry: string; readonly membershipLedger: string; readonly checkpointLog: string };
+  readonly chain?: {
+    readonly chainId: number;
+    readonly registry: string;
+    readonly membershipLedger: string;
+    readonly checkpointLog: string;
+  };
 }
 
 export function verdictWordOf(steps: readonly { readonly status: StepStatus }[]): VerdictWord {

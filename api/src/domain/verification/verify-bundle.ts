@@ -31,7 +31,8 @@ export async function verifyBundle(input: unknown, reader: ChainReader, options:
       ? { memberKey: parsed.bundle.memberChain.memberKey, recordIds: [parsed.bundle.record.id] }
       : { memberKey: parsed.bundle.memberKey, recordIds: parsed.bundle.records.map((record) => record.id) };
   const facts = new ChainFacts(reader, bundle.chain, confirmations, newestBlockNamedIn(bundle));
-  const format = options.chain && !sameChain(bundle.chain, options.chain) ? otherChainStep(bundle.chain, options.chain) : await chainStep(bundle, facts);
+  const format =
+    options.chain && !sameChain(bundle.chain, options.chain) ? otherChainStep(bundle.chain, options.chain) : await chainStep(bundle, facts);
   if (parsed.kind === "member") {
     const steps = format.status === "failed" ? [] : await memberProofSteps(parsed.bundle, facts, options.record);
     return verdictOf(bundle.format, subject, [format, ...steps]);
@@ -123,7 +124,9 @@ async function memberProofSteps(bundle: MemberProof, facts: ChainFacts, supplied
   const { checkpoint, memberKey } = bundle;
   const steps: StepResult[] = [];
   if (checkpoint === null) {
-    steps.push(step("skipped", "checkpoint.none", `The bundle names no checkpoint: no record of member ${memberKey} is proven in the log.`));
+    steps.push(
+      step("skipped", "checkpoint.none", `The bundle names no checkpoint: no record of member ${memberKey} is proven in the log.`),
+    );
   } else {
     const checked = await checkpointStep(checkpoint, await facts.receipt(checkpoint.transactionHash), facts);
     steps.push(checked.step, await checkpointSignerStep(checkpoint, checked.recorded, facts));
@@ -172,11 +175,17 @@ function supersessionStep(bundle: MemberProof, record: MemberProofRecord, body: 
   if (record.supersededBy === null) return step("passed", "status.current", `${name} is not superseded by any record of the file.`, claim);
   const superseder = find(record.supersededBy);
   if (superseder === undefined || superseder.sequence <= record.sequence) {
-    return fail("status.supersederMissing", `${name} is marked superseded by ${record.supersededBy}, which is no later record of the file.`);
+    return fail(
+      "status.supersederMissing",
+      `${name} is marked superseded by ${record.supersededBy}, which is no later record of the file.`,
+    );
   }
   const saysSo = superseder.body === null || superseder.body.supersedes?.recordHash === record.recordHash;
   if (!saysSo) {
-    return fail("status.inconsistent", `${name} is marked superseded by ${record.supersededBy}, whose body supersedes ${superseder.body?.supersedes?.recordHash ?? "nothing"}.`);
+    return fail(
+      "status.inconsistent",
+      `${name} is marked superseded by ${record.supersededBy}, whose body supersedes ${superseder.body?.supersedes?.recordHash ?? "nothing"}.`,
+    );
   }
   return step("warning", "status.superseded", `${name} was superseded by ${record.supersededBy}; it stays proven as recorded.`, claim);
 }

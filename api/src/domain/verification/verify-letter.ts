@@ -8,7 +8,15 @@ import type { ChainTransfer, FederationReader } from "../../chain/federation-rea
 import { canonicalKeccak } from "../../lib/record-hash";
 import { federationOf } from "../federation/sources";
 import type { Institution } from "../institution";
-import { HOLDER_SALT_PATTERN, holderHash, isLetterNumber, LETTER_NUMBER_PATTERN, normalizedDigits, transferIdOfNumber, type Holder } from "../letter-number";
+import {
+  HOLDER_SALT_PATTERN,
+  holderHash,
+  isLetterNumber,
+  LETTER_NUMBER_PATTERN,
+  normalizedDigits,
+  transferIdOfNumber,
+  type Holder,
+} from "../letter-number";
 import { ledgerLetter } from "../letter-format";
 import { ChainFacts } from "./chain-facts";
 import type { StepStatus } from "./verdict";
@@ -16,7 +24,10 @@ import { chainProofSources, readingTheChain } from "./verify-request";
 
 export const verifyLetterSchema = z
   .strictObject({
-    transferId: z.string().regex(/^0x[0-9a-f]{64}$/, "must be a transfer id (0x + 64 lowercase hex)").optional(),
+    transferId: z
+      .string()
+      .regex(/^0x[0-9a-f]{64}$/, "must be a transfer id (0x + 64 lowercase hex)")
+      .optional(),
     /** The 编号 printed on the letter: 15 digits, spaces and dashes allowed. */
     number: z
       .string()
@@ -30,8 +41,14 @@ export const verifyLetterSchema = z
     holder: z
       .strictObject({
         name: z.string().trim().min(1).max(64),
-        idLast4: z.string().trim().regex(/^[0-9]{3}[0-9Xx]$/, "must be the last four characters of the ID number"),
-        salt: z.string().transform(normalizedDigits).refine((salt) => HOLDER_SALT_PATTERN.test(salt), "must be the 12 digits of the 核验码"),
+        idLast4: z
+          .string()
+          .trim()
+          .regex(/^[0-9]{3}[0-9Xx]$/, "must be the last four characters of the ID number"),
+        salt: z
+          .string()
+          .transform(normalizedDigits)
+          .refine((salt) => HOLDER_SALT_PATTERN.test(salt), "must be the 12 digits of the 核验码"),
       })
       .optional(),
   })
@@ -108,7 +125,11 @@ function notOnChain(transferId: string): LetterVerdict {
   const unchecked = LETTER_CHECKS.slice(1).map((check) =>
     step("skipped", `${check}.unchecked`, "Not checked: there is no transfer on chain to check against."),
   );
-  const missing = step("failed", "transfer.notOnChain", `The transfer ledger holds no transfer ${transferId}: no letter with this code was ever issued.`);
+  const missing = step(
+    "failed",
+    "transfer.notOnChain",
+    `The transfer ledger holds no transfer ${transferId}: no letter with this code was ever issued.`,
+  );
   return { transferId, verdict: "INVALID", steps: [missing, ...unchecked], letter: null };
 }
 
@@ -120,43 +141,81 @@ function notOnChain(transferId: string): LetterVerdict {
 function letterStep(onChain: ChainTransfer, document: Record<string, unknown> | undefined): LetterStep {
   const legacy = canonicalKeccak(ledgerLetter(onChain, null));
   if (legacy === onChain.letterHash) {
-    return step("passed", "letter.matches", `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields describe.`);
+    return step(
+      "passed",
+      "letter.matches",
+      `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields describe.`,
+    );
   }
   const committed = typeof document?.holderHash === "string" && /^0x[0-9a-f]{64}$/.test(document.holderHash) ? document.holderHash : null;
   if (committed === null) {
-    return step("skipped", "letter.holderBound", "The letter hash also covers the holder's name: it is checked with the letter's PDF or with the name, ID digits and 核验码 printed on the paper.");
+    return step(
+      "skipped",
+      "letter.holderBound",
+      "The letter hash also covers the holder's name: it is checked with the letter's PDF or with the name, ID digits and 核验码 printed on the paper.",
+    );
   }
   const rebuilt = canonicalKeccak(ledgerLetter(onChain, committed));
   if (rebuilt === onChain.letterHash) {
-    return step("passed", "letter.matches", `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields and the PDF's holder commitment describe.`);
+    return step(
+      "passed",
+      "letter.matches",
+      `The letter hash on chain, ${onChain.letterHash}, is the hash of the letter the ledger's own fields and the PDF's holder commitment describe.`,
+    );
   }
-  return step("failed", "letter.mismatch", `The letter hash on chain is ${onChain.letterHash}, but the letter the ledger's fields describe hashes to ${rebuilt}.`);
+  return step(
+    "failed",
+    "letter.mismatch",
+    `The letter hash on chain is ${onChain.letterHash}, but the letter the ledger's fields describe hashes to ${rebuilt}.`,
+  );
 }
 
 /** The name and ID digits typed from the paper, salted with its 核验码, are those the letter was issued for. */
 function holderStep(onChain: ChainTransfer, holder: Holder | undefined): LetterStep {
-  if (holder === undefined) return step("skipped", "holder.notGiven", "No name was typed: whether the paper names the person the letter was issued for was not checked.");
+  if (holder === undefined)
+    return step(
+      "skipped",
+      "holder.notGiven",
+      "No name was typed: whether the paper names the person the letter was issued for was not checked.",
+    );
   const rebuilt = canonicalKeccak(ledgerLetter(onChain, holderHash(holder)));
   if (rebuilt === onChain.letterHash) {
     return step("passed", "holder.matches", "The name, ID digits and 核验码 typed are those the letter was issued for.");
   }
-  return step("failed", "holder.mismatch", "The name, ID digits and 核验码 typed are not those the letter was issued for: the paper names someone else, or one of them was mistyped.");
+  return step(
+    "failed",
+    "holder.mismatch",
+    "The name, ID digits and 核验码 typed are not those the letter was issued for: the paper names someone else, or one of them was mistyped.",
+  );
 }
 
 function documentStep(onChain: ChainTransfer, document: Record<string, unknown> | undefined): LetterStep {
-  if (document === undefined) return step("skipped", "document.notGiven", "No letter document was given: only the transfer code was checked.");
+  if (document === undefined)
+    return step("skipped", "document.notGiven", "No letter document was given: only the transfer code was checked.");
   if (document.transferId !== onChain.id) {
-    return step("failed", "document.otherTransfer", `The document is the letter of transfer ${String(document.transferId)}, not of transfer ${onChain.id}.`);
+    return step(
+      "failed",
+      "document.otherTransfer",
+      `The document is the letter of transfer ${String(document.transferId)}, not of transfer ${onChain.id}.`,
+    );
   }
   if (hashOf(document) === onChain.letterHash) {
-    return step("passed", "document.matches", `The document hashes to the letter hash on chain, ${onChain.letterHash}: it is the letter as issued.`);
+    return step(
+      "passed",
+      "document.matches",
+      `The document hashes to the letter hash on chain, ${onChain.letterHash}: it is the letter as issued.`,
+    );
   }
   const expected: Record<string, unknown> = ledgerLetter(onChain, typeof document.holderHash === "string" ? document.holderHash : null);
   const differing = [...new Set([...Object.keys(expected), ...Object.keys(document)])].filter(
     (key) => JSON.stringify(expected[key]) !== JSON.stringify(document[key]),
   );
   const which = differing.length > 0 ? `; it differs from the issued letter in ${differing.join(", ")}` : "";
-  return step("failed", "document.altered", `The document does not hash to the letter hash on chain, ${onChain.letterHash}${which}: it was altered.`);
+  return step(
+    "failed",
+    "document.altered",
+    `The document does not hash to the letter hash on chain, ${onChain.letterHash}${which}: it was altered.`,
+  );
 }
 
 // A string no canonical JSON can hold (a lone surrogate) cannot be the issued letter either.
@@ -173,7 +232,11 @@ async function issuerStep(reader: FederationReader, facts: ChainFacts, onChain: 
   const issuance = await reader.issuance(onChain);
   const receipt = issuance && (await facts.receipt(issuance.transactionHash));
   if (!issuance || !receipt) {
-    const missing = step("failed", "issuer.notFound", `No transaction issuing transfer ${onChain.id} was found in the block of its issue time.`);
+    const missing = step(
+      "failed",
+      "issuer.notFound",
+      `No transaction issuing transfer ${onChain.id} was found in the block of its issue time.`,
+    );
     return { step: missing, issuance: null, committee: null };
   }
   const found = { ...issuance, issuer: receipt.from };
@@ -197,7 +260,11 @@ function stateStep(onChain: ChainTransfer): LetterStep {
     case "ISSUED":
       return step("passed", "state.open", `The letter is open: the destination may accept it until ${until}.`);
     case "ACCEPTED":
-      return step("failed", "state.accepted", "The destination already received the member with this letter: it has been used and cannot be used again.");
+      return step(
+        "failed",
+        "state.accepted",
+        "The destination already received the member with this letter: it has been used and cannot be used again.",
+      );
     case "REJECTED":
       return step("failed", "state.rejected", "The destination rejected the transfer: the letter is no longer valid.");
     case "CANCELLED":

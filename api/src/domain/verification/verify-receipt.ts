@@ -35,16 +35,28 @@ export async function verifyReceipt(input: unknown, reader: ChainReader): Promis
   const { promise, chain } = receipt;
   const nodeChainId = await reader.chainId();
   if (nodeChainId !== chain.chainId) {
-    return verdict(promise, [step("failed", "format.chainIdMismatch", `The receipt is for chain ${chain.chainId}, but the node serves chain ${nodeChainId}.`)]);
+    return verdict(promise, [
+      step("failed", "format.chainIdMismatch", `The receipt is for chain ${chain.chainId}, but the node serves chain ${nodeChainId}.`),
+    ]);
   }
   const registry = await reader.registryOf(chain.membershipLedger);
   if (registry === null) {
-    return verdict(promise, [step("failed", "format.ledgerNotFound", `No MembershipLedger answers at ${chain.membershipLedger}, the receipt's ledger.`)]);
+    return verdict(promise, [
+      step("failed", "format.ledgerNotFound", `No MembershipLedger answers at ${chain.membershipLedger}, the receipt's ledger.`),
+    ]);
   }
-  const steps: ReceiptStep[] = [step("passed", "format.valid", `A well-formed write receipt for MembershipLedger ${chain.membershipLedger} on chain ${chain.chainId}.`)];
+  const steps: ReceiptStep[] = [
+    step("passed", "format.valid", `A well-formed write receipt for MembershipLedger ${chain.membershipLedger} on chain ${chain.chainId}.`),
+  ];
   const recovered = receiptSignerOf(receipt);
   if (recovered !== receipt.signer) {
-    steps.push(step("failed", "signature.invalid", `The signature recovers to ${recovered ?? "no address"}, not to the signer ${receipt.signer} the receipt names: the receipt was altered or forged.`));
+    steps.push(
+      step(
+        "failed",
+        "signature.invalid",
+        `The signature recovers to ${recovered ?? "no address"}, not to the signer ${receipt.signer} the receipt names: the receipt was altered or forged.`,
+      ),
+    );
     return verdict(promise, steps);
   }
   steps.push(step("passed", "signature.valid", `The EIP-712 signature over the promise is ${receipt.signer}'s.`));
@@ -58,13 +70,25 @@ export async function verifyReceipt(input: unknown, reader: ChainReader): Promis
   return verdict(promise, steps);
 }
 
-async function signerStep(facts: ChainFacts<{ registry: string; membershipLedger: string }>, receipt: WriteReceipt, blockNumber: number): Promise<ReceiptStep> {
+async function signerStep(
+  facts: ChainFacts<{ registry: string; membershipLedger: string }>,
+  receipt: WriteReceipt,
+  blockNumber: number,
+): Promise<ReceiptStep> {
   const { signer, promise } = receipt;
   const attesterOf = await facts.attesterOrganizationAt(promise.orgId, signer, blockNumber);
   if (attesterOf === null) {
-    return step("failed", "signer.notAttester", `${signer}, which signed the receipt, was no Attester of organization ${promise.orgId} or of an organization above it up to its committee at block ${blockNumber}: it cannot write for it.`);
+    return step(
+      "failed",
+      "signer.notAttester",
+      `${signer}, which signed the receipt, was no Attester of organization ${promise.orgId} or of an organization above it up to its committee at block ${blockNumber}: it cannot write for it.`,
+    );
   }
-  return step("passed", "signer.attester", `${signer} was an Attester of organization ${attesterOf} at block ${blockNumber}: the receipt is the promise of a key that writes for organization ${promise.orgId}.`);
+  return step(
+    "passed",
+    "signer.attester",
+    `${signer} was an Attester of organization ${attesterOf} at block ${blockNumber}: the receipt is the promise of a key that writes for organization ${promise.orgId}.`,
+  );
 }
 
 async function promiseStep(
@@ -78,7 +102,11 @@ async function promiseStep(
   if (atSequence === undefined) {
     const now = await reader.blockTimestamp(latest);
     if (now > promise.anchorBy) {
-      return step("failed", "promise.overdue", `Broken promise: ${place} is not on the ledger, and the deadline ${deadline} has passed (block ${latest}).`);
+      return step(
+        "failed",
+        "promise.overdue",
+        `Broken promise: ${place} is not on the ledger, and the deadline ${deadline} has passed (block ${latest}).`,
+      );
     }
     return step("skipped", "promise.pending", `${place} is not on the ledger yet; the promise falls due at ${deadline}. Check again then.`);
   }
@@ -91,9 +119,17 @@ async function promiseStep(
   }
   const anchoredAt = await reader.blockTimestamp(atSequence.blockNumber);
   if (anchoredAt > promise.anchorBy) {
-    return step("failed", "promise.late", `Broken promise: ${promise.recordHash} was anchored as ${place} in block ${atSequence.blockNumber}, after the deadline ${deadline}.`);
+    return step(
+      "failed",
+      "promise.late",
+      `Broken promise: ${promise.recordHash} was anchored as ${place} in block ${atSequence.blockNumber}, after the deadline ${deadline}.`,
+    );
   }
-  return step("passed", "promise.kept", `Kept: transaction ${atSequence.transactionHash} anchored ${promise.recordHash} as ${place} in block ${atSequence.blockNumber}, before the deadline ${deadline}.`);
+  return step(
+    "passed",
+    "promise.kept",
+    `Kept: transaction ${atSequence.transactionHash} anchored ${promise.recordHash} as ${place} in block ${atSequence.blockNumber}, before the deadline ${deadline}.`,
+  );
 }
 
 function verdict(promise: WriteReceipt["promise"] | null, steps: ReceiptStep[]): ReceiptVerdict {

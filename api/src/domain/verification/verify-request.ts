@@ -31,7 +31,8 @@ export async function readingTheChain<T>(verify: () => Promise<T>): Promise<T> {
   try {
     return await verify();
   } catch (error) {
-    if (decodeChainError(error).kind === "unavailable") throw new ChainUnavailable("the chain node cannot be reached to verify; try again later");
+    if (decodeChainError(error).kind === "unavailable")
+      throw new ChainUnavailable("the chain node cannot be reached to verify; try again later");
     throw error;
   }
 }

@@ -133,9 +133,7 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
     async (req, res) => {
       const { username, password } = req.body;
       const account = await deps.accounts.findByUsername(username);
-      const passwordMatches = account
-        ? await verifyPassword(account.passwordHash, password)
-        : await verifyAgainstDecoy(password);
+      const passwordMatches = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDecoy(password);
       if (!account || !passwordMatches || account.disabled) {
         req.log.info("login refused");
         throw new Unauthorized(LOGIN_FAILED[localeOf(req)]);
@@ -148,10 +146,13 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
         canReadPersonalData: account.canReadPersonalData,
       };
       const { sessionId } = await deps.sessions.open(account.id);
-      const { token } = await issueToken({ accountId: account.id, sessionId }, {
-        secret: deps.config.tokenSecret,
-        ttlSeconds: deps.config.tokenTtlSeconds,
-      });
+      const { token } = await issueToken(
+        { accountId: account.id, sessionId },
+        {
+          secret: deps.config.tokenSecret,
+          ttlSeconds: deps.config.tokenTtlSeconds,
+        },
+      );
       await recordAudit(deps.audit, auth, { action: "auth.login", targetType: "account", targetId: account.id });
 
       const body: LoginResponse = {

@@ -35,7 +35,12 @@ export function compression(): RequestHandler {
       res.removeHeader("Content-Length");
       compressor =
         encoding === "br"
-          ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(Number.isFinite(length) && { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length }) } })
+          ? zlib.createBrotliCompress({
+              params: {
+                [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+                ...(Number.isFinite(length) && { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length }),
+              },
+            })
           : zlib.createGzip();
       const output = compressor;
       output.on("data", (chunk: Buffer) => {
@@ -60,7 +65,9 @@ export function compression(): RequestHandler {
       const chunk = typeof chunkOrCallback === "function" ? undefined : chunkOrCallback;
       const output = decide(chunk, true);
       if (!output) return (end as (...args: unknown[]) => Response)(chunkOrCallback, encodingOrCallback, callback);
-      const done = [chunkOrCallback, encodingOrCallback, callback].find((argument): argument is () => void => typeof argument === "function");
+      const done = [chunkOrCallback, encodingOrCallback, callback].find(
+        (argument): argument is () => void => typeof argument === "function",
+      );
       if (done) res.once("finish", done);
       if (chunk === undefined || chunk === null) output.end();
       else if (typeof encodingOrCallback === "string") output.end(chunk, encodingOrCallback);

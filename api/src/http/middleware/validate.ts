@@ -13,11 +13,7 @@ export function validate<
   Params extends z.ZodType = z.ZodType<ParamsDictionary>,
   Body extends z.ZodType = z.ZodType<unknown>,
   Query extends z.ZodType = z.ZodType<ParsedQuery>,
->(schemas: {
-  params?: Params;
-  body?: Body;
-  query?: Query;
-}): RequestHandler<z.output<Params>, unknown, z.output<Body>, z.output<Query>> {
+>(schemas: { params?: Params; body?: Body; query?: Query }): RequestHandler<z.output<Params>, unknown, z.output<Body>, z.output<Query>> {
   return async (req, res, next) => {
     if (schemas.params) {
       const parsed = schemas.params.safeParse(req.params);

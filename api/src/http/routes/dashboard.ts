@@ -10,7 +10,18 @@ const dashboardQuery = z.object({ orgId: z.coerce.number().int().positive().opti
 
 export function dashboardRoutes(institution: Institution): RouteModule {
   return ({ router, openapi, authenticate }) => {
-    describe(openapi, { method: "get", path: "/api/dashboard", summary: "Your organization subtree at a glance: members by stage and overdue, those who left, transfers by state, anchoring", tag: "dashboard", query: dashboardQuery, errors: [400, 403] });
-    router.get("/dashboard", authenticate, handle({ query: dashboardQuery }, ({ actor, query }) => getDashboard(institution, actor, query)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/dashboard",
+      summary: "Your organization subtree at a glance: members by stage and overdue, those who left, transfers by state, anchoring",
+      tag: "dashboard",
+      query: dashboardQuery,
+      errors: [400, 403],
+    });
+    router.get(
+      "/dashboard",
+      authenticate,
+      handle({ query: dashboardQuery }, ({ actor, query }) => getDashboard(institution, actor, query)),
+    );
   };
 }

@@ -23,27 +23,22 @@ export function evidenceRoutes(institution: Institution): RouteModule {
       request: {
         body: {
           required: true,
-          content: Object.fromEntries(
-            EVIDENCE_CONTENT_TYPES.map((type) => [type, { schema: z.string().meta({ format: "binary" }) }]),
-          ),
+          content: Object.fromEntries(EVIDENCE_CONTENT_TYPES.map((type) => [type, { schema: z.string().meta({ format: "binary" }) }])),
         },
       },
       responses: {
-        201: { description: "Stored (the same answer whether or not the bytes were stored before)", content: { "application/json": { schema: evidenceMeta } } },
+        201: {
+          description: "Stored (the same answer whether or not the bytes were stored before)",
+          content: { "application/json": { schema: evidenceMeta } },
+        },
         ...errorResponses(400, 401, 403, 413),
       },
     });
-    router.post(
-      "/evidence",
-      authenticate,
-      requireRole("handleEvidence"),
-      rawBody(MAX_EVIDENCE_BYTES),
-      async (req, res) => {
-        const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const contentType = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-        res.status(201).json(await uploadEvidence(institution, authOf(req), contentType, content));
-      },
-    );
+    router.post("/evidence", authenticate, requireRole("handleEvidence"), rawBody(MAX_EVIDENCE_BYTES), async (req, res) => {
+      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const contentType = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+      res.status(201).json(await uploadEvidence(institution, authOf(req), contentType, content));
+    });
 
     openapi.registerPath({
       method: "get",

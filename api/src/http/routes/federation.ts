@@ -30,7 +30,10 @@ const importPackageSchema = z.strictObject({
 /** A package carries the member's evidence files (each ≤ 10 MiB), base64-encoded: read only once the caller may import. */
 const PACKAGE_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 const eventsQuery = z.object({
-  all: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  all: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   beforeBlock: z.coerce.number().int().min(0).optional(),
   beforeLogIndex: z.coerce.number().int().min(0).optional(),
@@ -56,30 +59,95 @@ function mayImport(institution: Institution): RequestHandler {
 export function federationRoutes(institution: Institution): RouteModule {
   return ({ router, openapi, authenticate }) => {
     const tag = "federation";
-    describe(openapi, { method: "post", path: MEMBER_FILE_PATH, summary: "Another institution's instance fetches a member's file (EIP-712 signed by the destination committee's attester; no login)", tag, body: signedFileRequestSchema, errors: [400, 403, 404, 409] });
-    router.post("/federation/member-files", handlePublic({ body: signedFileRequestSchema }, ({ body }) => serveMemberFile(institution, body)));
+    describe(openapi, {
+      method: "post",
+      path: MEMBER_FILE_PATH,
+      summary: "Another institution's instance fetches a member's file (EIP-712 signed by the destination committee's attester; no login)",
+      tag,
+      body: signedFileRequestSchema,
+      errors: [400, 403, 404, 409],
+    });
+    router.post(
+      "/federation/member-files",
+      handlePublic({ body: signedFileRequestSchema }, ({ body }) => serveMemberFile(institution, body)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/federation/events", summary: "The indexer's cursor and the chain events that concerned this instance", tag, query: eventsQuery, errors: [400, 403] });
-    router.get("/federation/events", authenticate, handle({ query: eventsQuery }, ({ actor, query }) => listChainEvents(institution, actor, query)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/federation/events",
+      summary: "The indexer's cursor and the chain events that concerned this instance",
+      tag,
+      query: eventsQuery,
+      errors: [400, 403],
+    });
+    router.get(
+      "/federation/events",
+      authenticate,
+      handle({ query: eventsQuery }, ({ actor, query }) => listChainEvents(institution, actor, query)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/transfers/{transferId}/review", summary: "The verdict on an incoming transfer's member file, computed from the chain", tag, params: transferParams, errors: [400, 403, 404] });
-    router.get("/transfers/:transferId/review", authenticate, handle({ params: transferParams }, ({ actor, params }) => reviewTransfer(institution, actor, params.transferId)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/transfers/{transferId}/review",
+      summary: "The verdict on an incoming transfer's member file, computed from the chain",
+      tag,
+      params: transferParams,
+      errors: [400, 403, 404],
+    });
+    router.get(
+      "/transfers/:transferId/review",
+      authenticate,
+      handle({ params: transferParams }, ({ actor, params }) => reviewTransfer(institution, actor, params.transferId)),
+    );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/fetch", summary: "Fetch an incoming transfer's member file from the source's instance now", tag, params: transferParams, errors: [400, 403, 404, 502] });
-    router.post("/transfers/:transferId/fetch", authenticate, handle({ params: transferParams }, ({ actor, params }) => fetchAgain(institution, actor, params.transferId)));
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/fetch",
+      summary: "Fetch an incoming transfer's member file from the source's instance now",
+      tag,
+      params: transferParams,
+      errors: [400, 403, 404, 502],
+    });
+    router.post(
+      "/transfers/:transferId/fetch",
+      authenticate,
+      handle({ params: transferParams }, ({ actor, params }) => fetchAgain(institution, actor, params.transferId)),
+    );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/export-package", summary: "Export the member's file as an encrypted package, with its key (shown once)", tag, params: transferParams, errors: [400, 403, 404, 409] });
-    router.post("/transfers/:transferId/export-package", authenticate, handle({ params: transferParams }, ({ actor, params }) => exportMemberPackage(institution, actor, params.transferId)));
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/export-package",
+      summary: "Export the member's file as an encrypted package, with its key (shown once)",
+      tag,
+      params: transferParams,
+      errors: [400, 403, 404, 409],
+    });
+    router.post(
+      "/transfers/:transferId/export-package",
+      authenticate,
+      handle({ params: transferParams }, ({ actor, params }) => exportMemberPackage(institution, actor, params.transferId)),
+    );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/import-package", summary: "Import an incoming transfer's member file from the source's export package", tag, params: transferParams, body: importPackageSchema, errors: [400, 403, 404, 409] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/import-package",
+      summary: "Import an incoming transfer's member file from the source's export package",
+      tag,
+      params: transferParams,
+      body: importPackageSchema,
+      errors: [400, 403, 404, 409],
+    });
     router.post(
       "/transfers/:transferId/import-package",
       authenticate,
       mayImport(institution),
-      handle({ params: transferParams, body: importPackageSchema, bodyLimitBytes: PACKAGE_BODY_LIMIT_BYTES }, async ({ actor, params, body }) => {
-        await importMemberPackage(institution, actor, params.transferId, body);
-        return reviewTransfer(institution, actor, params.transferId);
-      }),
+      handle(
+        { params: transferParams, body: importPackageSchema, bodyLimitBytes: PACKAGE_BODY_LIMIT_BYTES },
+        async ({ actor, params, body }) => {
+          await importMemberPackage(institution, actor, params.transferId, body);
+          return reviewTransfer(institution, actor, params.transferId);
+        },
+      ),
     );
   };
 }

@@ -20,19 +20,74 @@ const recordParams = z.object({ recordId: z.coerce.number().int().positive() });
 
 export function proofRoutes(institution: Institution, options: { confirmations: number }): RouteModule {
   return ({ router, openapi, authenticate }) => {
-    describe(openapi, { method: "get", path: "/api/records/{recordId}/proof", summary: "A final record's self-contained proof bundle", tag: "proofs", params: recordParams, errors: [400, 403, 404, 409] });
-    router.get("/records/:recordId/proof", authenticate, handle({ params: recordParams }, ({ actor, params }) => recordProof(institution, actor, params.recordId)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/records/{recordId}/proof",
+      summary: "A final record's self-contained proof bundle",
+      tag: "proofs",
+      params: recordParams,
+      errors: [400, 403, 404, 409],
+    });
+    router.get(
+      "/records/:recordId/proof",
+      authenticate,
+      handle({ params: recordParams }, ({ actor, params }) => recordProof(institution, actor, params.recordId)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/members/{memberId}/proof", summary: "The member's whole file as a proof bundle, up to the on-chain head", tag: "proofs", params: memberParams, errors: [400, 403, 404, 409] });
-    router.get("/members/:memberId/proof", authenticate, handle({ params: memberParams }, ({ actor, params }) => memberProof(institution, actor, params.memberId)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/members/{memberId}/proof",
+      summary: "The member's whole file as a proof bundle, up to the on-chain head",
+      tag: "proofs",
+      params: memberParams,
+      errors: [400, 403, 404, 409],
+    });
+    router.get(
+      "/members/:memberId/proof",
+      authenticate,
+      handle({ params: memberParams }, ({ actor, params }) => memberProof(institution, actor, params.memberId)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/anchoring", summary: "Anchoring at a glance: outbox states, lag, checkpoints", tag: "proofs", errors: [401] });
-    router.get("/anchoring", authenticate, handle({}, () => anchoringStatus(institution.repositories, institution.now())));
+    describe(openapi, {
+      method: "get",
+      path: "/api/anchoring",
+      summary: "Anchoring at a glance: outbox states, lag, checkpoints",
+      tag: "proofs",
+      errors: [401],
+    });
+    router.get(
+      "/anchoring",
+      authenticate,
+      handle({}, () => anchoringStatus(institution.repositories, institution.now())),
+    );
 
-    describe(openapi, { method: "post", path: "/api/verify", summary: "Check a proof bundle against the chain, step by step (no login)", tag: "proofs", body: verifyRequestSchema, errors: [400, 503] });
-    router.post("/verify", handlePublic({ body: verifyRequestSchema, bodyLimitBytes: VERIFY_BODY_LIMIT_BYTES }, ({ body }) => verifyProof(institution, body, options.confirmations)));
+    describe(openapi, {
+      method: "post",
+      path: "/api/verify",
+      summary: "Check a proof bundle against the chain, step by step (no login)",
+      tag: "proofs",
+      body: verifyRequestSchema,
+      errors: [400, 503],
+    });
+    router.post(
+      "/verify",
+      handlePublic({ body: verifyRequestSchema, bodyLimitBytes: VERIFY_BODY_LIMIT_BYTES }, ({ body }) =>
+        verifyProof(institution, body, options.confirmations),
+      ),
+    );
 
-    describe(openapi, { method: "post", path: "/api/verify/letter", summary: "Check a transfer letter (介绍信) against the chain by its transfer code, and the letter read from its PDF if given (no login)", tag: "proofs", body: verifyLetterSchema, errors: [400, 409, 503] });
-    router.post("/verify/letter", handlePublic({ body: verifyLetterSchema }, ({ body }) => verifyLetter(institution, body)));
+    describe(openapi, {
+      method: "post",
+      path: "/api/verify/letter",
+      summary:
+        "Check a transfer letter (介绍信) against the chain by its transfer code, and the letter read from its PDF if given (no login)",
+      tag: "proofs",
+      body: verifyLetterSchema,
+      errors: [400, 409, 503],
+    });
+    router.post(
+      "/verify/letter",
+      handlePublic({ body: verifyLetterSchema }, ({ body }) => verifyLetter(institution, body)),
+    );
   };
 }

@@ -17,8 +17,14 @@ export const ROSTER_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 const FIELDS = ROSTER_COLUMNS.map((column) => column.field) as [RosterField, ...RosterField[]];
 
 const importQuery = z.strictObject({
-  fileName: z.string().regex(/\.(xlsx|csv)$/i, "must end in .xlsx or .csv").max(255),
-  dryRun: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
+  fileName: z
+    .string()
+    .regex(/\.(xlsx|csv)$/i, "must end in .xlsx or .csv")
+    .max(255),
+  dryRun: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
   /** JSON object: field → the file's header that holds it, where the headers are not recognized. */
   mapping: z
     .string()
@@ -61,8 +67,14 @@ export function rosterRoutes(institution: Institution): RouteModule {
         "Import a roster (.xlsx, or .csv in UTF-8 or GBK) into your organizations: a dry run (the default) reports every refused row, column and rule; dryRun=false imports the accepted rows as archival records",
       tags: ["members"],
       security: bearerSecurity,
-      request: { query: importQuery, body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
-      responses: { 200: { description: "The report", content: { "application/json": { schema: report } } }, ...errorResponses(400, 401, 403, 409, 413, 422) },
+      request: {
+        query: importQuery,
+        body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } },
+      },
+      responses: {
+        200: { description: "The report", content: { "application/json": { schema: report } } },
+        ...errorResponses(400, 401, 403, 409, 413, 422),
+      },
     });
     router.post(
       "/roster-imports",
@@ -89,7 +101,10 @@ export function rosterRoutes(institution: Institution): RouteModule {
       summary: "The columns the import reads: each field, its Chinese title (as in the template) and whether every row needs it",
       tags: ["members"],
       security: bearerSecurity,
-      responses: { 200: { description: "The columns", content: { "application/json": { schema: columnsList } } }, ...errorResponses(401, 403) },
+      responses: {
+        200: { description: "The columns", content: { "application/json": { schema: columnsList } } },
+        ...errorResponses(401, 403),
+      },
     });
     // The portal's column mapping offers these, so it never keeps a copy of the import's fields.
     router.get("/roster-imports/columns", authenticate, requireRole("importRosters"), (_req, res) => {
@@ -105,7 +120,10 @@ export function rosterRoutes(institution: Institution): RouteModule {
       responses: { 200: { description: "The template" }, ...errorResponses(401, 403) },
     });
     router.get("/roster-imports/template", authenticate, requireRole("importRosters"), async (_req, res) => {
-      res.attachment("党员名册模板.xlsx").type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(await rosterTemplate());
+      res
+        .attachment("党员名册模板.xlsx")
+        .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .send(await rosterTemplate());
     });
   };
 }

@@ -33,33 +33,87 @@ const listQuery = z.object({
 export function transferRoutes(institution: Institution): RouteModule {
   return ({ router, openapi, authenticate, deps }) => {
     const tag = "transfers";
-    describe(openapi, { method: "post", path: "/api/transfers", summary: "Issue a transfer letter (介绍信)", tag, body: issueTransferSchema, status: 201, errors: [400, 403, 404, 409, 422] });
-    router.post("/transfers", authenticate, handle({ body: issueTransferSchema, status: 201 }, ({ actor, body }) => issueTransfer(institution, actor, body)));
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers",
+      summary: "Issue a transfer letter (介绍信)",
+      tag,
+      body: issueTransferSchema,
+      status: 201,
+      errors: [400, 403, 404, 409, 422],
+    });
+    router.post(
+      "/transfers",
+      authenticate,
+      handle({ body: issueTransferSchema, status: 201 }, ({ actor, body }) => issueTransfer(institution, actor, body)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/transfers", summary: "Incoming or outgoing transfers of your organization subtree", tag, query: listQuery, errors: [400, 403] });
+    describe(openapi, {
+      method: "get",
+      path: "/api/transfers",
+      summary: "Incoming or outgoing transfers of your organization subtree",
+      tag,
+      query: listQuery,
+      errors: [400, 403],
+    });
     router.get(
       "/transfers",
       authenticate,
       handle({ query: listQuery }, ({ actor, query: { direction, ...page } }) => listTransfers(institution, actor, direction, page)),
     );
 
-    describe(openapi, { method: "get", path: "/api/transfers/{transferId}", summary: "One transfer", tag, params: transferParams, errors: [400, 403, 404] });
-    router.get("/transfers/:transferId", authenticate, handle({ params: transferParams }, ({ actor, params }) => getTransfer(institution, actor, params.transferId)));
+    describe(openapi, {
+      method: "get",
+      path: "/api/transfers/{transferId}",
+      summary: "One transfer",
+      tag,
+      params: transferParams,
+      errors: [400, 403, 404],
+    });
+    router.get(
+      "/transfers/:transferId",
+      authenticate,
+      handle({ params: transferParams }, ({ actor, params }) => getTransfer(institution, actor, params.transferId)),
+    );
 
-    describe(openapi, { method: "get", path: "/api/transfers/{transferId}/letter.pdf", summary: "The printable letter (介绍信) of a transfer issued here, naming the member (needs personal-data access)", tag, params: transferParams, contentType: "application/pdf", response: pdfFile, errors: [400, 403, 404] });
+    describe(openapi, {
+      method: "get",
+      path: "/api/transfers/{transferId}/letter.pdf",
+      summary: "The printable letter (介绍信) of a transfer issued here, naming the member (needs personal-data access)",
+      tag,
+      params: transferParams,
+      contentType: "application/pdf",
+      response: pdfFile,
+      errors: [400, 403, 404],
+    });
     router.get("/transfers/:transferId/letter.pdf", authenticate, validate({ params: transferParams }), async (req, res) => {
       const letter = await transferLetterPdf(institution, authOf(req), req.params.transferId, deps.config.publicBaseUrl);
       res.attachment(letter.fileName).type("application/pdf").send(letter.content);
     });
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/accept", summary: "Accept an incoming transfer (the receipt, 回执)", tag, params: transferParams, errors: [400, 403, 404, 409] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/accept",
+      summary: "Accept an incoming transfer (the receipt, 回执)",
+      tag,
+      params: transferParams,
+      errors: [400, 403, 404, 409],
+    });
     router.post(
       "/transfers/:transferId/accept",
       authenticate,
       handle({ params: transferParams }, ({ actor, params }) => acceptTransfer(institution, actor, params.transferId)),
     );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/reject", summary: "Reject an incoming transfer with a reason code", tag, params: transferParams, body: closeTransferSchema, errors: [400, 403, 404, 409] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/reject",
+      summary: "Reject an incoming transfer with a reason code",
+      tag,
+      params: transferParams,
+      body: closeTransferSchema,
+      errors: [400, 403, 404, 409],
+    });
     router.post(
       "/transfers/:transferId/reject",
       authenticate,
@@ -68,7 +122,15 @@ export function transferRoutes(institution: Institution): RouteModule {
       ),
     );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/cancel", summary: "Cancel an outgoing transfer with a reason code", tag, params: transferParams, body: closeTransferSchema, errors: [400, 403, 404, 409] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/cancel",
+      summary: "Cancel an outgoing transfer with a reason code",
+      tag,
+      params: transferParams,
+      body: closeTransferSchema,
+      errors: [400, 403, 404, 409],
+    });
     router.post(
       "/transfers/:transferId/cancel",
       authenticate,
@@ -77,7 +139,16 @@ export function transferRoutes(institution: Institution): RouteModule {
       ),
     );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/reissue", summary: "Reissue after rejection, cancellation, expiry or a lost letter", tag, params: transferParams, body: reissueTransferSchema, status: 201, errors: [400, 403, 404, 409, 422] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/reissue",
+      summary: "Reissue after rejection, cancellation, expiry or a lost letter",
+      tag,
+      params: transferParams,
+      body: reissueTransferSchema,
+      status: 201,
+      errors: [400, 403, 404, 409, 422],
+    });
     router.post(
       "/transfers/:transferId/reissue",
       authenticate,
@@ -86,7 +157,15 @@ export function transferRoutes(institution: Institution): RouteModule {
       ),
     );
 
-    describe(openapi, { method: "post", path: "/api/transfers/{transferId}/export-receipt", summary: "Close an exported transfer with the outside organization's receipt", tag, params: transferParams, body: exportReceiptSchema, errors: [400, 403, 404, 409] });
+    describe(openapi, {
+      method: "post",
+      path: "/api/transfers/{transferId}/export-receipt",
+      summary: "Close an exported transfer with the outside organization's receipt",
+      tag,
+      params: transferParams,
+      body: exportReceiptSchema,
+      errors: [400, 403, 404, 409],
+    });
     router.post(
       "/transfers/:transferId/export-receipt",
       authenticate,

@@ -66,11 +66,17 @@ const t = messages({
 });
 
 function EditForm({ account, byId, onSaved }) {
-  const [values, setValues] = useState({ displayName: account.displayName, role: account.role, orgId: String(account.orgId), canReadPersonalData: account.canReadPersonalData });
+  const [values, setValues] = useState({
+    displayName: account.displayName,
+    role: account.role,
+    orgId: String(account.orgId),
+    canReadPersonalData: account.canReadPersonalData,
+  });
   const [errors, setErrors] = useState({});
   const [failure, setFailure] = useState(null);
   const [saved, setSaved] = useState(false);
-  const update = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.type === "checkbox" ? event.currentTarget.checked : event.currentTarget.value });
+  const update = (name) => (event) =>
+    setValues({ ...values, [name]: event.currentTarget.type === "checkbox" ? event.currentTarget.checked : event.currentTarget.value });
 
   const submit = async (event) => {
     event.preventDefault();
@@ -131,9 +137,11 @@ function Access({ account, onChanged }) {
       ${oneTime ? html`<${OneTimePassword} username=${account.username} password=${oneTime} />` : null}
       <p class="hint">${t("disabledNote")}</p>
       <div class="actions">
-        ${account.disabled
-          ? html`<button type="button" onClick=${() => act("enable")}>${t("enable")}</button>`
-          : html`<button type="button" onClick=${() => act("disable")}>${t("disable")}</button>`}
+        ${
+          account.disabled
+            ? html`<button type="button" onClick=${() => act("enable")}>${t("enable")}</button>`
+            : html`<button type="button" onClick=${() => act("disable")}>${t("disable")}</button>`
+        }
       </div>
       <p class="hint">${t("resetNote")}</p>
       <div class="actions"><button type="button" onClick=${() => act("reset-password")}>${t("reset")}</button></div>
@@ -147,7 +155,8 @@ function History({ accountId, byId, version }) {
   if (!history.data) return html`<${Loading} />`;
   const [entries, accounts] = history.data;
   const nameOf = new Map(accounts.items.map((account) => [account.id, account.username]));
-  const actor = (entry) => (entry.accountId ? (nameOf.get(entry.accountId) ?? entry.accountId) : t(entry.details.via === "cli" ? "commandLine" : "seed"));
+  const actor = (entry) =>
+    entry.accountId ? (nameOf.get(entry.accountId) ?? entry.accountId) : t(entry.details.via === "cli" ? "commandLine" : "seed");
   return html`
     <section class="panel" aria-labelledby="history-title">
       <h2 id="history-title">${t("history")}</h2>

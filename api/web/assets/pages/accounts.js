@@ -37,7 +37,8 @@ function CreateForm({ byId, onCreated }) {
   const [failure, setFailure] = useState(null);
   const [created, setCreated] = useState(null);
   const [busy, setBusy] = useState(false);
-  const update = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.type === "checkbox" ? event.currentTarget.checked : event.currentTarget.value });
+  const update = (name) => (event) =>
+    setValues({ ...values, [name]: event.currentTarget.type === "checkbox" ? event.currentTarget.checked : event.currentTarget.value });
 
   const submit = async (event) => {
     event.preventDefault();
@@ -98,10 +99,11 @@ export default function AccountsPage() {
     <section class="panel" aria-labelledby="list-title">
       <h2 id="list-title">${t("list")}</h2>
       <${ErrorMessage} error=${accounts.error} onRetry=${accounts.reload} />
-      ${accounts.data
-        ? accounts.data.items.length === 0
-          ? html`<p>${t("none")}</p>`
-          : html`<div class="table-scroll"><table>
+      ${
+        accounts.data
+          ? accounts.data.items.length === 0
+            ? html`<p>${t("none")}</p>`
+            : html`<div class="table-scroll"><table>
               <thead><tr><th scope="col">${shared("username")}</th><th scope="col">${shared("displayName")}</th><th scope="col">${shared("role")}</th><th scope="col">${shared("organization")}</th><th scope="col">${t("state")}</th></tr></thead>
               <tbody>
                 ${accounts.data.items.map(
@@ -115,9 +117,10 @@ export default function AccountsPage() {
                 )}
               </tbody>
             </table></div>`
-        : accounts.loading
-          ? html`<${Loading} />`
-          : null}
+          : accounts.loading
+            ? html`<${Loading} />`
+            : null
+      }
     </section>
   `;
 }

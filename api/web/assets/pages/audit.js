@@ -39,7 +39,8 @@ const t = messages({
   },
   en: {
     title: "Audit",
-    intro: "An audit sweep recomputes every record of this institution's database and compares it with the checkpoints and members' record chains on chain, to find records changed, deleted, reordered, inserted or not anchored in time.",
+    intro:
+      "An audit sweep recomputes every record of this institution's database and compares it with the checkpoints and members' record chains on chain, to find records changed, deleted, reordered, inserted or not anchored in time.",
     startTitle: "New sweep",
     start: "Start an audit",
     starting: "Starting…",
@@ -81,9 +82,17 @@ function Progress({ job }) {
       <label for="audit-progress">${t("progress")}</label>
       ${known ? html`<progress id="audit-progress" max=${progress.total} value=${progress.done}></progress>` : html`<progress id="audit-progress"></progress>`}
       <p role="status">
-        ${progress
-          ? t("phase", { step: PHASES.indexOf(progress.phase) + 1, steps: PHASES.length, phase: t(`phase.${progress.phase}`), done: progress.done, total: progress.total })
-          : t("preparing")}
+        ${
+          progress
+            ? t("phase", {
+                step: PHASES.indexOf(progress.phase) + 1,
+                steps: PHASES.length,
+                phase: t(`phase.${progress.phase}`),
+                done: progress.done,
+                total: progress.total,
+              })
+            : t("preparing")
+        }
       </p>
     </div>
   `;
@@ -175,14 +184,16 @@ export default function AuditPage() {
       ${running ? html`<${Progress} job=${job} />` : null}
       ${job?.state === "FAILED" ? html`<div class="error-message" role="alert"><p>${t("failed", { error: job.error })}</p></div>` : null}
     </section>
-    ${job?.state === "DONE"
-      ? html`<${AuditReport}
+    ${
+      job?.state === "DONE"
+        ? html`<${AuditReport}
           key=${job.id}
           report=${job.report}
           onDownload=${() => download(`/api/audits/${job.id}/report`, `audit-${job.id}.json`).catch(setFailure)}
           onDownloadSheet=${() => download(`/api/audits/${job.id}/report.xlsx`).catch(setFailure)}
         />`
-      : null}
+        : null
+    }
     <section class="panel audit-panel" aria-labelledby="audit-recent-title">
       <h2 id="audit-recent-title">${t("recentTitle")}</h2>
       ${recent.loading && !recent.data ? html`<${Loading} />` : null}

@@ -148,9 +148,11 @@ function CountLinks({ dashboard, rules }) {
           return html`
             <li key=${stage}>
               <${Link} href=${membersHref({ orgId, stage, status: "ACTIVE" })}>${t("stageCount", { stage: name, n: members })}<//>
-              ${overdue > 0
-                ? html`${" "}<${Link} href=${membersHref({ orgId, stage, overdue: "true" })}><span class="visually-hidden">${name} </span>${t("overdueCount", { n: overdue })}<//>`
-                : null}
+              ${
+                overdue > 0
+                  ? html`${" "}<${Link} href=${membersHref({ orgId, stage, overdue: "true" })}><span class="visually-hidden">${name} </span>${t("overdueCount", { n: overdue })}<//>`
+                  : null
+              }
             </li>
           `;
         })}
@@ -188,9 +190,11 @@ function Anchoring({ anchoring }) {
         <dd>${latestCheckpoint ? t("checkpointLatest", { size: latestCheckpoint.treeSize, state: t(latestCheckpoint.state) }) : t("noCheckpoint")}</dd>
         <dt>${t("finalCheckpoint")}</dt>
         <dd>
-          ${finalCheckpoint
-            ? t("checkpointFinal", { size: finalCheckpoint.treeSize, block: finalCheckpoint.blockNumber ?? "—" })
-            : t("noCheckpoint")}
+          ${
+            finalCheckpoint
+              ? t("checkpointFinal", { size: finalCheckpoint.treeSize, block: finalCheckpoint.blockNumber ?? "—" })
+              : t("noCheckpoint")
+          }
         </dd>
       </dl>
     </section>
@@ -211,15 +215,17 @@ export default function DashboardPage() {
     <${QuickLinks} />
     ${dashboard.loading && !data ? html`<${Loading} />` : null}
     <${ErrorMessage} error=${dashboard.error} onRetry=${dashboard.reload} />
-    ${data
-      ? html`
+    ${
+      data
+        ? html`
           <div class="grid dashboard-grid">
             <${Pipeline} dashboard=${data} rules=${rules} />
             <${Anchoring} anchoring=${data.anchoring} />
             <${Transfers} transfers=${data.transfers} />
           </div>
         `
-      : null}
+        : null
+    }
     <${StatisticsExport} />
   `;
 }

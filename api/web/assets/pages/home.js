@@ -17,9 +17,11 @@ const t = messages({
   },
   en: {
     title: "cunzheng: attested membership development and transfers",
-    intro: "University Party organizations attest membership development records and transfers on a consortium chain. Personal data stays at each university; the chain holds only hashes that reveal nothing about a person.",
+    intro:
+      "University Party organizations attest membership development records and transfers on a consortium chain. Personal data stays at each university; the chain holds only hashes that reveal nothing about a person.",
     verifyTitle: "Verify a letter or a proof",
-    verifyText: "Received a transfer letter or a proof file? Check, step by step and without an account, that a committee of the consortium issued it and that nothing was changed.",
+    verifyText:
+      "Received a transfer letter or a proof file? Check, step by step and without an account, that a committee of the consortium issued it and that nothing was changed.",
     verifyAction: "Start verifying",
     consoleTitle: "Staff",
     consoleText: "Clerks, approvers and auditors log in to record development steps, handle transfers and audit.",

@@ -40,7 +40,9 @@ export default function LoginPage({ query }) {
         const account = session()?.account;
         if (!account) return;
         const next = query.get("next");
-        navigate(account.mustChangePassword ? "/console/password" : next && next.startsWith("/console") ? next : "/console", { replace: true });
+        navigate(account.mustChangePassword ? "/console/password" : next && next.startsWith("/console") ? next : "/console", {
+          replace: true,
+        });
       }),
     [query],
   );

@@ -90,15 +90,18 @@ function Findings({ rules, findings }) {
   return html`
     <section class="panel" aria-labelledby="member-findings">
       <h2 id="member-findings">${t("findings")}</h2>
-      ${findings.length === 0
-        ? html`<p class="hint">${t("noFindings")}</p>`
-        : html`
+      ${
+        findings.length === 0
+          ? html`<p class="hint">${t("noFindings")}</p>`
+          : html`
             <ul class="member-findings">
               ${findings.map(
-                (finding) => html`<li><span class="finding-record">${t("findingOf", { id: finding.recordId })}</span> <${RefusalText} rules=${rules} refusal=${finding} /></li>`,
+                (finding) =>
+                  html`<li><span class="finding-record">${t("findingOf", { id: finding.recordId })}</span> <${RefusalText} rules=${rules} refusal=${finding} /></li>`,
               )}
             </ul>
-          `}
+          `
+      }
     </section>
   `;
 }
@@ -122,8 +125,10 @@ export default function MemberPage({ params }) {
   const [correcting, setCorrecting] = useState(null);
   const [corrected, setCorrected] = useState(null);
 
-  if (file.error) return html`<${PageHeading} title=${t("untitled", { key: "" })} /><${ErrorMessage} error=${file.error} onRetry=${file.reload} />`;
-  if (!file.data || !chain.records) return chain.error ? html`<${ErrorMessage} error=${chain.error} onRetry=${chain.reload} />` : html`<${Loading} />`;
+  if (file.error)
+    return html`<${PageHeading} title=${t("untitled", { key: "" })} /><${ErrorMessage} error=${file.error} onRetry=${file.reload} />`;
+  if (!file.data || !chain.records)
+    return chain.error ? html`<${ErrorMessage} error=${chain.error} onRetry=${chain.reload} />` : html`<${Loading} />`;
   const [member, rules] = file.data;
   const settling = chain.records.filter(isSettling).length;
   const onRecorded = () => {
@@ -162,9 +167,11 @@ export default function MemberPage({ params }) {
       <div role="status" class=${corrected ? "success-message" : undefined}>${corrected ? t("corrected", corrected) : null}</div>
       <${Timeline} rules=${rules} records=${chain.records} nextSteps=${member.nextSteps} correctorOf=${correctorOf} />
     </section>
-    ${correcting
-      ? html`<${Correction} rules=${rules} member=${member} record=${correcting} onCorrected=${onCorrected} onCancel=${() => setCorrecting(null)} />`
-      : null}
+    ${
+      correcting
+        ? html`<${Correction} rules=${rules} member=${member} record=${correcting} onCorrected=${onCorrected} onCancel=${() => setCorrecting(null)} />`
+        : null
+    }
     <${Findings} rules=${rules} findings=${member.findings} />
     <section class="panel no-print" aria-labelledby="record-next-title" id="record-next" tabindex="-1">
       <h2 id="record-next-title">${t("recordNext")}</h2>

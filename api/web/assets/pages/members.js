@@ -85,7 +85,12 @@ function useMemberPages(filters, search) {
         ? await api("/api/members/search", { method: "POST", body: { ...request, [search.field]: search.value } })
         : await api(`/api/members?${new URLSearchParams(request)}`);
       if (current === generation.current) {
-        setList((previous) => ({ items: cursor ? [...previous.items, ...page.items] : page.items, nextCursor: page.nextCursor, loading: false, error: null }));
+        setList((previous) => ({
+          items: cursor ? [...previous.items, ...page.items] : page.items,
+          nextCursor: page.nextCursor,
+          loading: false,
+          error: null,
+        }));
       }
     } catch (error) {
       if (current === generation.current) setList((previous) => ({ ...previous, loading: false, error }));
@@ -168,52 +173,63 @@ export default function MembersPage() {
   const mayEnroll = ENROLLING_ROLES.has(session()?.account.role);
 
   const ready = rules.data && !(list.loading && list.items.length === 0);
-  const results = list.error && list.items.length === 0
-    ? html`<${ErrorMessage} error=${list.error} onRetry=${list.retry} />`
-    : !ready
-    ? html`<${Loading} />`
-    : html`
+  const results =
+    list.error && list.items.length === 0
+      ? html`<${ErrorMessage} error=${list.error} onRetry=${list.retry} />`
+      : !ready
+        ? html`<${Loading} />`
+        : html`
         ${list.items.length === 0 ? html`<p>${t(narrowed ? "noMatch" : "empty")}</p>` : html`<${MemberTable} rules=${rules.data} members=${list.items} />`}
         <p role="status" class="hint">${list.items.length > 0 ? t(list.nextCursor ? "shown" : "allShown", { n: list.items.length }) : ""}</p>
         <${ErrorMessage} error=${list.items.length > 0 ? list.error : null} onRetry=${list.retry} />
-        ${list.nextCursor
-          ? html`<div class="actions"><button type="button" class="secondary" disabled=${list.loading} onClick=${list.more}>${list.loading ? t("loadingMore") : t("loadMore")}</button></div>`
-          : null}
+        ${
+          list.nextCursor
+            ? html`<div class="actions"><button type="button" class="secondary" disabled=${list.loading} onClick=${list.more}>${list.loading ? t("loadingMore") : t("loadMore")}</button></div>`
+            : null
+        }
       `;
 
   return html`
     <${PageHeading} title=${t("title")}>
       <div class="actions no-print"><${RosterExportButton} /><${PrintButton} /></div>
-      ${mayEnroll
-        ? html`<button type="button" aria-expanded=${enrolling ? "true" : "false"} aria-controls="enroll" onClick=${() => setEnrolling(!enrolling)}>${t("enroll")}</button>`
-        : null}
+      ${
+        mayEnroll
+          ? html`<button type="button" aria-expanded=${enrolling ? "true" : "false"} aria-controls="enroll" onClick=${() => setEnrolling(!enrolling)}>${t("enroll")}</button>`
+          : null
+      }
       ${ROSTER_IMPORTING_ROLES.has(session()?.account.role) ? html`<${Link} href="/console/roster-import" class="no-print">${t("importRoster")}<//>` : null}
     <//>
-    ${enrolling && rules.data
-      ? html`
+    ${
+      enrolling && rules.data
+        ? html`
           <section class="panel" id="enroll" aria-labelledby="enroll-title">
             <h2 id="enroll-title">${t("enroll")}</h2>
             <${EnrollForm} rules=${rules.data} onCancel=${() => setEnrolling(false)} />
           </section>
         `
-      : null}
-    ${rules.error
-      ? html`<${ErrorMessage} error=${rules.error} onRetry=${rules.reload} />`
-      : html`
+        : null
+    }
+    ${
+      rules.error
+        ? html`<${ErrorMessage} error=${rules.error} onRetry=${rules.reload} />`
+        : html`
           <section class="panel" aria-labelledby="members-list">
             <h2 id="members-list">${t("list")}</h2>
             <${MemberSearch} search=${search} onSearch=${setSearch} />
-            ${rules.data
-              ? html`<${MemberFilters}
+            ${
+              rules.data
+                ? html`<${MemberFilters}
                   filters=${filters}
                   rules=${rules.data}
                   organizations=${organizations.byId}
                   rootId=${session()?.account.orgId}
                   onChange=${(next) => navigate(membersHref(next))}
                 />`
-              : null}
+                : null
+            }
             ${results}
           </section>
-        `}
+        `
+    }
   `;
 }

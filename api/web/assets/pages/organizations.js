@@ -71,7 +71,8 @@ const t = messages({
     rename: "Rename",
     newName: "New name",
     close: "Close",
-    closeWarning: "Once closed, {name} receives no member, account, transfer or organization, and can be neither renamed nor reopened; its records stay.",
+    closeWarning:
+      "Once closed, {name} receives no member, account, transfer or organization, and can be neither renamed nor reopened; its records stay.",
     confirmClose: "Close for good",
     cancel: "Cancel",
   },
@@ -112,11 +113,13 @@ function ChangeForm({ node, mode, onDone, onCancel }) {
   return html`
     <form class="org-change" onSubmit=${submit} noValidate aria-label=${`${t(mode)} ${node.name}`}>
       <${ErrorMessage} error=${failure} />
-      ${mode === "rename"
-        ? html`<${Field} id=${id} label=${t("newName")} error=${errors.name} required>
+      ${
+        mode === "rename"
+          ? html`<${Field} id=${id} label=${t("newName")} error=${errors.name} required>
             ${(attributes) => html`<input ...${attributes} value=${name} onInput=${(event) => setName(event.currentTarget.value)} />`}
           <//>`
-        : html`<p>${t("closeWarning", { name: node.name })}</p>`}
+          : html`<p>${t("closeWarning", { name: node.name })}</p>`
+      }
       <div class="actions">
         <button type="submit" class=${mode === "close" ? "secondary" : ""} disabled=${busy}>${busy ? t("submitting") : mode === "rename" ? t("submit") : t("confirmClose")}</button>
         <button type="button" class="link-button" onClick=${onCancel}>${t("cancel")}</button>
@@ -128,7 +131,11 @@ function ChangeForm({ node, mode, onDone, onCancel }) {
 /** Whether the signed-in admin may rename or close `node`: an open branch below its own organization. */
 function changeable(node, nodes, ownOrgId) {
   if (node.closed || (node.kind !== "GENERAL_BRANCH" && node.kind !== "BRANCH") || node.id === ownOrgId) return false;
-  for (let parent = nodes.find((other) => other.id === node.parentId); parent; parent = nodes.find((other) => other.id === parent.parentId)) {
+  for (
+    let parent = nodes.find((other) => other.id === node.parentId);
+    parent;
+    parent = nodes.find((other) => other.id === parent.parentId)
+  ) {
     if (parent.id === ownOrgId) return true;
   }
   return false;
@@ -144,18 +151,22 @@ function Tree({ nodes, parentId, editing, setEditing, onChanged }) {
         (node) => html`<li data-org=${node.name}>
           <strong>${node.name}</strong> <${Badge}>${t(node.kind)}<//>
           ${node.closed ? html` <${Badge} tone="warn">${t("closed")}<//>` : html` <span class="hint">${t("members", { count: node.members })}</span>`}
-          ${changeable(node, nodes, ownOrgId) && editing?.id !== node.id
-            ? html` <span class="org-actions">
+          ${
+            changeable(node, nodes, ownOrgId) && editing?.id !== node.id
+              ? html` <span class="org-actions">
                 <button type="button" class="link-button" onClick=${() => setEditing({ id: node.id, mode: "rename" })}>${t("rename")}<span class="visually-hidden"> ${node.name}</span></button>
                 <button type="button" class="link-button" onClick=${() => setEditing({ id: node.id, mode: "close" })}>${t("close")}<span class="visually-hidden"> ${node.name}</span></button>
               </span>`
-            : null}
-          ${editing?.id === node.id
-            ? html`<${ChangeForm} node=${node} mode=${editing.mode} onCancel=${() => setEditing(null)} onDone=${() => {
-                setEditing(null);
-                onChanged();
-              }} />`
-            : null}
+              : null
+          }
+          ${
+            editing?.id === node.id
+              ? html`<${ChangeForm} node=${node} mode=${editing.mode} onCancel=${() => setEditing(null)} onDone=${() => {
+                  setEditing(null);
+                  onChanged();
+                }} />`
+              : null
+          }
           <${Tree} nodes=${nodes} parentId=${node.id} editing=${editing} setEditing=${setEditing} onChanged=${onChanged} />
         </li>`,
       )}
@@ -164,7 +175,8 @@ function Tree({ nodes, parentId, editing, setEditing, onChanged }) {
 }
 
 function requestState(request) {
-  if (request.state === "FAILED") return html`<${Badge} tone="bad">${t("refused")}<//><p class="step-record-error">${request.error?.message}</p>`;
+  if (request.state === "FAILED")
+    return html`<${Badge} tone="bad">${t("refused")}<//><p class="step-record-error">${request.error?.message}</p>`;
   if (request.applied) return html`<${Badge} tone="ok">${t("confirmed")}<//>`;
   if (request.state === "FINAL") return html`<span class="org-pending">${t("mirroring")}</span>`;
   return html`<span class="org-pending">${t("pending")}</span>`;
@@ -185,7 +197,10 @@ function AddForm({ nodes, onSent }) {
     setErrors({});
     setBusy(true);
     try {
-      await api("/api/organizations", { method: "POST", body: { parentId: Number(values.parentId), kind: values.kind, name: values.name.trim() } });
+      await api("/api/organizations", {
+        method: "POST",
+        body: { parentId: Number(values.parentId), kind: values.kind, name: values.name.trim() },
+      });
       setValues({ ...values, name: "" });
       onSent();
     } catch (error) {
@@ -236,8 +251,9 @@ export default function OrganizationsPage() {
   return html`
     <${PageHeading} title=${t("title")} />
     <${ErrorMessage} error=${tree.error ?? requests.error} />
-    ${tree.data
-      ? html`<div class="grid">
+    ${
+      tree.data
+        ? html`<div class="grid">
           <section class="panel" aria-labelledby="tree-title">
             <h2 id="tree-title">${t("tree")}</h2>
             <${Tree}
@@ -250,13 +266,15 @@ export default function OrganizationsPage() {
           </section>
           <${AddForm} nodes=${tree.data.items} onSent=${requests.reload} />
         </div>`
-      : html`<${Loading} />`}
+        : html`<${Loading} />`
+    }
     <section class="panel" aria-labelledby="requests-title">
       <h2 id="requests-title">${t("requests")}</h2>
-      ${requests.data
-        ? requests.data.items.length === 0
-          ? html`<p>${t("noRequests")}</p>`
-          : html`<div class="table-scroll"><table>
+      ${
+        requests.data
+          ? requests.data.items.length === 0
+            ? html`<p>${t("noRequests")}</p>`
+            : html`<div class="table-scroll"><table>
               <thead><tr><th scope="col">${t("action")}</th><th scope="col">${t("name")}</th><th scope="col">${t("kind")}</th><th scope="col">${t("requestedAt")}</th><th scope="col">${t("state")}</th></tr></thead>
               <tbody>
                 ${requests.data.items.map(
@@ -266,7 +284,8 @@ export default function OrganizationsPage() {
                 )}
               </tbody>
             </table></div>`
-        : html`<${Loading} />`}
+          : html`<${Loading} />`
+      }
     </section>
   `;
 }

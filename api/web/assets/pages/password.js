@@ -65,7 +65,10 @@ export default function PasswordPage() {
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      await api("/api/auth/password", { method: "POST", body: { currentPassword: values.currentPassword, newPassword: values.newPassword } });
+      await api("/api/auth/password", {
+        method: "POST",
+        body: { currentPassword: values.currentPassword, newPassword: values.newPassword },
+      });
       passwordChosen();
       setDone(true);
       if (mustChange) navigate("/console", { replace: true });

@@ -16,7 +16,8 @@ import { ColumnMapping, RosterReport } from "./roster-import/report.js";
 const t = messages({
   "zh-CN": {
     title: "导入党员名册",
-    intro: "把本校已有的党员名册或发展党员台账导入系统。先检查（不写入任何数据），确认无误后再导入。同一个人（按公民身份号码）不会重复导入。",
+    intro:
+      "把本校已有的党员名册或发展党员台账导入系统。先检查（不写入任何数据），确认无误后再导入。同一个人（按公民身份号码）不会重复导入。",
     template: "名册模板",
     templateHint: "可以直接使用本校现有的名册；列名不同也没关系，检查后可以调整对应关系。",
     downloadTemplate: "下载名册模板",
@@ -39,7 +40,8 @@ const t = messages({
   },
   en: {
     title: "Import a roster",
-    intro: "Bring the university's existing roster into the system. Check it first (nothing is written), then import. A person (by ID number) is never imported twice.",
+    intro:
+      "Bring the university's existing roster into the system. Check it first (nothing is written), then import. A person (by ID number) is never imported twice.",
     template: "Roster template",
     templateHint: "Your own roster works too: where its column names differ, adjust the mapping after the check.",
     downloadTemplate: "Download the template",
@@ -153,15 +155,16 @@ export default function RosterImportPage() {
     </section>
     <section class="panel" aria-labelledby="roster-file-title">
       <h2 id="roster-file-title">${t("steps")}</h2>
-      ${imported
-        ? html`
+      ${
+        imported
+          ? html`
             <p role="status" class="success-message">${t("done")}</p>
             <div class="actions">
               <${Link} href="/console/members">${t("members")}<//>
               <button type="button" class="secondary" onClick=${startOver}>${t("another")}</button>
             </div>
           `
-        : html`
+          : html`
             <${Field} id="roster-file" label=${t("file")} hint=${t("fileHint", { max: fileSize(MAX_BYTES) })}>
               ${(attributes) => html`<input ...${attributes} type="file" accept=".xlsx,.csv" disabled=${running !== null} onChange=${chooseFile} />`}
             <//>
@@ -170,21 +173,26 @@ export default function RosterImportPage() {
               <button type="button" class=${checked && !mappingChanged ? "secondary" : undefined} disabled=${!file || running !== null} onClick=${() => run(true)}>
                 ${checked && mappingChanged ? t("checkAgain") : t("check")}
               </button>
-              ${checked
-                ? html`<button type="button" disabled=${!mayImport || running !== null} onClick=${() => run(false)}>${t("import", { n: checked.accepted })}</button>`
-                : null}
+              ${
+                checked
+                  ? html`<button type="button" disabled=${!mayImport || running !== null} onClick=${() => run(false)}>${t("import", { n: checked.accepted })}</button>`
+                  : null
+              }
             </div>
             ${mappingChanged ? html`<p class="hint">${t("mappingChanged")}</p>` : null}
-          `}
+          `
+      }
       ${running ? html`<${Progress} phase=${running.phase} sent=${running.sent} total=${file.size} />` : null}
       <${ErrorMessage} error=${error} />
     </section>
     ${imported ? html`<${RosterReport} rules=${rules.data} report=${imported} />` : null}
-    ${checked && !imported
-      ? html`
+    ${
+      checked && !imported
+        ? html`
           <${ColumnMapping} columns=${columns.data} headers=${checked.headers} mapping=${mapping} onChange=${chooseColumn} disabled=${running !== null} />
           <${RosterReport} rules=${rules.data} report=${checked} />
         `
-      : null}
+        : null
+    }
   `;
 }

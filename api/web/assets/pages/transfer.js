@@ -183,12 +183,14 @@ const t = messages({
     accepted: "Accepted: the member now belongs to your organization.",
     acceptingSent: "Acceptance sent: waiting for the chain to confirm it; the member's file is imported then.",
     acceptingTitle: "Waiting for the chain",
-    acceptingText: "The acceptance was sent to the chain. Only once the chain confirms it is the member's file imported into your organization; until then your organization holds none of the member's records. This page refreshes by itself.",
+    acceptingText:
+      "The acceptance was sent to the chain. Only once the chain confirms it is the member's file imported into your organization; until then your organization holds none of the member's records. This page refreshes by itself.",
     refusedTitle: "The chain refused the last acceptance",
     refusedText: "Nothing was imported. The source's file is being fetched again: review it again, then accept, or reject the letter.",
     refusedAnnouncement: "The chain refused the acceptance; nothing was imported.",
     refusalCode: "The chain answered: {name}",
-    "refusal.TransferLedgerHeadMismatch": "The source recorded a new step after your review: the member's chain no longer ends where the reviewed file did.",
+    "refusal.TransferLedgerHeadMismatch":
+      "The source recorded a new step after your review: the member's chain no longer ends where the reviewed file did.",
     "refusal.TransferLedgerKindMismatch": "The member's stage changed: it no longer fits the kind of the letter.",
     "refusal.TransferLedgerExpired": "The letter has expired.",
     "refusal.TransferLedgerWrongState": "The transfer is already closed on chain (cancelled or rejected).",
@@ -238,7 +240,8 @@ const t = messages({
     "reason.letter.awaitingFile": "The letter hash binds the holder: it is checked once the member's file arrives.",
     "reason.letter.mismatch": "The letter's contents do not match the hash on the chain: the letter may have been altered.",
     "reason.transfer.open": "The transfer is open on the chain, to this organization, for this member.",
-    "reason.transfer.notOpen": "The transfer is no longer open on the chain (expired, cancelled, rejected or accepted): it cannot be accepted.",
+    "reason.transfer.notOpen":
+      "The transfer is no longer open on the chain (expired, cancelled, rejected or accepted): it cannot be accepted.",
     "reason.transfer.notOnChain": "The chain holds no such transfer.",
     "reason.file.complete": "The file holds every record the chain registers for the member, none altered.",
     "reason.file.incomplete": "The file is incomplete: the chain registers more records, or a different last one.",
@@ -275,7 +278,15 @@ const t = messages({
 const ACCEPTING_POLL_MS = 2000;
 
 /** The reason codes the API offers (TRANSFER_REASON_CODES), as each side uses them. */
-const REJECT_REASONS = ["FILE_DOES_NOT_VERIFY", "FILE_INCOMPLETE", "LETTER_MISMATCH", "NOT_OUR_MEMBER", "WRONG_DESTINATION", "MEMBER_DECLINED", "OTHER"];
+const REJECT_REASONS = [
+  "FILE_DOES_NOT_VERIFY",
+  "FILE_INCOMPLETE",
+  "LETTER_MISMATCH",
+  "NOT_OUR_MEMBER",
+  "WRONG_DESTINATION",
+  "MEMBER_DECLINED",
+  "OTHER",
+];
 const CANCEL_REASONS = ["ISSUED_IN_ERROR", "MEMBER_DECLINED", "WRONG_DESTINATION", "OTHER"];
 const VERDICT_CLASSES = { ACCEPTABLE: "verdict-ok", NOT_ACCEPTABLE: "verdict-bad", WAITING_FOR_FILE: "verdict-waiting" };
 const PERSONAL_FIELDS = ["name", "gender", "birthDate", "idNumber", "phone", "unit"];
@@ -335,9 +346,11 @@ function Facts({ transfer, organizations, sides }) {
         <dd>${kindName(transfer.kind)}</dd>
         <dt>${t("member")}</dt>
         <dd>
-          ${transfer.memberId
-            ? html`<${Link} href=${`/console/members/${transfer.memberId}`}>${t("memberFile")}<//>`
-            : html`<span class="mono">${transfer.memberKey}</span> <span class="hint">(${t("memberKey")})</span>`}
+          ${
+            transfer.memberId
+              ? html`<${Link} href=${`/console/members/${transfer.memberId}`}>${t("memberFile")}<//>`
+              : html`<span class="mono">${transfer.memberKey}</span> <span class="hint">(${t("memberKey")})</span>`
+          }
         </dd>
         <dt>${t("from")}</dt>
         <dd>${organizationName(organizations, transfer.fromOrgId)}</dd>
@@ -349,9 +362,11 @@ function Facts({ transfer, organizations, sides }) {
         <dd>${formatDateTime(transfer.createdAt)}</dd>
         ${transfer.updatedAt !== transfer.createdAt ? html`<dt>${t("updatedAt")}</dt><dd>${formatDateTime(transfer.updatedAt)}</dd>` : null}
         ${transfer.reasonCode ? html`<dt>${t("reason")}</dt><dd>${reasonName(transfer.reasonCode)}</dd>` : null}
-        ${transfer.replaces
-          ? html`<dt>${t("replaces")}</dt><dd><${Link} href=${`/console/transfers/${transfer.replaces}`} class="mono">${shortHash(transfer.replaces)}<//></dd>`
-          : null}
+        ${
+          transfer.replaces
+            ? html`<dt>${t("replaces")}</dt><dd><${Link} href=${`/console/transfers/${transfer.replaces}`} class="mono">${shortHash(transfer.replaces)}<//></dd>`
+            : null
+        }
         <dt>${t("origin")}</dt>
         <dd>${transfer.issuedHere ? t("issuedHere") : t("issuedElsewhere")}</dd>
         <dt>${t("transferId")}</dt>
@@ -388,8 +403,9 @@ function Outgoing({ transfer, approver, onChanged, announce }) {
     }, t("cancelled"));
   };
   return html`
-    ${transfer.issuedHere
-      ? html`
+    ${
+      transfer.issuedHere
+        ? html`
           <section class="panel transfer-panel" aria-labelledby="transfer-letter">
             <h2 id="transfer-letter">${t("letterTitle")}</h2>
             <p class="hint">${t("letterHint")}</p>
@@ -401,9 +417,11 @@ function Outgoing({ transfer, approver, onChanged, announce }) {
             </div>
           </section>
         `
-      : null}
-    ${transfer.state === "ISSUED" && approver
-      ? html`
+        : null
+    }
+    ${
+      transfer.state === "ISSUED" && approver
+        ? html`
           <section class="panel transfer-panel" aria-labelledby="transfer-cancel">
             <h2 id="transfer-cancel">${t("cancelTitle")}</h2>
             <form onSubmit=${cancel}>
@@ -413,14 +431,16 @@ function Outgoing({ transfer, approver, onChanged, announce }) {
             </form>
           </section>
         `
-      : null}
+        : null
+    }
   `;
 }
 
 function PersonalData({ personal }) {
   const present = PERSONAL_FIELDS.filter((field) => personal[field]);
   return present.map(
-    (field) => html`<dt>${t(field)}</dt><dd class=${field === "idNumber" ? "mono" : undefined}>${field === "gender" ? t(personal.gender) : personal[field]}</dd>`,
+    (field) =>
+      html`<dt>${t(field)}</dt><dd class=${field === "idNumber" ? "mono" : undefined}>${field === "gender" ? t(personal.gender) : personal[field]}</dd>`,
   );
 }
 
@@ -436,14 +456,18 @@ function Review({ review, approver, fetching, onFetch }) {
         <p class="verdict-text">${t(`verdictText.${verdict}`)}</p>
       </div>
       <p>
-        ${file.state === "RECEIVED"
-          ? t("fileReceived", { time: formatDateTime(file.receivedAt), via: t(file.receivedVia) })
-          : t("fileWaiting", { attempts: file.attempts })}
+        ${
+          file.state === "RECEIVED"
+            ? t("fileReceived", { time: formatDateTime(file.receivedAt), via: t(file.receivedVia) })
+            : t("fileWaiting", { attempts: file.attempts })
+        }
       </p>
       ${file.state !== "RECEIVED" && file.lastError ? html`<p class="hint">${t("lastError", { error: file.lastError })}</p>` : null}
-      ${verdict === "WAITING_FOR_FILE" && approver
-        ? html`<div class="actions"><button type="button" class="secondary" disabled=${fetching} onClick=${onFetch}>${fetching ? t("fetching") : t("fetchAgain")}</button></div>`
-        : null}
+      ${
+        verdict === "WAITING_FOR_FILE" && approver
+          ? html`<div class="actions"><button type="button" class="secondary" disabled=${fetching} onClick=${onFetch}>${fetching ? t("fetching") : t("fetchAgain")}</button></div>`
+          : null
+      }
       <ol class="checks review-steps">
         ${steps.map((step) => {
           const sentence = stepSentence(step);
@@ -453,24 +477,29 @@ function Review({ review, approver, fetching, onFetch }) {
               <div>
                 <p class="check-title">${t(`check.${step.check}`)}</p>
                 <p class="review-sentence">${sentence ?? step.message}</p>
-                ${sentence
-                  ? html`<details class="review-details"><summary>${t("details")}</summary><p class="mono">${step.message}</p></details>`
-                  : null}
+                ${
+                  sentence
+                    ? html`<details class="review-details"><summary>${t("details")}</summary><p class="mono">${step.message}</p></details>`
+                    : null
+                }
               </div>
             </li>
           `;
         })}
       </ol>
-      ${findings.length > 0
-        ? html`
+      ${
+        findings.length > 0
+          ? html`
             <h3>${t("findingsTitle")}</h3>
             <ul class="review-findings">
               ${findings.map((finding) => html`<li>${t("finding", finding)}</li>`)}
             </ul>
           `
-        : null}
-      ${member
-        ? html`
+          : null
+      }
+      ${
+        member
+          ? html`
             <h3>${t("memberTitle")}</h3>
             <dl class="facts transfer-facts">
               ${member.personal ? html`<${PersonalData} personal=${member.personal} />` : null}
@@ -484,7 +513,8 @@ function Review({ review, approver, fetching, onFetch }) {
               <dd class="mono">${member.head}</dd>
             </dl>
           `
-        : null}
+          : null
+      }
     </section>
   `;
 }
@@ -581,11 +611,13 @@ function Incoming({ transfer, approver, onChanged, announce, children }) {
     <${ErrorMessage} error=${inPageWords(t, review.error ?? refetch.error)} onRetry=${review.error ? review.reload : undefined} />
     ${review.data ? html`<${Review} review=${review.data} approver=${approver} fetching=${refetch.busy} onFetch=${fetchAgain} />` : null}
     ${children}
-    ${transfer.state === "ISSUED"
-      ? approver
-        ? html`<${Decision} transfer=${transfer} acceptable=${acceptable} onChanged=${onChanged} announce=${announce} />`
-        : html`<p class="hint">${t("onlyApprovers")}</p>`
-      : null}
+    ${
+      transfer.state === "ISSUED"
+        ? approver
+          ? html`<${Decision} transfer=${transfer} acceptable=${acceptable} onChanged=${onChanged} announce=${announce} />`
+          : html`<p class="hint">${t("onlyApprovers")}</p>`
+        : null
+    }
   `;
 }
 
@@ -601,18 +633,22 @@ export default function TransferPage({ params }) {
   // A committee above both ends (a transfer inside one university) acts as source and as destination.
   const sides = data && account ? sidesOf(organizations.byId, account.orgId, data) : { outgoing: false, incoming: false };
   const facts = data && html`<${Facts} transfer=${data} organizations=${organizations.byId} sides=${sides} />`;
-  const outgoing = sides.outgoing ? html`<${Outgoing} transfer=${data} approver=${approver} onChanged=${transfer.reload} announce=${announce} />` : null;
+  const outgoing = sides.outgoing
+    ? html`<${Outgoing} transfer=${data} approver=${approver} onChanged=${transfer.reload} announce=${announce} />`
+    : null;
   return html`
     <${PageHeading} title=${t("title")}>${data ? html`<${StateBadge} state=${data.state} />` : null}<//>
     <p><${Link} href="/console/transfers">${t("back")}<//></p>
     <p role="status" class=${announcement ? "success-message" : "visually-hidden"}>${announcement ?? ""}</p>
     <${ErrorMessage} error=${transfer.error} onRetry=${transfer.reload} />
     ${!data && !transfer.error ? html`<${Loading} />` : null}
-    ${data && organizations.data
-      ? sides.incoming
-        ? html`<${Incoming} transfer=${data} approver=${approver} onChanged=${transfer.reload} announce=${announce}>${facts}${outgoing}<//>`
-        : html`${facts}${outgoing}`
-      : null}
+    ${
+      data && organizations.data
+        ? sides.incoming
+          ? html`<${Incoming} transfer=${data} approver=${approver} onChanged=${transfer.reload} announce=${announce}>${facts}${outgoing}<//>`
+          : html`${facts}${outgoing}`
+        : null
+    }
     <${ErrorMessage} error=${organizations.error} onRetry=${organizations.reload} />
   `;
 }

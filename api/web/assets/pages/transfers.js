@@ -79,7 +79,8 @@ const t = messages({
     CANCELLED: "Cancelled",
     EXPIRED: "Expired",
     issueTitle: "Issue a transfer letter",
-    issueIntro: "Issue the letter that moves a member's relationship (probationary and full members) or an applicant's, activist's or candidate's materials. The member's stage decides the kind.",
+    issueIntro:
+      "Issue the letter that moves a member's relationship (probationary and full members) or an applicant's, activist's or candidate's materials. The member's stage decides the kind.",
     issueOnlyApprovers: "Letters are issued by an approver of the member's committee.",
     memberField: "Member",
     memberHint: "Only the members your organization holds are listed.",
@@ -111,7 +112,14 @@ const DEFAULT_VALIDITY_DAYS = 30;
 const STATE_TONES = { ISSUED: "info", ACCEPTING: "info", ACCEPTED: "ok", REJECTED: "bad", CANCELLED: "neutral", EXPIRED: "warn" };
 const EXPORT = "export";
 /** The API's field names as the form's fields. */
-const FORM_FIELDS = { memberId: "memberId", toOrgId: "destination", exportTo: "exportName", "exportTo.name": "exportName", "exportTo.contact": "exportContact", validDays: "validDays" };
+const FORM_FIELDS = {
+  memberId: "memberId",
+  toOrgId: "destination",
+  exportTo: "exportName",
+  "exportTo.name": "exportName",
+  "exportTo.contact": "exportContact",
+  validDays: "validDays",
+};
 
 export function StateBadge({ state }) {
   return html`<${Badge} tone=${STATE_TONES[state] ?? "neutral"}>${t(state)}<//>`;
@@ -143,7 +151,12 @@ function useTransferList(direction) {
       if (cursor) query.set("cursor", cursor);
       try {
         const page = await api(`/api/transfers?${query}`);
-        setList((previous) => ({ items: cursor ? [...previous.items, ...page.items] : page.items, nextCursor: page.nextCursor, loading: false, error: null }));
+        setList((previous) => ({
+          items: cursor ? [...previous.items, ...page.items] : page.items,
+          nextCursor: page.nextCursor,
+          loading: false,
+          error: null,
+        }));
       } catch (error) {
         setList((previous) => ({ ...previous, loading: false, error }));
       }
@@ -170,8 +183,9 @@ function TransferList({ direction, organizations, memberNames }) {
       <h2 id=${headingId}>${t(direction)}</h2>
       ${list.error ? html`<${ErrorMessage} error=${list.error} onRetry=${list.retry} />` : null}
       ${!list.loading && !list.error && list.items.length === 0 ? html`<p class="hint">${t(`${direction}Empty`)}</p>` : null}
-      ${list.items.length > 0
-        ? html`
+      ${
+        list.items.length > 0
+          ? html`
             <div class="table-scroll">
               <table class="responsive-table transfers-table">
                 <thead>
@@ -203,7 +217,8 @@ function TransferList({ direction, organizations, memberNames }) {
               </table>
             </div>
           `
-        : null}
+          : null
+      }
       ${list.loading ? html`<${Loading} />` : null}
       ${list.nextCursor && !list.loading ? html`<div class="actions"><button type="button" class="secondary" onClick=${list.more}>${t("more")}</button></div>` : null}
     </section>
@@ -245,7 +260,13 @@ function requestOf(values) {
 
 function IssueForm({ organizations, members, preselected }) {
   const rules = useAsync(loadRules, []);
-  const [values, setValues] = useState({ memberId: preselected ?? "", destination: "", exportName: "", exportContact: "", validDays: String(DEFAULT_VALIDITY_DAYS) });
+  const [values, setValues] = useState({
+    memberId: preselected ?? "",
+    destination: "",
+    exportName: "",
+    exportContact: "",
+    validDays: String(DEFAULT_VALIDITY_DAYS),
+  });
   const [errors, setErrors] = useState({});
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -297,8 +318,9 @@ function IssueForm({ organizations, members, preselected }) {
           </select>
         `}
       <//>
-      ${values.destination === EXPORT
-        ? html`
+      ${
+        values.destination === EXPORT
+          ? html`
             <${Field} id="exportName" label=${t("exportName")} error=${errors.exportName} required>
               ${(attributes) => html`<input ...${attributes} maxlength="128" value=${values.exportName} onInput=${update("exportName")} />`}
             <//>
@@ -306,7 +328,8 @@ function IssueForm({ organizations, members, preselected }) {
               ${(attributes) => html`<input ...${attributes} maxlength="128" value=${values.exportContact} onInput=${update("exportContact")} />`}
             <//>
           `
-        : null}
+          : null
+      }
       <${Field} id="validDays" label=${t("validDays")} hint=${t("validDaysHint")} error=${errors.validDays} required>
         ${(attributes) => html`<input ...${attributes} type="number" inputmode="numeric" min="1" max=${MAX_VALIDITY_DAYS} step="1" value=${values.validDays} onInput=${update("validDays")} />`}
       <//>
@@ -318,22 +341,27 @@ function IssueForm({ organizations, members, preselected }) {
 /** The members this account sees (the first 100, and the preselected one even beyond them). */
 async function loadMembers(preselected) {
   const { items } = await api("/api/members?limit=100");
-  if (preselected && !items.some((member) => member.id === preselected)) items.unshift(await api(`/api/members/${encodeURIComponent(preselected)}`));
+  if (preselected && !items.some((member) => member.id === preselected))
+    items.unshift(await api(`/api/members/${encodeURIComponent(preselected)}`));
   return items;
 }
 
 function IssueSection({ organizations, members, preselected }) {
-  const issuable = (members.data ?? []).filter((member) => member.id === preselected || (member.status === "ACTIVE" && member.stage !== "CANCELLED"));
+  const issuable = (members.data ?? []).filter(
+    (member) => member.id === preselected || (member.status === "ACTIVE" && member.stage !== "CANCELLED"),
+  );
   return html`
     <section class="panel transfer-panel" aria-labelledby="issue-title">
       <h2 id="issue-title">${t("issueTitle")}</h2>
       <p class="hint">${t("issueIntro")}</p>
       ${members.error ? html`<${ErrorMessage} error=${members.error} onRetry=${members.reload} />` : null}
-      ${members.data && organizations.size > 0
-        ? html`<${IssueForm} organizations=${organizations} members=${issuable} preselected=${preselected} />`
-        : members.error
-          ? null
-          : html`<${Loading} />`}
+      ${
+        members.data && organizations.size > 0
+          ? html`<${IssueForm} organizations=${organizations} members=${issuable} preselected=${preselected} />`
+          : members.error
+            ? null
+            : html`<${Loading} />`
+      }
     </section>
   `;
 }
@@ -344,7 +372,10 @@ export default function TransfersPage({ query }) {
   const preselected = query.get("memberId");
   const members = useAsync(() => loadMembers(preselected), [preselected]);
   // Names only for accounts granted personal data; the others see member keys.
-  const memberNames = useMemo(() => new Map((members.data ?? []).filter((m) => m.personal).map((m) => [m.id, m.personal.name])), [members.data]);
+  const memberNames = useMemo(
+    () => new Map((members.data ?? []).filter((m) => m.personal).map((m) => [m.id, m.personal.name])),
+    [members.data],
+  );
   const issues = account?.role === "APPROVER";
   const issuing = issues
     ? html`<${IssueSection} organizations=${organizations.byId} members=${members} preselected=${preselected} />`

@@ -23,7 +23,8 @@ const t = messages({
   },
   en: {
     title: "Verify a proof or a transfer letter",
-    intro: "No account needed. Verifying reads only the consortium chain: it tells, check by check, whether a Party organization of the consortium issued the file or letter and whether anything was changed. This page never shows personal data.",
+    intro:
+      "No account needed. Verifying reads only the consortium chain: it tells, check by check, whether a Party organization of the consortium issued the file or letter and whether anything was changed. This page never shows personal data.",
     bundleTitle: "Verify a proof file",
     bundleText: "A proof file is the JSON file a Party organization exports (one record or a member's file).",
     bundleFile: "Proof file (JSON)",
@@ -106,16 +107,20 @@ export default function VerifyPage({ query }) {
     <div class="verify-outcome" ref=${outcomeRef}>
       <${VerdictStatus} busyText=${busy ? t("verifying") : null} verdict=${verdict} subject=${result ? subjectOf(result) : null} />
       <${ErrorMessage} error=${failure} />
-      ${result
-        ? html`
+      ${
+        result
+          ? html`
             <section class="panel verify-result" aria-labelledby="verify-details-title">
               <h2 id="verify-details-title">${t("detailsTitle")}</h2>
-              ${result.kind === "bundle"
-                ? html`<${BundleResult} verdict=${result.verdict} bundle=${result.bundle} />`
-                : html`<${LetterResult} answer=${result.answer} />`}
+              ${
+                result.kind === "bundle"
+                  ? html`<${BundleResult} verdict=${result.verdict} bundle=${result.bundle} />`
+                  : html`<${LetterResult} answer=${result.answer} />`
+              }
             </section>
           `
-        : null}
+          : null
+      }
     </div>
     <div class="grid verify-ways">
       <section class="panel" aria-labelledby="verify-bundle-title">

@@ -52,8 +52,10 @@ const t = messages({
     ADMIN_LOG_BROKEN: "被改动的管理日志",
     ADMIN_LOG_CHECKPOINT_MISMATCH: "与链上检查点不符的管理日志",
     DUPLICATE_MEMBER: "同一人的重复在册档案",
-    "explain.TAMPERED": "记录内容已无法用原密钥打开、算出的哈希与存证哈希不同、与本行其他字段不符，或不是链上成员记录链在该序号上的那一条：有人在数据库中改动了它。",
-    "explain.DELETED": "日志中缺少这个位置的记录、检查点覆盖的记录多于日志现有的记录，或链上成员记录链中的某条记录在数据库中已不存在：有人删除了记录。",
+    "explain.TAMPERED":
+      "记录内容已无法用原密钥打开、算出的哈希与存证哈希不同、与本行其他字段不符，或不是链上成员记录链在该序号上的那一条：有人在数据库中改动了它。",
+    "explain.DELETED":
+      "日志中缺少这个位置的记录、检查点覆盖的记录多于日志现有的记录，或链上成员记录链中的某条记录在数据库中已不存在：有人删除了记录。",
     "explain.REORDERED": "记录在日志中的位置与链上收到它们的顺序不同，或同一成员的序号按编号倒序：有人调换了记录的顺序。",
     "explain.INSERTED": "这条记录不在任何成员的链上记录链中，也从未排队上链：它是被直接插入数据库的伪造记录。",
     "explain.UNANCHORED": "这条记录写入后超过期限仍未在链上确认，或链上合约拒绝了它（原因见技术细节）。",
@@ -62,16 +64,21 @@ const t = messages({
     "explain.MEMBER_MISMATCH": "成员的组织或阶段与链上不同，或成员被标为已转出却没有链上已接收的转接支持：有人在数据库中改动了成员。",
     "explain.FOREIGN_MEMBER": "链上没有这名成员且没有待上链的写入，或链上它属于另一所大学的党委：这一行是在系统之外被放进数据库的。",
     "explain.FOREIGN_RECORD": "这条记录属于一名不属于本实例的成员（见该成员的问题）。",
-    "explain.FOREIGN_WRITE": "链上本校成员的记录链中有一条记录，是由一笔本实例从未发出的交易写入的：另一把在该组织有角色的密钥绕过本系统写了它（技术细节中有密钥地址和交易）。",
-    "explain.UNHELD_MEMBER": "链上把这名成员登记在本校的组织下，数据库中却没有它的成员行：成员行被删除，或另一把密钥绕过本系统登记或转入了它（技术细节中有交易）。",
+    "explain.FOREIGN_WRITE":
+      "链上本校成员的记录链中有一条记录，是由一笔本实例从未发出的交易写入的：另一把在该组织有角色的密钥绕过本系统写了它（技术细节中有密钥地址和交易）。",
+    "explain.UNHELD_MEMBER":
+      "链上把这名成员登记在本校的组织下，数据库中却没有它的成员行：成员行被删除，或另一把密钥绕过本系统登记或转入了它（技术细节中有交易）。",
     "explain.PERSONAL_DATA_UNREADABLE": "成员的个人信息无法按该行所属组织打开：该行在系统之外被移到其他组织或被替换。任何人都看不到它。",
     "explain.TRANSFER_MISMATCH": "转接的状态、双方或介绍信哈希与链上不同，或链上没有该转接：有人在数据库中改动了转接。",
     "explain.FINDINGS_MISMATCH": "记录上保存的提示与写入该记录时管理日志记下的提示不同：有人删除或添加了提示。",
     "explain.EVIDENCE_TAMPERED": "保存的材料文件已不能还原为其 SHA-256 所对应的内容：文件被改动，下载时会被拒绝。",
-    "explain.ACCOUNT_MISMATCH": "按管理日志重建的账户与账户表不同：有账户未经记录就被加入，或角色、组织、个人信息授权、停用状态、密码哈希被改动。",
+    "explain.ACCOUNT_MISMATCH":
+      "按管理日志重建的账户与账户表不同：有账户未经记录就被加入，或角色、组织、个人信息授权、停用状态、密码哈希被改动。",
     "explain.ADMIN_LOG_BROKEN": "管理日志的这一条内容与其哈希不符，或其前一哈希与上一条不符：日志被改动、删除或插入过。",
-    "explain.ADMIN_LOG_CHECKPOINT_MISMATCH": "管理日志在链上检查点所覆盖位置的哈希与检查点不同，或日志比检查点短：有人改写（并重算了哈希）或截短了管理日志。",
-    "explain.DUPLICATE_MEMBER": "同一身份证号有不止一名在册成员：这些档案是在系统强制“一人一档”之前录入的，需由组织部门确认哪一份属于本人。",
+    "explain.ADMIN_LOG_CHECKPOINT_MISMATCH":
+      "管理日志在链上检查点所覆盖位置的哈希与检查点不同，或日志比检查点短：有人改写（并重算了哈希）或截短了管理日志。",
+    "explain.DUPLICATE_MEMBER":
+      "同一身份证号有不止一名在册成员：这些档案是在系统强制“一人一档”之前录入的，需由组织部门确认哪一份属于本人。",
     "subject.member": "成员 {id}",
     "subject.transfer": "转接 {id}",
     "subject.account": "账户 {id}",
@@ -126,26 +133,45 @@ const t = messages({
     ADMIN_LOG_BROKEN: "Altered administrative log",
     ADMIN_LOG_CHECKPOINT_MISMATCH: "Administrative log disagreeing with its checkpoints",
     DUPLICATE_MEMBER: "People on file twice",
-    "explain.TAMPERED": "The record no longer opens under its key, hashes to another value than its attested hash, disagrees with its row, or is not the record the member's chain on chain holds at that sequence: someone changed it in the database.",
-    "explain.DELETED": "A log position is empty, a checkpoint covers more records than the log holds, or a record of a member's chain on chain has no row: someone deleted records.",
-    "explain.REORDERED": "Records sit in the log in another order than the chain received them, or a member's sequence numbers run backwards: someone reordered records.",
-    "explain.INSERTED": "The record is on no member's chain on chain and was never queued for it: it was forged straight into the database.",
-    "explain.UNANCHORED": "The record was not confirmed on chain within the deadline, or the chain's contract refused it (see the technical details).",
-    "explain.CHECKPOINT_MISMATCH": "Rebuilding the log from the database does not give a checkpoint's root on chain: the log was changed after the checkpoint.",
-    "explain.FOREIGN_CHECKPOINT": "A checkpoint of this log on chain that this instance never wrote: another key wrote into its log. It is not held against the log.",
-    "explain.MEMBER_MISMATCH": "The member's organization or stage differs from the chain's, or the member is marked as having left with no accepted transfer on chain behind it: someone changed the member in the database.",
-    "explain.FOREIGN_MEMBER": "The chain holds no such member and no chain write of it is waiting, or holds it under another university's committee: the row was put into the database outside the service.",
+    "explain.TAMPERED":
+      "The record no longer opens under its key, hashes to another value than its attested hash, disagrees with its row, or is not the record the member's chain on chain holds at that sequence: someone changed it in the database.",
+    "explain.DELETED":
+      "A log position is empty, a checkpoint covers more records than the log holds, or a record of a member's chain on chain has no row: someone deleted records.",
+    "explain.REORDERED":
+      "Records sit in the log in another order than the chain received them, or a member's sequence numbers run backwards: someone reordered records.",
+    "explain.INSERTED":
+      "The record is on no member's chain on chain and was never queued for it: it was forged straight into the database.",
+    "explain.UNANCHORED":
+      "The record was not confirmed on chain within the deadline, or the chain's contract refused it (see the technical details).",
+    "explain.CHECKPOINT_MISMATCH":
+      "Rebuilding the log from the database does not give a checkpoint's root on chain: the log was changed after the checkpoint.",
+    "explain.FOREIGN_CHECKPOINT":
+      "A checkpoint of this log on chain that this instance never wrote: another key wrote into its log. It is not held against the log.",
+    "explain.MEMBER_MISMATCH":
+      "The member's organization or stage differs from the chain's, or the member is marked as having left with no accepted transfer on chain behind it: someone changed the member in the database.",
+    "explain.FOREIGN_MEMBER":
+      "The chain holds no such member and no chain write of it is waiting, or holds it under another university's committee: the row was put into the database outside the service.",
     "explain.FOREIGN_RECORD": "This record belongs to a member that is not this instance's (see that member's finding).",
-    "explain.FOREIGN_WRITE": "A record on the chain of one of this university's members was appended by a transaction this instance never sent: another key with a role in the organization wrote it behind the system's back (the technical details name the key and the transaction).",
-    "explain.UNHELD_MEMBER": "The ledger holds this member in one of this university's organizations, but no member row holds it: the row was deleted, or another key registered or moved the member in behind the system's back (the technical details name the transaction).",
-    "explain.PERSONAL_DATA_UNREADABLE": "The member's personal data does not open for the organization its row names: the row was moved or its data replaced outside the service. No one is shown it.",
-    "explain.TRANSFER_MISMATCH": "The transfer's state, parties or letter hash differ from the chain's, or the chain holds no such transfer: someone changed it in the database.",
-    "explain.FINDINGS_MISMATCH": "The findings stored on the record differ from those the administrative log noted when it was written: someone deleted or added findings.",
-    "explain.EVIDENCE_TAMPERED": "The stored file no longer gives the bytes its SHA-256 names: it was altered, and downloads of it are refused.",
-    "explain.ACCOUNT_MISMATCH": "The accounts rebuilt from the administrative log differ from the accounts table: an account was added without an entry, or a role, organization, personal-data grant, disabled flag or password hash was changed.",
-    "explain.ADMIN_LOG_BROKEN": "This administrative log entry no longer hashes to its stored hash, or its previous hash is not the entry before it: the log was edited, or entries removed or slipped in.",
-    "explain.ADMIN_LOG_CHECKPOINT_MISMATCH": "At a position a checkpoint on chain covers, the administrative log's hash is not the checkpoint's, or the log is shorter than the checkpoint: someone rewrote it (recomputing the hashes) or cut it short.",
-    "explain.DUPLICATE_MEMBER": "More than one active member has the same ID number: these files were entered before the system held one active member per person; the organization department must settle which file is the person's.",
+    "explain.FOREIGN_WRITE":
+      "A record on the chain of one of this university's members was appended by a transaction this instance never sent: another key with a role in the organization wrote it behind the system's back (the technical details name the key and the transaction).",
+    "explain.UNHELD_MEMBER":
+      "The ledger holds this member in one of this university's organizations, but no member row holds it: the row was deleted, or another key registered or moved the member in behind the system's back (the technical details name the transaction).",
+    "explain.PERSONAL_DATA_UNREADABLE":
+      "The member's personal data does not open for the organization its row names: the row was moved or its data replaced outside the service. No one is shown it.",
+    "explain.TRANSFER_MISMATCH":
+      "The transfer's state, parties or letter hash differ from the chain's, or the chain holds no such transfer: someone changed it in the database.",
+    "explain.FINDINGS_MISMATCH":
+      "The findings stored on the record differ from those the administrative log noted when it was written: someone deleted or added findings.",
+    "explain.EVIDENCE_TAMPERED":
+      "The stored file no longer gives the bytes its SHA-256 names: it was altered, and downloads of it are refused.",
+    "explain.ACCOUNT_MISMATCH":
+      "The accounts rebuilt from the administrative log differ from the accounts table: an account was added without an entry, or a role, organization, personal-data grant, disabled flag or password hash was changed.",
+    "explain.ADMIN_LOG_BROKEN":
+      "This administrative log entry no longer hashes to its stored hash, or its previous hash is not the entry before it: the log was edited, or entries removed or slipped in.",
+    "explain.ADMIN_LOG_CHECKPOINT_MISMATCH":
+      "At a position a checkpoint on chain covers, the administrative log's hash is not the checkpoint's, or the log is shorter than the checkpoint: someone rewrote it (recomputing the hashes) or cut it short.",
+    "explain.DUPLICATE_MEMBER":
+      "More than one active member has the same ID number: these files were entered before the system held one active member per person; the organization department must settle which file is the person's.",
     "subject.member": "member {id}",
     "subject.transfer": "transfer {id}",
     "subject.account": "account {id}",
@@ -247,10 +273,13 @@ export function AuditReport({ report, onDownload, onDownloadSheet }) {
   const keys = [...new Set(report.findings.map((finding) => finding.memberKey).filter(Boolean))];
   const members = useAsync(() => (keys.length > 0 ? memberIdsByKey(keys) : Promise.resolve(new Map())), [keys.join()]);
   // A kind this page does not know yet (a newer server) still shows, after the known ones, by its code.
-  const kinds = [...FINDING_KINDS, ...new Set(report.findings.map((finding) => finding.kind).filter((kind) => !FINDING_KINDS.includes(kind)))];
-  const groups = kinds.map((kind) => ({ kind, findings: report.findings.filter((finding) => finding.kind === kind) })).filter(
-    (group) => group.findings.length > 0,
-  );
+  const kinds = [
+    ...FINDING_KINDS,
+    ...new Set(report.findings.map((finding) => finding.kind).filter((kind) => !FINDING_KINDS.includes(kind))),
+  ];
+  const groups = kinds
+    .map((kind) => ({ kind, findings: report.findings.filter((finding) => finding.kind === kind) }))
+    .filter((group) => group.findings.length > 0);
   const totals = ["records", "members", "checkpoints", "adminCheckpoints", "findings"];
   return html`
     <section class="panel audit-report" aria-labelledby="audit-report-title">

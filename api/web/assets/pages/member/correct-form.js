@@ -99,7 +99,13 @@ export function CorrectionForm({ rules, member, record, onCorrected, onCancel })
       const corrected = await api(`/api/members/${encodeURIComponent(member.id)}/records`, {
         method: "POST",
         // The record's evidence files stay with its correction: the API holds them under their hashes.
-        body: { step: record.step, effectiveDate, fields, evidence: (record.body?.evidence ?? []).map((file) => file.sha256), supersedes: { recordId: record.id, reasonCode } },
+        body: {
+          step: record.step,
+          effectiveDate,
+          fields,
+          evidence: (record.body?.evidence ?? []).map((file) => file.sha256),
+          supersedes: { recordId: record.id, reasonCode },
+        },
       });
       onCorrected(corrected);
     } catch (error) {

@@ -118,7 +118,8 @@ export function EnrollForm({ rules, onCancel }) {
     const step = readStepFields(application, fieldValues, "application.fields.");
     const problems = { ...read.problems, ...step.problems };
     if (!orgId) problems.orgId = t("missing", { label: t("orgId") });
-    if (!effectiveDate) problems["application.effectiveDate"] = t("missing", { label: t("applicationDate", { step: localized(application.name) }) });
+    if (!effectiveDate)
+      problems["application.effectiveDate"] = t("missing", { label: t("applicationDate", { step: localized(application.name) }) });
     setFormError(null);
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
@@ -126,7 +127,11 @@ export function EnrollForm({ rules, onCancel }) {
     try {
       const enrolled = await api("/api/members", {
         method: "POST",
-        body: { orgId: Number(orgId), personal: read.personal, application: { effectiveDate, fields: step.fields, evidence: evidence.hashes } },
+        body: {
+          orgId: Number(orgId),
+          personal: read.personal,
+          application: { effectiveDate, fields: step.fields, evidence: evidence.hashes },
+        },
       });
       navigate(`/console/members/${encodeURIComponent(enrolled.memberId)}`);
     } catch (error) {
@@ -152,13 +157,16 @@ export function EnrollForm({ rules, onCancel }) {
         ${personalField("name", (a) => html`<input ...${a} autocomplete="off" value=${personal.name} onInput=${text("name")} />`, { required: true })}
         ${personalField("idNumber", (a) => html`<input ...${a} class="mono" autocomplete="off" maxlength="18" value=${personal.idNumber} onInput=${text("idNumber")} />`, { required: true, hint: t("idNumberHint") })}
         ${personalField("birthDate", (a) => html`<input ...${a} type="date" value=${personal.birthDate} onInput=${text("birthDate")} />`, { required: true })}
-        ${personalField("gender", (a) => html`
+        ${personalField(
+          "gender",
+          (a) => html`
           <select ...${a} value=${personal.gender} onChange=${text("gender")}>
             <option value="">${t("notGiven")}</option>
             <option value="M">${t("M")}</option>
             <option value="F">${t("F")}</option>
           </select>
-        `)}
+        `,
+        )}
         ${personalField("phone", (a) => html`<input ...${a} type="tel" autocomplete="off" value=${personal.phone} onInput=${text("phone")} />`)}
         ${personalField("unit", (a) => html`<input ...${a} value=${personal.unit} onInput=${text("unit")} />`, { hint: t("unitHint") })}
       </fieldset>

@@ -46,12 +46,17 @@ function EvidenceFile({ recordId, file, n, onError }) {
     <li class="evidence-item" title=${`SHA-256 ${file.sha256}`}>
       <span class="evidence-name">${t("item", { n })}</span>
       <span class="hint">${t(file.contentType)} · ${fileSize(file.size)}</span>
-      <button type="button" class="secondary small-button" onClick=${() => { onError(null); download(path).catch(onError); }}>${t("download")}${which}</button>
-      ${file.contentType.startsWith("image/")
-        ? html`<button type="button" class="secondary small-button" aria-expanded=${previewUrl ? "true" : "false"} onClick=${togglePreview}>
+      <button type="button" class="secondary small-button" onClick=${() => {
+        onError(null);
+        download(path).catch(onError);
+      }}>${t("download")}${which}</button>
+      ${
+        file.contentType.startsWith("image/")
+          ? html`<button type="button" class="secondary small-button" aria-expanded=${previewUrl ? "true" : "false"} onClick=${togglePreview}>
             ${previewUrl ? t("hidePreview") : t("preview")}${which}
           </button>`
-        : null}
+          : null
+      }
       ${previewUrl ? html`<img class="evidence-thumbnail evidence-preview" src=${previewUrl} alt=${`${t("item", { n })}${t("of", { id: recordId, n })}`} />` : null}
     </li>
   `;

@@ -63,7 +63,17 @@ export function useEvidenceUploads() {
   const add = (files) => {
     let room = MAX_FILES - itemsRef.current.length;
     const added = [...files].map((file) => {
-      const item = { key: nextKey++, name: file.name, type: file.type, size: file.size, previewUrl: null, state: "uploading", sent: 0, sha256: null, reason: null };
+      const item = {
+        key: nextKey++,
+        name: file.name,
+        type: file.type,
+        size: file.size,
+        previewUrl: null,
+        state: "uploading",
+        sent: 0,
+        sha256: null,
+        reason: null,
+      };
       const refusal = !ACCEPTED_TYPES.includes(file.type)
         ? t("wrongType")
         : file.size > MAX_BYTES
@@ -111,14 +121,18 @@ function EvidenceItem({ item, onRemove }) {
   const percent = item.size > 0 ? Math.floor((item.sent / item.size) * 100) : 100;
   return html`
     <li class=${`evidence-item evidence-${item.state}`}>
-      ${item.previewUrl
-        ? html`<img class="evidence-thumbnail" src=${item.previewUrl} alt=${item.name} />`
-        : html`<span class="evidence-icon" aria-hidden="true">${item.type === "application/pdf" ? "PDF" : "?"}</span>`}
+      ${
+        item.previewUrl
+          ? html`<img class="evidence-thumbnail" src=${item.previewUrl} alt=${item.name} />`
+          : html`<span class="evidence-icon" aria-hidden="true">${item.type === "application/pdf" ? "PDF" : "?"}</span>`
+      }
       <span class="evidence-name">${item.name}</span>
       <span class="hint">${item.type === "application/pdf" ? `${t("pdf")} · ` : ""}${fileSize(item.size)}</span>
-      ${item.state === "uploading"
-        ? html`<progress max=${item.size} value=${item.sent} aria-label=${t("progress", { name: item.name })}></progress>`
-        : null}
+      ${
+        item.state === "uploading"
+          ? html`<progress max=${item.size} value=${item.sent} aria-label=${t("progress", { name: item.name })}></progress>`
+          : null
+      }
       <span class=${item.state === "failed" ? "field-error" : "hint"}>
         ${item.state === "uploading" ? t("uploading", { percent }) : item.state === "uploaded" ? t("uploaded") : t("failed", { reason: item.reason })}
       </span>
@@ -142,11 +156,13 @@ export function EvidencePicker({ id, uploads }) {
           // The same file may be chosen again after it was removed.
           event.currentTarget.value = "";
         }} />
-      ${uploads.items.length > 0
-        ? html`<ul class="evidence-list" aria-label=${t("files")} aria-live="polite">
+      ${
+        uploads.items.length > 0
+          ? html`<ul class="evidence-list" aria-label=${t("files")} aria-live="polite">
             ${uploads.items.map((item) => html`<${EvidenceItem} key=${item.key} item=${item} onRemove=${uploads.remove} />`)}
           </ul>`
-        : null}
+          : null
+      }
     </div>
   `;
 }

@@ -115,7 +115,9 @@ function CorrectionForm({ member, onSaved, onCancel }) {
       await api(`/api/members/${encodeURIComponent(member.id)}/personal-data`, { method: "PATCH", body: { personal, reasonCode } });
       onSaved();
     } catch (error) {
-      const placed = placeRefusal(error, null, (path) => (path === "reasonCode" ? path : FIELDS.includes(path.split(".")[1]) ? `personal.${path.split(".")[1]}` : null));
+      const placed = placeRefusal(error, null, (path) =>
+        path === "reasonCode" ? path : FIELDS.includes(path.split(".")[1]) ? `personal.${path.split(".")[1]}` : null,
+      );
       setErrors(placed.fieldErrors);
       setFormError(placed.formError);
       setBusy(false);
@@ -134,7 +136,8 @@ function CorrectionForm({ member, onSaved, onCancel }) {
     <form ref=${form} onSubmit=${submit} noValidate>
       <${ErrorMessage} error=${formError} />
       ${FIELDS.map(
-        (name) => html`<${Field} key=${name} id=${`personal-${name}`} label=${t(name)} error=${errors[`personal.${name}`]} required=${REQUIRED.includes(name)}>${input(name)}<//>`,
+        (name) =>
+          html`<${Field} key=${name} id=${`personal-${name}`} label=${t(name)} error=${errors[`personal.${name}`]} required=${REQUIRED.includes(name)}>${input(name)}<//>`,
       )}
       <${Field} id="personal-reason" label=${t("reason")} hint=${t("reasonHint")} error=${errors.reasonCode} required>
         ${(attributes) => html`
@@ -160,9 +163,10 @@ function History({ member, round }) {
   const versions = [...history.data.items.map((item) => item.personal ?? {}), member.personal];
   return html`
     <h3>${t("history")}</h3>
-    ${history.data.items.length === 0
-      ? html`<p class="hint">${t("noHistory")}</p>`
-      : html`<ul class="personal-history">
+    ${
+      history.data.items.length === 0
+        ? html`<p class="hint">${t("noHistory")}</p>`
+        : html`<ul class="personal-history">
           ${history.data.items.map((item, index) => {
             const [before, after] = [versions[index], versions[index + 1]];
             const changed = FIELDS.filter((name) => before[name] !== after[name]);
@@ -171,7 +175,8 @@ function History({ member, round }) {
               ${changed.map((name) => t("changedField", { label: t(name), before: shown(name, before[name]), after: shown(name, after[name]) })).join("；")}
             </li>`;
           })}
-        </ul>`}
+        </ul>`
+    }
   `;
 }
 
@@ -193,9 +198,14 @@ export function PersonalData({ member, onCorrected }) {
       <p class="hint">${t("hint")}</p>
       <div role="status" class=${saved ? "success-message" : undefined}>${saved ? t("saved") : null}</div>
       ${editing ? html`<${CorrectionForm} member=${member} onSaved=${onSaved} onCancel=${() => setEditing(false)} />` : html`<${Facts} personal=${member.personal} />`}
-      ${mayCorrect && !editing
-        ? html`<div class="actions"><button type="button" class="secondary" onClick=${() => { setSaved(false); setEditing(true); }}>${t("correct")}</button></div>`
-        : null}
+      ${
+        mayCorrect && !editing
+          ? html`<div class="actions"><button type="button" class="secondary" onClick=${() => {
+              setSaved(false);
+              setEditing(true);
+            }}>${t("correct")}</button></div>`
+          : null
+      }
       <${History} member=${member} round=${round} />
     </section>
   `;

@@ -61,12 +61,14 @@ function formKeyOf(path, definition) {
 function Recorded({ rules, result }) {
   return html`
     <p>${t("recorded", { step: stepName(rules, result.record.step), id: result.record.id })}</p>
-    ${result.findings.length > 0
-      ? html`
+    ${
+      result.findings.length > 0
+        ? html`
           <p>${t("findings")}</p>
           <ul>${result.findings.map((finding) => html`<li><${RefusalText} rules=${rules} refusal=${finding} /></li>`)}</ul>
         `
-      : null}
+        : null
+    }
   `;
 }
 
@@ -77,7 +79,9 @@ function OthersRecord({ rules, nextSteps }) {
     const role = stepDefinition(rules, next.step)?.recordedBy;
     byRole.set(role, [...(byRole.get(role) ?? []), stepName(rules, next.step)]);
   }
-  return [...byRole].map(([role, steps]) => html`<p class="hint">${t("othersRecord", { steps: steps.join(t("separator")), role: roleName(role) })}</p>`);
+  return [...byRole].map(
+    ([role, steps]) => html`<p class="hint">${t("othersRecord", { steps: steps.join(t("separator")), role: roleName(role) })}</p>`,
+  );
 }
 
 export function RecordStepForm({ rules, member, onRecorded }) {
@@ -144,7 +148,10 @@ export function RecordStepForm({ rules, member, onRecorded }) {
       <${ErrorMessage} error=${formError} />
       <${Field} id="record-step" label=${t("step")} hint=${dueText(selected)} error=${errors.step} required>
         ${(attributes) => html`
-          <select ...${attributes} value=${selected.step} onChange=${(event) => { setChosen(event.currentTarget.value); setErrors({}); }}>
+          <select ...${attributes} value=${selected.step} onChange=${(event) => {
+            setChosen(event.currentTarget.value);
+            setErrors({});
+          }}>
             ${allowed.map((next) => html`<option value=${next.step}>${stepName(rules, next.step)}${next.overdue ? t("overdue") : ""}</option>`)}
           </select>
         `}

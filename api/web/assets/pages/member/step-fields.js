@@ -26,7 +26,8 @@ const t = messages({
     no: "No",
     missing: "Fill in “{label}”",
     memberRefsHint: "Full members of your organization; hold Ctrl (⌘ on a Mac) to choose several.",
-    noFullMembers: "No full member of your organization is on file. Enter the Party members' member keys (0x and 64 hex digits), separated by commas.",
+    noFullMembers:
+      "No full member of your organization is on file. Enter the Party members' member keys (0x and 64 hex digits), separated by commas.",
     otherMembers: "{label}: member keys of other Party members",
     otherMembersHint: "Full members not held in this system: their member keys (0x and 64 hex digits), separated by commas.",
     badMemberKey: "Not a member key: {keys}",
@@ -55,7 +56,10 @@ export function initialFieldValues(step) {
 }
 
 function otherMemberKeys(text) {
-  return text.split(/[\s,，、;；]+/).map((key) => key.trim().toLowerCase()).filter(Boolean);
+  return text
+    .split(/[\s,，、;；]+/)
+    .map((key) => key.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /**
@@ -138,8 +142,9 @@ function Control({ definition, value, set, attributes }) {
 function MemberRefsFields({ definition, value, set, id, error, fullMembers }) {
   const label = localized(definition.label);
   return html`
-    ${fullMembers.length > 0
-      ? html`
+    ${
+      fullMembers.length > 0
+        ? html`
           <${Field} id=${id} label=${label} hint=${t("memberRefsHint")} error=${error} required=${definition.required}>
             ${(attributes) => html`
               <select ...${attributes} multiple size=${Math.min(8, Math.max(4, fullMembers.length))}
@@ -152,11 +157,12 @@ function MemberRefsFields({ definition, value, set, id, error, fullMembers }) {
             ${(attributes) => html`<input ...${attributes} class="mono" value=${value.others} onInput=${(event) => set({ ...value, others: event.currentTarget.value })} />`}
           <//>
         `
-      : html`
+        : html`
           <${Field} id=${id} label=${label} hint=${t("noFullMembers")} error=${error} required=${definition.required}>
             ${(attributes) => html`<input ...${attributes} class="mono" value=${value.others} onInput=${(event) => set({ ...value, others: event.currentTarget.value })} />`}
           <//>
-        `}
+        `
+    }
   `;
 }
 

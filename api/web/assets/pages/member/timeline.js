@@ -84,19 +84,25 @@ function RecordLine({ record, onDownload, onCorrect }) {
       <span>${t("record", { id: record.id })}</span>
       <${AnchoringBadge} state=${state} />
       ${record.superseded ? html`<${Badge} tone="warn">${t("superseded")}<//>` : null}
-      ${record.supersedesRecordId
-        ? html`<span class="hint">${t("correction", { id: record.supersedesRecordId, reason: correctionReasonName(record.reasonCode) })}</span>`
-        : null}
-      ${onCorrect && !record.superseded
-        ? html`<button type="button" class="secondary small-button" onClick=${() => onCorrect(record)}>
+      ${
+        record.supersedesRecordId
+          ? html`<span class="hint">${t("correction", { id: record.supersedesRecordId, reason: correctionReasonName(record.reasonCode) })}</span>`
+          : null
+      }
+      ${
+        onCorrect && !record.superseded
+          ? html`<button type="button" class="secondary small-button" onClick=${() => onCorrect(record)}>
             ${t("correct")}<span class="visually-hidden">${t("ofRecord", { id: record.id })}</span>
           </button>`
-        : null}
-      ${state === "FINAL"
-        ? html`<button type="button" class="secondary small-button" onClick=${() => onDownload(record.id)}>
+          : null
+      }
+      ${
+        state === "FINAL"
+          ? html`<button type="button" class="secondary small-button" onClick=${() => onDownload(record.id)}>
             ${t("download")}<span class="visually-hidden">${t("ofRecord", { id: record.id })}</span>
           </button>`
-        : null}
+          : null
+      }
       ${record.receipt ? html`<${ReceiptLine} record=${record} />` : null}
       ${state === "FAILED" && error ? html`<span class="step-record-error">${t("failedBecause", { message: error.name || error.message })}</span>` : null}
       <${RecordEvidence} record=${record} />
@@ -125,9 +131,11 @@ function StepItem({ step, records, due, onDownload, onCorrect }) {
       <span class="timeline-code">${step.code}</span>
       <div>
         <span class="timeline-step-name">${localized(step.name)}</span>
-        ${records.length > 0
-          ? html`<ul class="step-records">${records.map((record) => html`<${RecordLine} key=${record.id} record=${record} onDownload=${onDownload} onCorrect=${onCorrect} />`)}</ul>`
-          : null}
+        ${
+          records.length > 0
+            ? html`<ul class="step-records">${records.map((record) => html`<${RecordLine} key=${record.id} record=${record} onDownload=${onDownload} onCorrect=${onCorrect} />`)}</ul>`
+            : null
+        }
         ${due ? html`<p class="step-due">${dueText(due)}</p>` : null}
       </div>
       <span><${Badge} tone=${tone}>${t(status)}<//></span>

@@ -28,7 +28,8 @@ const t = messages({
   },
   en: {
     mapping: "Column mapping",
-    mappingHint: "On the left what the roster needs, on the right the columns of your file. They were matched by name; adjust any that are wrong, then check again.",
+    mappingHint:
+      "On the left what the roster needs, on the right the columns of your file. They were matched by name; adjust any that are wrong, then check again.",
     field: "Roster field",
     column: "Column of the file",
     required: "(required)",
@@ -94,19 +95,24 @@ export function RosterReport({ rules, report }) {
         ${t("summary", { rows: report.file.rows, accepted: report.accepted, refused: report.refused.length, skipped: report.skipped.length })}
         ${report.dryRun ? null : html` <strong>${t("imported", { imported: report.imported })}</strong>`}
       </p>
-      ${byStage.length > 0
-        ? html`<p class="hint">${t("byStage")} ${byStage.map(([stage, count]) => `${stageName(rules, stage)} ${count}`).join(t("separator"))}</p>`
-        : null}
-      ${report.fileProblems.length > 0
-        ? html`
+      ${
+        byStage.length > 0
+          ? html`<p class="hint">${t("byStage")} ${byStage.map(([stage, count]) => `${stageName(rules, stage)} ${count}`).join(t("separator"))}</p>`
+          : null
+      }
+      ${
+        report.fileProblems.length > 0
+          ? html`
             <div class="error-message" role="alert">
               <p>${t("fileProblems")}</p>
               <ul>${report.fileProblems.map((problem) => html`<li>${problem.column}：<${ProblemText} problem=${problem} /></li>`)}</ul>
             </div>
           `
-        : null}
-      ${report.refused.length > 0
-        ? html`
+          : null
+      }
+      ${
+        report.refused.length > 0
+          ? html`
             <table class="responsive-table roster-refused" aria-labelledby="roster-refused-caption">
               <caption id="roster-refused-caption">${t("refused")}</caption>
               <thead><tr><th scope="col">${t("line")}</th><th scope="col">${t("problemColumn")}</th><th scope="col">${t("rule")}</th></tr></thead>
@@ -125,7 +131,8 @@ export function RosterReport({ rules, report }) {
               </tbody>
             </table>
           `
-        : null}
+          : null
+      }
       ${report.skipped.length > 0 ? html`<p class="hint">${t("skipped", { lines: report.skipped.map((skipped) => skipped.line).join(t("separator")) })}</p>` : null}
     </section>
   `;

@@ -32,13 +32,15 @@ const t = messages({
   },
   en: {
     letterTitle: "Verify a transfer letter",
-    letterText: "For a paper letter, type the number printed on it (15 digits); scanning its QR code fills it in. If you have the PDF, you may choose it too.",
+    letterText:
+      "For a paper letter, type the number printed on it (15 digits); scanning its QR code fills it in. If you have the PDF, you may choose it too.",
     letterFile: "Letter PDF (optional)",
     letterHint: "Drop the PDF here, or use this to choose it.",
     number: "Letter number",
     numberHint: "The 15 digits printed at the top right of the letter; spaces are optional.",
     holderTitle: "Check the holder (optional)",
-    holderText: "Type the name, the ID number's last four characters and the check code printed on the letter to check that it was issued for this person.",
+    holderText:
+      "Type the name, the ID number's last four characters and the check code printed on the letter to check that it was issued for this person.",
     name: "Name",
     idLast4: "ID number, last four characters",
     salt: "Check code",
@@ -57,9 +59,16 @@ const t = messages({
 
 // Damm's check digit, as the server computes it (api/src/domain/letter-number.ts).
 const DAMM = [
-  [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3], [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
-  [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1], [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
-  [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+  [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+  [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+  [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+  [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+  [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+  [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+  [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+  [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+  [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+  [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
 ];
 const digitsOf = (typed) => typed.normalize("NFKC").replace(/[\s\-－]/g, "");
 const dammHolds = (digits) => [...digits].reduce((interim, digit) => DAMM[interim][Number(digit)], 0) === 0;
@@ -83,7 +92,10 @@ function DropZone({ id, fileName, error, onFile }) {
   const take = (files) => files?.[0] && onFile(files[0]);
   return html`
     <div class="drop-zone verify-drop" onDragOver=${(event) => event.preventDefault()}
-      onDrop=${(event) => { event.preventDefault(); take(event.dataTransfer?.files); }}>
+      onDrop=${(event) => {
+        event.preventDefault();
+        take(event.dataTransfer?.files);
+      }}>
       <${Field} id=${id} label=${t("letterFile")} hint=${t("letterHint")} error=${error}>
         ${(attributes) => html`<input ...${attributes} type="file" accept="application/pdf,.pdf" onChange=${(event) => take(event.currentTarget.files)} />`}
       <//>

@@ -165,7 +165,8 @@ const t = messages({
     "signer.checkpointAttester": "The key that recorded the checkpoint was an attester of the committee at the time.",
     "signer.anchorUnchecked": "No anchoring transaction on chain: the signing key was not checked.",
     "signer.checkpointUnchecked": "The checkpoint is not proven on chain: its signing key was not checked.",
-    "signer.anchorNotAttester": "The key that put the record on chain was not an attester of its organization (or of the committee above) at the time.",
+    "signer.anchorNotAttester":
+      "The key that put the record on chain was not an attester of its organization (or of the committee above) at the time.",
     "signer.checkpointNotAttester": "The key that recorded the checkpoint was not an attester of the committee at the time.",
     "signer.anchorUnknownOrganization": "The registry knows no such organization for the record.",
     "signer.checkpointUnknownOrganization": "The registry knows no such committee for the checkpoint.",
@@ -192,10 +193,12 @@ const t = messages({
     "status.inconsistent": "The file contradicts itself about whether the record was corrected.",
     "status.supersederMissing": "The file says the record was corrected, but holds no later record correcting it.",
     "status.supersededMissing": "The record says it corrects another, but the file holds no such earlier record.",
-    "status.supersessionHidden": "The record corrects an earlier one, but the file marks that one as never corrected: the correction was hidden.",
+    "status.supersessionHidden":
+      "The record corrects an earlier one, but the file marks that one as never corrected: the correction was hidden.",
     "format.otherContracts": "The file names other contracts than the consortium's this institution uses.",
     "memberChain.notOnLedger": "The member's chain on chain holds another record at this sequence: the record was swapped.",
-    "memberChain.anchorOmitted": "The record is on chain, but the file names no anchoring transaction: it was made before; get a fresh one.",
+    "memberChain.anchorOmitted":
+      "The record is on chain, but the file names no anchoring transaction: it was made before; get a fresh one.",
     "memberChain.headClaimFalse": "The file's claim about the member's latest record on chain is not what the chain held then.",
     "memberChain.headFromFuture": "The file names a block the chain has not produced yet.",
     "memberChain.upToDeparture": "The member has left; the file holds every record up to the departure.",
@@ -216,9 +219,11 @@ const t = messages({
     "issuer.unchecked": "Not checked: there is no transfer on chain to compare with.",
     "state.open": "The letter is still valid: the destination may accept it.",
     "state.accepted": "The destination already received the member with this letter: it has been used and cannot be used again.",
-    "letter.holderBound": "The letter hash also covers the holder's name: choose the letter's PDF, or type the name, ID digits and check code printed on the paper.",
+    "letter.holderBound":
+      "The letter hash also covers the holder's name: choose the letter's PDF, or type the name, ID digits and check code printed on the paper.",
     "holder.matches": "The name, ID digits and check code typed are those the letter was issued for.",
-    "holder.mismatch": "The name, ID digits and check code typed are not those the letter was issued for: the paper names someone else, or one was mistyped.",
+    "holder.mismatch":
+      "The name, ID digits and check code typed are not those the letter was issued for: the paper names someone else, or one was mistyped.",
     "holder.notGiven": "No name was typed: the holder was not checked.",
     "holder.unchecked": "Not checked: there is no transfer on chain to compare with.",
     "state.rejected": "The destination sent the letter back: it is no longer valid.",

@@ -79,7 +79,8 @@ const t = messages({
     ACCEPTED_NOTE: " (used, cannot be used again)",
     invalid: "Not verified",
     incomplete: "Not fully verified",
-    incompleteText: "Nothing was found forged, but some checks could not run; what is missing is listed below. Verify again once it is there.",
+    incompleteText:
+      "Nothing was found forged, but some checks could not run; what is missing is listed below. Verify again once it is there.",
     uncheckedSteps: "Checks that could not run:",
     bundleSubject: "Proof file: {name}",
     letterSubject: "Transfer letter",
@@ -147,12 +148,14 @@ export function VerdictStatus({ busyText, verdict, subject }) {
   return html`
     <div role="status" class="verify-status">
       ${busyText ? html`<p class="loading">${busyText}</p>` : null}
-      ${verdict
-        ? html`<p class=${`verdict verify-verdict verdict-${VERDICT_LOOKS[verdict].tone}`}>
+      ${
+        verdict
+          ? html`<p class=${`verdict verify-verdict verdict-${VERDICT_LOOKS[verdict].tone}`}>
             <span aria-hidden="true">${VERDICT_LOOKS[verdict].mark}</span>${t(VERDICT_LOOKS[verdict].word)}
             <span class="verify-subject">${subject}</span>
           </p>`
-        : null}
+          : null
+      }
       ${verdict === "INCOMPLETE" ? html`<p class="verify-incomplete-text">${t("incompleteText")}</p>` : null}
     </div>
   `;
@@ -166,9 +169,14 @@ export function letterVerdict(answer) {
 
 /** Where a record of the bundle sits: { id, sequence, step } (the step code only when the body is given). */
 function recordIndex(bundle) {
-  const records = bundle?.format === "cunzheng.member-proof/1"
-    ? (Array.isArray(bundle.records) ? bundle.records : [])
-    : bundle?.record ? [{ ...bundle.record, sequence: bundle.memberChain?.sequence }] : [];
+  const records =
+    bundle?.format === "cunzheng.member-proof/1"
+      ? Array.isArray(bundle.records)
+        ? bundle.records
+        : []
+      : bundle?.record
+        ? [{ ...bundle.record, sequence: bundle.memberChain?.sequence }]
+        : [];
   return new Map(records.map((record) => [record.id, { id: record.id, sequence: record.sequence, step: stepCodeOf(record.body) }]));
 }
 
@@ -241,7 +249,7 @@ function signerAnswer(steps) {
 
 function BundleFacts({ bundle, steps }) {
   const member = bundle.format === "cunzheng.member-proof/1";
-  const records = member ? bundle.records ?? [] : [];
+  const records = member ? (bundle.records ?? []) : [];
   const orgIds = member ? [...new Set(records.map((record) => record.orgId))] : [bundle.memberChain?.orgId];
   const anchor = member ? null : bundle.memberChain?.anchor;
   const { checkpoint, chain } = bundle;
@@ -249,7 +257,10 @@ function BundleFacts({ bundle, steps }) {
   return html`
     <dl class="facts verify-facts">
       <dt>${t("bundleKind")}</dt><dd>${member ? t("memberProof", { n: records.length }) : t("recordProof")}</dd>
-      <dt>${t("anchoredBy")}</dt><dd>${orgIds.filter((id) => id !== undefined).map((id) => organizationName(organizations.byId, id)).join("、")}</dd>
+      <dt>${t("anchoredBy")}</dt><dd>${orgIds
+        .filter((id) => id !== undefined)
+        .map((id) => organizationName(organizations.byId, id))
+        .join("、")}</dd>
       ${anchor ? html`<dt>${t("anchoredIn")}</dt><dd>${t("block", { n: anchor.blockNumber })} · <code>${anchor.transactionHash}</code></dd>` : null}
       <dt>${t("checkpoint")}</dt>
       <dd>${checkpoint ? t("checkpointFacts", { logId: checkpoint.logId, size: checkpoint.treeSize, block: checkpoint.blockNumber }) : t("noCheckpoint")}</dd>
@@ -269,9 +280,7 @@ export function BundleResult({ verdict, bundle }) {
   return html`
     <${FailedSummary} steps=${verdict.steps} records=${records} />
     ${verdict.verdict === "INCOMPLETE" ? html`<${UncheckedSummary} steps=${verdict.steps} records=${records} />` : null}
-    ${parsed
-      ? html`<h3>${t("facts")}</h3><${BundleFacts} bundle=${bundle} steps=${verdict.steps} />`
-      : null}
+    ${parsed ? html`<h3>${t("facts")}</h3><${BundleFacts} bundle=${bundle} steps=${verdict.steps} />` : null}
     <h3>${t("steps")}</h3>
     <${Steps} steps=${verdict.steps} records=${records} />
   `;
