@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { LetterIssuerContact } from "./domain/letter-pdf";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -70,6 +71,19 @@ const envSchema = z.object({
   FEDERATION_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   FEDERATION_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   FEDERATION_RETRY_MAX_MS: z.coerce.number().int().min(100).default(60_000),
+  LETTER_ISSUER_ADDRESS: z.string().max(100).optional(),
+  LETTER_ISSUER_PHONE: z
+    .string()
+    .regex(/^[0-9()+\-\s]{5,30}$/, "must be a telephone number: digits, spaces, +, - and brackets")
+    .optional(),
+  LETTER_ISSUER_FAX: z
+    .string()
+    .regex(/^[0-9()+\-\s]{5,30}$/, "must be a telephone number: digits, spaces, +, - and brackets")
+    .optional(),
+  LETTER_ISSUER_POSTCODE: z
+    .string()
+    .regex(/^[0-9]{6}$/, "must be a postcode of 6 digits")
+    .optional(),
   DEMO_PORT_B: z.coerce.number().int().min(0).max(65535).optional(),
   EMBEDDED_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
@@ -141,6 +155,8 @@ export interface Config {
   };
   /** Loopback port of the embedded chain node, used when chainRpcUrl is unset. */
   readonly embeddedChainPort: number;
+  /** The issuing committee's contact details, printed on its transfer letters (a blank to fill by hand where unset). */
+  readonly letterIssuer: LetterIssuerContact;
   /** The embedded demo's second instance (乙大学) listens here; the first (甲大学) on `port`. */
   readonly demoPortB: number;
   /**
@@ -213,6 +229,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: vars.FEDERATION_RETRY_MAX_MS,
     }),
     embeddedChainPort: vars.EMBEDDED_CHAIN_PORT,
+    letterIssuer: Object.freeze({
+      ...(vars.LETTER_ISSUER_ADDRESS && { address: vars.LETTER_ISSUER_ADDRESS }),
+      ...(vars.LETTER_ISSUER_PHONE && { phone: vars.LETTER_ISSUER_PHONE }),
+      ...(vars.LETTER_ISSUER_FAX && { fax: vars.LETTER_ISSUER_FAX }),
+      ...(vars.LETTER_ISSUER_POSTCODE && { postcode: vars.LETTER_ISSUER_POSTCODE }),
+    }),
     // Beside the first instance's port; with PORT=0 (any free port) the second takes any free port too.
     demoPortB: vars.DEMO_PORT_B ?? (vars.PORT === 0 ? 0 : vars.PORT + 1),
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
@@ -232,6 +254,11 @@ export function loadDemoSecondConfig(first: Config, dataDir: string, env: NodeJS
     PORT: String(first.demoPortB),
     PUBLIC_BASE_URL: "",
     METRICS_PORT: "",
+    // The first university's committee prints its own contact details; the second has none unless its own are added.
+    LETTER_ISSUER_ADDRESS: "",
+    LETTER_ISSUER_PHONE: "",
+    LETTER_ISSUER_FAX: "",
+    LETTER_ISSUER_POSTCODE: "",
     DEPLOYMENT_FILE: first.deploymentFile,
   });
 }

@@ -30,6 +30,9 @@ export interface HttpAnchoredInstance {
   stop(): Promise<void>;
 }
 
+/** The issuing committee's contact details the in-process instance prints on its letters (no fax: that stays a blank). */
+export const TEST_LETTER_ISSUER = { address: "北京市海淀区学院路1号", phone: "010-6275 1234", postcode: "100871" } as const;
+
 export async function startHttpAnchoredInstance(): Promise<HttpAnchoredInstance> {
   const anchored = await startAnchoredInstance({ everySeconds: 1 });
   try {
@@ -56,6 +59,9 @@ async function serve(anchored: AnchoredInstance): Promise<HttpAnchoredInstance> 
     FIELD_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     BLIND_INDEX_KEY: randomBytes(32).toString("hex"),
     TOKEN_SECRET: randomBytes(32).toString("hex"),
+    LETTER_ISSUER_ADDRESS: TEST_LETTER_ISSUER.address,
+    LETTER_ISSUER_PHONE: TEST_LETTER_ISSUER.phone,
+    LETTER_ISSUER_POSTCODE: TEST_LETTER_ISSUER.postcode,
     LOG_LEVEL: "silent",
   });
   const institution: Institution = {

@@ -21,6 +21,9 @@ import {
   type PortalEnvironment,
 } from "../helpers/portal";
 import { groupedNumber, groupedSalt } from "../../api/src/domain/letter-number";
+import { walkMember } from "../../api/src/seed/walk";
+import { randomPerson } from "../helpers/anchored";
+import { TEST_LETTER_ISSUER } from "../helpers/e2e-hardhat";
 import { latinWordsOutside } from "../helpers/latin";
 import { readPdf, startSourceUniversity, type SourceUniversity } from "../helpers/portal-transfers";
 
@@ -70,7 +73,12 @@ describe("Portal: transfers", function () {
 
   describe("issuing a letter", function () {
     it("should issue through the form, download the letter and find the public verification link in its QR code", async function () {
-      const memberId = await portal.instance.anchored.walk("S18");
+      const { institution, actors } = portal.instance.anchored;
+      const [{ memberId }] = await walkMember(institution, actors.clerk, actors.approver, {
+        orgId: ORG_IDS.branchA,
+        personal: { ...randomPerson(), gender: "F", ethnicity: "回族" },
+        upTo: "S18",
+      });
       const page = await loggedIn(PORTAL_USERS.approver);
       await page.goto(`/console/transfers?memberId=${memberId}`);
       expect(await page.getByLabel(/^党员/).inputValue()).to.equal(memberId);
@@ -105,6 +113,13 @@ describe("Portal: transfers", function () {
         .and.contain("中国共产党党员组织关系介绍信回执")
         .and.contain("数学学院党支部");
       expect(text.split(`编号：${groupedNumber(letterNumber!)}`)).to.have.length(4);
+      // Joined across the PDF's lines, which may wrap inside a field.
+      const printed = text.replace(/\n/g, "");
+      expect(printed).to.contain("性别女").and.contain("民族回族");
+      expect(printed)
+        .to.contain(`党员原所在基层党委通讯地址：${TEST_LETTER_ISSUER.address}`)
+        .and.contain(`联系电话：${TEST_LETTER_ISSUER.phone}`)
+        .and.contain(`邮编：${TEST_LETTER_ISSUER.postcode}`);
       expect(text).to.contain(`核验码：${groupedSalt(holderSalt!)}`);
       expect(latinWordsOutside(text), "Latin words printed on the letter").to.deep.equal([]);
       // The in-process instance's PUBLIC_BASE_URL is the configured default, not the port it happens to listen on.

@@ -2,8 +2,8 @@
 // committee keeps, the letter the member carries, and the 回执 the receiving committee returns, cut apart along the
 // dashed lines, each with the same 编号. Everything printed is Chinese, apart from numbers, the 编号, the 核验码 and the
 // verification address; the QR codes (on the letter and on the 回执) open the verification page. Fields the system
-// does not hold (民族, the committee's address, telephone and postcode, 党费交到 unless given) are left as blanks to be
-// filled in by hand, as on the paper form. The letter's skeleton rides along in the PDF's Info dictionary (key
+// does not hold (民族 when not entered, the committee's address, telephone and postcode when not configured, 党费交到)
+// are left as blanks to be filled in by hand, as on the paper form. The letter's skeleton rides along in the PDF's Info dictionary (key
 // CunzhengLetter), so that the verification page can read it back from the file.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -18,6 +18,14 @@ import type { TransferKind } from "./vocabulary";
 
 const LETTER_INFO_KEY = "CunzhengLetter";
 
+/** How the destination reaches the issuing committee (LETTER_ISSUER_* settings); what is unset prints as a blank. */
+export interface LetterIssuerContact {
+  readonly address?: string;
+  readonly phone?: string;
+  readonly fax?: string;
+  readonly postcode?: string;
+}
+
 export interface LetterPage {
   kind: TransferKind;
   /** 编号 (15 digits) and 核验码 (12 digits). */
@@ -25,13 +33,14 @@ export interface LetterPage {
   salt: string;
   /** The destination: its committee and organization, inside the consortium or outside it. */
   addressee: string;
-  member: { name: string; gender?: "M" | "F"; age: number; idNumber: string; phone?: string };
+  member: { name: string; gender?: "M" | "F"; age: number; ethnicity?: string; idNumber: string; phone?: string };
   /** 正式党员, 预备党员, 入党积极分子… */
   stageName: string;
   /** The member's organization, with its committee (and so its university). */
   fromOrgName: string;
-  /** The approving committee that issues the letter and stamps it. */
+  /** The approving committee that issues the letter and stamps it, and how the destination reaches it. */
   issuerName: string;
+  issuerContact: LetterIssuerContact;
   /** 党费交到 (YYYY-MM), when the clerk gave it. */
   duesPaidUntil?: string;
   issuedOn: IsoDate;
@@ -95,7 +104,7 @@ function heading(doc: PDFKit.PDFDocument, page: LetterPage, suffix: string, top:
 function memberLine(page: LetterPage): string {
   const { member } = page;
   const gender = member.gender ? GENDERS[member.gender] : BLANK;
-  return `${member.name}同志，性别${gender}，年龄${member.age}岁，民族${BLANK}，公民身份号码${member.idNumber}`;
+  return `${member.name}同志，性别${gender}，年龄${member.age}岁，民族${member.ethnicity ?? BLANK}，公民身份号码${member.idNumber}`;
 }
 
 function dues(page: LetterPage): string {
@@ -129,10 +138,11 @@ function writeLetter(doc: PDFKit.PDFDocument, page: LetterPage, top: number, qr:
   doc.text(`${page.issuerName}（盖章）`, MARGIN, signTop, { width: width(doc), align: "right" });
   doc.moveDown(0.3).text(chineseDate(page.issuedOn), { width: width(doc), align: "right" });
   doc.moveDown(0.8).fontSize(10);
+  const contact = page.issuerContact;
   const contacts = [
     `党员联系电话或其他联系方式：${page.member.phone ?? BLANK}`,
-    `党员原所在基层党委通讯地址：${BLANK}${BLANK}`,
-    `联系电话：${BLANK}　　传真：${BLANK}　　邮编：${BLANK}`,
+    `党员原所在基层党委通讯地址：${contact.address ?? `${BLANK}${BLANK}`}`,
+    `联系电话：${contact.phone ?? BLANK}　　传真：${contact.fax ?? BLANK}　　邮编：${contact.postcode ?? BLANK}`,
   ];
   const textWidth = width(doc) - QR_SIZE - 16;
   const blockTop = doc.y;

@@ -5,7 +5,7 @@
 import { ageOn, todayInChina } from "../lib/calendar";
 import { Conflict, Forbidden, NotFound } from "./errors";
 import type { Actor, Institution } from "./institution";
-import { renderLetterPdf } from "./letter-pdf";
+import { renderLetterPdf, type LetterIssuerContact } from "./letter-pdf";
 import { openPersonalData } from "./members";
 import type { RuleSet } from "./rules";
 import { letterOf } from "./letter-format";
@@ -18,11 +18,17 @@ const DAY_MS = 86_400_000;
 /** An exported transfer keeps its outside destination sealed beside it; this stands in should that be missing. */
 const OUTSIDE_ORGANIZATION = "（外部组织）";
 
+/** Where the letter's QR codes point, and what it prints of the issuing committee beyond its name. */
+export interface LetterSettings {
+  publicBaseUrl: string;
+  issuerContact: LetterIssuerContact;
+}
+
 export async function transferLetterPdf(
   institution: Institution,
   actor: Actor,
   transferId: string,
-  publicBaseUrl: string,
+  { publicBaseUrl, issuerContact }: LetterSettings,
 ): Promise<{ fileName: string; content: Buffer }> {
   const transfer = await readableTransfer(institution, actor, transferId);
   if (!transfer.issuedHere) {
@@ -60,12 +66,14 @@ export async function transferLetterPdf(
       name: personal.name,
       gender: personal.gender,
       age: ageOn(personal.birthDate, issuedOn),
+      ethnicity: personal.ethnicity,
       idNumber: personal.idNumber,
       phone: personal.phone,
     },
     stageName: stageName(institution.ruleSet, member.stage),
     fromOrgName: (await fullNameOf(transfer.fromOrgId)) ?? String(transfer.fromOrgId),
     issuerName: (await nameOf(await organizations.committeeOf(transfer.fromOrgId))) ?? String(transfer.fromOrgId),
+    issuerContact,
     issuedOn,
     validDays: Math.round((transfer.validUntil.getTime() - transfer.createdAt.getTime()) / DAY_MS),
     letterUrl: `${publicBaseUrl}/verify?number=${transfer.letterNumber}&salt=${transfer.holderSalt}`,

@@ -56,7 +56,13 @@ describe("config", function () {
     });
 
     it("should give the demo's second university its own port, files and secrets, the first's chain and no public address of the first's", function () {
-      const env = { DATA_DIR: dataDir, PORT: "4000", PUBLIC_BASE_URL: "https://jia.example.edu.cn", METRICS_PORT: "9100" };
+      const env = {
+        DATA_DIR: dataDir,
+        PORT: "4000",
+        PUBLIC_BASE_URL: "https://jia.example.edu.cn",
+        METRICS_PORT: "9100",
+        LETTER_ISSUER_POSTCODE: "100871",
+      };
       const first = loadConfig(env);
       const second = loadDemoSecondConfig(first, path.join(dataDir, "university-b"), env);
 
@@ -67,6 +73,7 @@ describe("config", function () {
         dataDir: path.join(dataDir, "university-b"),
       });
       expect(second.deploymentFile).to.equal(first.deploymentFile);
+      expect(second.letterIssuer, "the first committee's contact details are not the second's").to.deep.equal({});
       expect(second.fieldEncryptionKey).not.to.equal(first.fieldEncryptionKey);
     });
 
@@ -121,6 +128,24 @@ describe("config", function () {
       const named = error.problems.map((problem) => problem.split(":")[0]);
       expect(named).to.have.members(["PORT", "TOKEN_SECRET", "FIELD_ENCRYPTION_KEY", "LOGIN_RATE_LIMIT", "CHAIN_PRIVATE_KEY", "LOG_LEVEL"]);
       expect(error.message).to.contain("TOKEN_SECRET: must be at least 32 bytes");
+    });
+
+    it("should take the issuing committee's contact details for its letters, and refuse a postcode or a telephone number that is not one", function () {
+      const contact = {
+        LETTER_ISSUER_ADDRESS: "北京市海淀区学院路1号",
+        LETTER_ISSUER_PHONE: "010-6275 1234",
+        LETTER_ISSUER_POSTCODE: "100871",
+      };
+      expect(loadConfig({ DATA_DIR: dataDir, ...contact }).letterIssuer).to.deep.equal({
+        address: "北京市海淀区学院路1号",
+        phone: "010-6275 1234",
+        postcode: "100871",
+      });
+      expect(loadConfig({ DATA_DIR: dataDir }).letterIssuer).to.deep.equal({});
+
+      const error = configError(() => loadConfig({ DATA_DIR: dataDir, LETTER_ISSUER_POSTCODE: "10087", LETTER_ISSUER_FAX: "传真" }));
+      expect(error.problems.map((problem) => problem.split(":")[0])).to.have.members(["LETTER_ISSUER_POSTCODE", "LETTER_ISSUER_FAX"]);
+      expect(error.message).to.contain("LETTER_ISSUER_POSTCODE: must be a postcode of 6 digits");
     });
 
     it("should refuse a database URL that is not PostgreSQL", function () {

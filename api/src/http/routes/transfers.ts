@@ -87,7 +87,10 @@ export function transferRoutes(institution: Institution): RouteModule {
       errors: [400, 403, 404],
     });
     router.get("/transfers/:transferId/letter.pdf", authenticate, validate({ params: transferParams }), async (req, res) => {
-      const letter = await transferLetterPdf(institution, authOf(req), req.params.transferId, deps.config.publicBaseUrl);
+      const letter = await transferLetterPdf(institution, authOf(req), req.params.transferId, {
+        publicBaseUrl: deps.config.publicBaseUrl,
+        issuerContact: deps.config.letterIssuer,
+      });
       res.attachment(letter.fileName).type("application/pdf").send(letter.content);
     });
 
