@@ -1,7 +1,9 @@
 // Issue 14: a write is protected from the moment it is accepted. Each record written through the API comes back with
 // a write receipt signed by the instance's chain key; while the worker is stopped an insider rewrites a pending record
 // and its queued chain call; once the worker anchors the forged hash, `cunzheng verify --receipt` reports the broken
-// promise, while the receipt of a record left alone verifies as kept.
+// promise, while the receipt of a record left alone verifies as kept; a record never anchored breaks its promise once
+// the chain's clock passes the receipt's deadline.
+import { takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -128,6 +130,23 @@ describe("write receipts", function () {
     expect(kept.stdout)
       .to.match(/^✓ promise\s+Kept:/m)
       .and.match(/^VALID: the promise was kept/m);
+  });
+
+  it("should report a promise overdue once the chain's clock passes its deadline with the record still not anchored", async function () {
+    const { talk } = await twoPendingRecords();
+    // The chain's clock is moved past the deadline and back: the node is shared with every other test of the run.
+    const beforeDeadline = await takeSnapshot();
+    try {
+      await time.increaseTo(talk.promise.anchorBy + 1);
+      const overdue = await verifyReceiptFile(talk, "overdue.json");
+
+      expect(overdue.exitCode, overdue.stdout + overdue.stderr).to.equal(1);
+      expect(overdue.stdout)
+        .to.match(/^✗ promise\s+Broken promise: .* is not on the ledger, and the deadline .* has passed/m)
+        .and.match(/^INVALID: 1 check\(s\) failed/m);
+    } finally {
+      await beforeDeadline.restore();
+    }
   });
 
   it("should refuse a receipt whose promise was altered after signing", async function () {
