@@ -30,6 +30,8 @@ describe("Portal", function () {
         if (!request.url().startsWith(portal.baseUrl)) foreign.push(request.url());
       });
       await page.goto("/");
+      // The page module is imported after the load event: wait for its heading before counting.
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
       expect(await page.getByRole("heading", { level: 1 }).count()).to.equal(1);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).to.contain("存证");
       await expectAccessible(page);
