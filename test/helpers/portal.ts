@@ -9,6 +9,7 @@ import { ORG_IDS } from "../../api/src/data-access/testing";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { E2E_PASSWORD, E2E_USERS } from "./e2e";
 import { startHttpAnchoredInstance, type HttpAnchoredInstance } from "./e2e-hardhat";
+import { refusalsWithEnglish, watchRefusals, type RefusalShown } from "./refusal-watch";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const PORTAL_USERS = { ...E2E_USERS, auditor: "e2e-auditor", clerkWithoutPersonalData: "e2e-clerk-limited" } as const;
@@ -34,6 +35,8 @@ export interface PortalEnvironment {
   readonly browser: Browser;
   /** A fresh browser context (own storage) on one page; `bypassCSP` only so axe-core can be injected. */
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** Every refusal its pages showed in Chinese, in order; closing fails if one of them speaks English. */
+  readonly refusalsShown: readonly RefusalShown[];
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startPortal(): Promise<PortalEnvironment> {
   });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
+  const refusalsShown: RefusalShown[] = [];
   return {
     baseUrl: instance.baseUrl,
     instance,
@@ -87,12 +91,16 @@ export async function startPortal(): Promise<PortalEnvironment> {
         locale: "zh-CN",
       });
       contexts.push(context);
+      await watchRefusals(context, refusalsShown);
       return context.newPage();
     },
+    refusalsShown,
     async close() {
       for (const context of contexts) await context.close();
       await browser.close();
       await instance.stop();
+      const inEnglish = refusalsWithEnglish(refusalsShown);
+      expect(inEnglish, `refusals shown with English words: ${JSON.stringify(inEnglish, null, 2)}`).to.deep.equal([]);
     },
   };
 }

@@ -128,6 +128,8 @@ describe("Portal: correcting a record", function () {
     expect(await refusal.locator("[data-rule]").getAttribute("data-rule")).to.equal("general.notInFuture");
     expect(await refusal.innerText()).to.contain("生效日期不得晚于今天");
     expect(latinWordsOutside(await refusal.innerText())).to.deep.equal([]);
+    // The watch every portal test keeps over refusals saw it too (and checks the others the same way when it closes).
+    expect(portal.refusalsShown.map((shown) => shown.text).join("\n")).to.contain("生效日期不得晚于今天");
     expect(await listedRecords(page, memberId)).to.deep.equal(before);
   });
 
