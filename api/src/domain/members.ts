@@ -1,10 +1,10 @@
 // Members: their encrypted personal data, the blind index on the ID number and the search tokens of the name and
 // 学号/工号, and the views clerks see: the filtered, searchable list and the member's file.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { InvalidCursorError, type Member, type MemberFilter } from "../data-access";
 import { isIsoDate } from "../lib/calendar";
 import { blindIndex, type FieldCipher } from "../lib/field-encryption";
+import { pooledRandomBytes } from "../lib/random-pool";
 import { requireInScope, requireRole } from "./access";
 import { Conflict, NotFound, ValidationError } from "./errors";
 import type { Actor, Institution } from "./institution";
@@ -95,7 +95,7 @@ export interface MemberFile extends MemberView {
 }
 
 export function newMemberKey(): string {
-  return `0x${randomBytes(32).toString("hex")}`;
+  return `0x${pooledRandomBytes(32).toString("hex")}`;
 }
 
 /**

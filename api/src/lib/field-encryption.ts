@@ -2,10 +2,9 @@
 // index that lets the service find a member by ID number without storing it in the clear.
 // Format of a sealed value: "v1:" + base64(nonce[12] ‖ ciphertext ‖ tag[16]), AES-256-GCM (docs/formats.md).
 // AES-GCM runs in node:crypto (OpenSSL, hardware AES): the audit sweep opens every record body of the log.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { hmac } from "@noble/hashes/hmac";
-import { sha256 } from "@noble/hashes/sha2";
-import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
+import { hexToBytes } from "@noble/hashes/utils";
+import { pooledRandomBytes } from "./random-pool";
 
 const FORMAT_PREFIX = "v1:";
 const KEY_BYTES = 32;
@@ -37,7 +36,7 @@ export function createFieldCipher(keyHex: string): FieldCipher {
 
   function encrypt(plain: string, context?: string): string {
     // A fresh random nonce per value: GCM is broken if a nonce ever repeats under one key.
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = pooledRandomBytes(NONCE_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
     if (context !== undefined) cipher.setAAD(Buffer.from(context, "utf8"));
     const payload = Buffer.concat([nonce, cipher.update(plain, "utf8"), cipher.final(), cipher.getAuthTag()]);
@@ -72,10 +71,29 @@ export function normalizeForIndex(value: string): string {
   return value.normalize("NFKC").trim().toUpperCase();
 }
 
+/** Blind index keys already checked and decoded, by their hex form: an import computes one index and several name
+ * tokens per member, and checking and decoding the key each time cost as much as the HMAC. An instance has one key. */
+const indexKeys = new Map<string, Buffer>();
+const MAX_CACHED_INDEX_KEYS = 8;
+
+function indexKeyBytes(hmacKeyHex: string): Buffer {
+  let key = indexKeys.get(hmacKeyHex);
+  if (key === undefined) {
+    key = Buffer.from(keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes"));
+    if (indexKeys.size >= MAX_CACHED_INDEX_KEYS) indexKeys.clear();
+    indexKeys.set(hmacKeyHex, key);
+  }
+  return key;
+}
+
+/** HMAC-SHA256 in node:crypto (OpenSSL): the same digest as @noble/hashes' hmac, several times faster. */
+function hmacSha256Hex(key: Buffer, text: string): string {
+  return createHmac("sha256", key).update(text, "utf8").digest("hex");
+}
+
 /** HMAC-SHA256 of the normalized value under a secret key (≥ 32 bytes, hex), as 64 lowercase hex digits. */
 export function blindIndex(hmacKeyHex: string, value: string): string {
-  const key = keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes");
-  return bytesToHex(hmac(sha256, key, utf8ToBytes(normalizeForIndex(value))));
+  return hmacSha256Hex(indexKeyBytes(hmacKeyHex), normalizeForIndex(value));
 }
 
 /**
@@ -84,6 +102,5 @@ export function blindIndex(hmacKeyHex: string, value: string): string {
  * equal to a staff number, gives unrelated tokens.
  */
 export function searchToken(hmacKeyHex: string, purpose: string, value: string): string {
-  const key = keyBytes(hmacKeyHex, "blind index key", (n) => n >= MIN_INDEX_KEY_BYTES, "at least 32 bytes");
-  return bytesToHex(hmac(sha256, key, utf8ToBytes(`${purpose}\u0000${normalizeForIndex(value)}`)));
+  return hmacSha256Hex(indexKeyBytes(hmacKeyHex), `${purpose}\u0000${normalizeForIndex(value)}`);
 }

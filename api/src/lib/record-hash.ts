@@ -1,10 +1,10 @@
 // The record body (what is hashed) and the one function that computes a record hash:
 // keccak256(utf8(RFC 8785 canonical JSON of the body)), hex "0x…". docs/formats.md specifies it for auditors.
-import { bytesToHex, randomBytes } from "@noble/hashes/utils";
 import { z } from "zod";
 import { canonicalize } from "./canonical-json";
 import { isIsoDate } from "./calendar";
 import { keccak256Hex } from "./keccak";
+import { pooledRandomBytes } from "./random-pool";
 
 export type Hex32 = `0x${string}`;
 
@@ -82,5 +82,5 @@ export function hashedRecord(body: RecordBody): { recordHash: Hex32; canonical: 
 
 /** A fresh 32-byte salt, so a record's hash cannot be guessed by trying likely field values. */
 export function newSalt(): Hex32 {
-  return `0x${bytesToHex(randomBytes(32))}`;
+  return `0x${pooledRandomBytes(32).toString("hex")}`;
 }
