@@ -193,6 +193,27 @@ describe("RecordsRepository", function () {
       const tail = await database.repositories.records.listForLog(sizeBefore, 1);
       expect(tail).to.deep.equal([first]);
     });
+
+    it("should number the records of one transaction on from the log's end, with no gap after a rolled-back savepoint or a stale setting", async function () {
+      const sizeBefore = await database.repositories.records.logSize();
+      const [a, b, c] = [await newMember(), await newMember(), await newMember()];
+      // The trigger keeps the next position for the rest of its transaction; a session-wide value of the same
+      // setting (left by anyone) is not the transaction's and must not be taken.
+      await database.dataSource.query("SELECT set_config('cunzheng.records_next_position', '1:999', false)");
+      const ids = await withTransaction(database.dataSource, async (repositories, manager) => {
+        const first = await repositories.records.append(nextRecord(a, null));
+        await manager.query("SAVEPOINT before_b");
+        await repositories.records.append(nextRecord(b, null));
+        await manager.query("ROLLBACK TO SAVEPOINT before_b");
+        const second = await repositories.records.append(nextRecord(c, null));
+        const third = await repositories.records.append(nextRecord(a, first));
+        return [first.id, second.id, third.id];
+      });
+      expect(ids).to.deep.equal([sizeBefore + 1, sizeBefore + 2, sizeBefore + 3]);
+      const next = await database.repositories.records.append(nextRecord(b, null));
+      expect(next.id).to.equal(sizeBefore + 4);
+      expect(await database.repositories.records.logSize()).to.equal(sizeBefore + 4);
+    });
   });
 
   describe("append-only", function () {

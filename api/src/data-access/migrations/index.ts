@@ -14,6 +14,7 @@ import { ClosedOrganizations1764900000000 } from "./1764900000000-ClosedOrganiza
 import { MemberNextDue1764910000000 } from "./1764910000000-MemberNextDue";
 import { MemberSearchTokens1764920000000 } from "./1764920000000-MemberSearchTokens";
 import { PersonalDataHistory1764930000000 } from "./1764930000000-PersonalDataHistory";
+import { LogPositionPerTransaction1764945000000 } from "./1764945000000-LogPositionPerTransaction";
 
 /** Every migration, oldest first. Listed explicitly so they load the same under ts-node and compiled JS. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   MemberNextDue1764910000000,
   MemberSearchTokens1764920000000,
   PersonalDataHistory1764930000000,
+  LogPositionPerTransaction1764945000000,
 ];
