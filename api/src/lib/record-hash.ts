@@ -71,10 +71,12 @@ export function recordHash(body: RecordBody): Hex32 {
 
 /**
  * The hash of a record body and the canonical JSON it was computed over, for a writer that stores that JSON too (a
- * bulk import canonicalizes each body once). Throws if the body is not a valid version-1 body.
+ * bulk import canonicalizes each body once). Throws if the body is not a valid version-1 body, unless `validate` is
+ * false: only for a bulk writer building many bodies by one code path from values it drew or checked itself, which
+ * validates a sample of them (the schema check was a fifth of a roster import's CPU).
  */
-export function hashedRecord(body: RecordBody): { recordHash: Hex32; canonical: string } {
-  recordBodySchema.parse(body);
+export function hashedRecord(body: RecordBody, { validate = true }: { validate?: boolean } = {}): { recordHash: Hex32; canonical: string } {
+  if (validate) recordBodySchema.parse(body);
   // Hash what the caller holds, not zod's copy: the parse only checks, it must not reshape what is hashed.
   const canonical = canonicalize(body);
   return { recordHash: `0x${keccak256Hex(canonical)}`, canonical };

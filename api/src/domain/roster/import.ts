@@ -102,8 +102,7 @@ export async function importRoster(
   if (request.dryRun || accepted.length === 0) return report;
 
   const mark: ArchivalMark = { sourceSha256: sha256, importedBy: actor.accountId };
-  for (let start = 0; start < accepted.length; start += BATCH_ROWS) {
-    const batch = accepted.slice(start, start + BATCH_ROWS).map((row) => importedMember(institution, row, mark));
+  const writeBatch = async (batch: ImportedMember[]) => {
     try {
       await institution.transaction(async (tx) => {
         const { recordIds } = await tx.rosterImport.insert(batch, actor.accountId);
@@ -138,7 +137,25 @@ export async function importRoster(
     }
     report.imported += batch.length;
     onProgress({ phase: "write", done: report.imported, total: accepted.length });
+  };
+  // Sealing and hashing the next batch (CPU in this process) overlaps the database writing the previous one (CPU in
+  // PostgreSQL): the batches are still written one after another, in file order, each in its own transaction.
+  let writing: Promise<void> = Promise.resolve();
+  for (let start = 0; start < accepted.length; start += BATCH_ROWS) {
+    let batch: ImportedMember[];
+    try {
+      batch = await preparedBatch(institution, accepted.slice(start, start + BATCH_ROWS), mark);
+    } catch (error) {
+      // The report must not return while a batch is still being written: the earlier write settles first.
+      await writing;
+      throw error;
+    }
+    await writing;
+    writing = writeBatch(batch);
+    // Awaited at the next batch or below; until then a failure must not count as unhandled.
+    writing.catch(() => {});
   }
+  await writing;
   await institution.repositories.auditLog.append({
     accountId: actor.accountId,
     orgId: actor.orgId,
@@ -209,8 +226,26 @@ function duplicateProblem(mapping: ColumnMapping, otherLines: number[]): RowProb
   };
 }
 
+/** Rows prepared between two turns of the event loop: short enough that the writing of the previous batch (awaiting
+ * PostgreSQL's replies) is not held up for long, long enough that yielding costs nothing measurable. */
+const PREPARE_SLICE_ROWS = 100;
+
+/** The batch's members prepared for writing, yielding to the event loop every few rows (see PREPARE_SLICE_ROWS). */
+async function preparedBatch(institution: Institution, rows: readonly CheckedRow[], mark: ArchivalMark): Promise<ImportedMember[]> {
+  const batch: ImportedMember[] = [];
+  for (let start = 0; start < rows.length; start += PREPARE_SLICE_ROWS) {
+    for (const row of rows.slice(start, start + PREPARE_SLICE_ROWS)) {
+      // Every body is built by importedMember from drawn or checked values: the schema checks the first member's of
+      // each batch, so a fault in how bodies are built stops the import before its first write.
+      batch.push(importedMember(institution, row, mark, batch.length === 0));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return batch;
+}
+
 /** The member, its archival records chained by hash, and the registerArchival call that anchors them. */
-function importedMember(institution: Institution, row: CheckedRow, archival: ArchivalMark): ImportedMember {
+function importedMember(institution: Institution, row: CheckedRow, archival: ArchivalMark, validate: boolean): ImportedMember {
   const memberKey = newMemberKey();
   const stage = row.milestones.at(-1)!.status as "APPLICANT" | "ACTIVIST" | "CANDIDATE" | "PROBATIONARY" | "FULL";
   const sealed = sealPersonalData(institution, memberKey, row.orgId, row.personal);
@@ -232,7 +267,7 @@ function importedMember(institution: Institution, row: CheckedRow, archival: Arc
       archival,
       salt: newSalt(),
     };
-    const { recordHash: hash, canonical } = hashedRecord(body);
+    const { recordHash: hash, canonical } = hashedRecord(body, { validate });
     records.push({
       sequence: body.sequence,
       step: body.step,
