@@ -42,6 +42,8 @@ export interface BenchInstanceOptions {
   blockTimeSeconds?: number;
   /** Instance settings as an operator gives them (ANCHOR_POLL_MS, CHECKPOINT_EVERY_SECONDS…); reported as given. */
   settings: Record<string, string>;
+  /** false: the anchoring worker is built but not started (a benchmark of database writes alone); default true. */
+  startWorker?: boolean;
 }
 
 export interface BenchInstance {
@@ -130,8 +132,10 @@ async function assemble(
       return result;
     },
   };
-  worker.start();
-  cleanups.push(() => worker.stop());
+  if (options.startWorker !== false) {
+    worker.start();
+    cleanups.push(() => worker.stop());
+  }
 
   const server = createServer({ config, logger, dataSource: database.dataSource, institution, provider }).listen(0, config.host);
   await new Promise((resolve) => server.once("listening", resolve));
