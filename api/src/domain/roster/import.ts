@@ -235,8 +235,8 @@ async function preparedBatch(institution: Institution, rows: readonly CheckedRow
   const batch: ImportedMember[] = [];
   for (let start = 0; start < rows.length; start += PREPARE_SLICE_ROWS) {
     for (const row of rows.slice(start, start + PREPARE_SLICE_ROWS)) {
-      // Every body is built by importedMember from drawn or checked values: the schema checks the first member's of
-      // each batch, so a fault in how bodies are built stops the import before its first write.
+      // Every body is built by importedMember from drawn or checked values: the schema checks the bodies of each
+      // batch's first member, so a fault in how bodies are built stops the import before its first write.
       batch.push(importedMember(institution, row, mark, batch.length === 0));
     }
     await new Promise((resolve) => setImmediate(resolve));
