@@ -9,7 +9,7 @@ import type { Transfer } from "../../data-access";
 import { evidenceSha256 } from "../evidence";
 import type { Actor, Institution } from "../institution";
 import { requireInScope, requireRole } from "../access";
-import { evaluateStep, replayHistory, type HistoryRecord } from "../rules";
+import { replayReceivedFile } from "../rules";
 import { ledgerLetter } from "../letter-format";
 import { verifyBundle } from "../verification/verify-bundle";
 import type { StepResult } from "../verification/verdict";
@@ -236,38 +236,23 @@ function bySequence(findings: TransferReview["findings"]): ReplayedFile["finding
 /** Replays the rules over the file as if each record were written now, in order: a hard rule broken refuses the file. */
 function replayRules(institution: Institution, file: MemberFileDocument) {
   const { ruleSet } = institution;
-  const history: HistoryRecord[] = [];
   const findings: { sequence: number; step: string; rule: string; message: string }[] = [];
   const violations: string[] = [];
   const bodies = file.proof.records.map((record) => record.body);
-  for (const [index, body] of bodies.entries()) {
-    if (body === null || recordHash(body) !== file.proof.records[index].recordHash) continue;
-    if (body.ruleVersion !== ruleSet.version) {
+  const readable = file.proof.records.map(({ body, recordHash: hash }) =>
+    body !== null && recordHash(body) === hash ? { ...body, recordHash: hash } : null,
+  );
+  const today = institution.today();
+  const { outcomes, status } = replayReceivedFile(ruleSet, readable, { birthDate: file.member.personal.birthDate }, () => today);
+  outcomes.forEach((outcome, index) => {
+    const body = bodies[index]!;
+    if (!outcome.evaluated && outcome.reason === "otherRuleVersion") {
       violations.push(`record ${body.sequence} was checked against rules ${body.ruleVersion}, which this instance does not hold`);
-      continue;
     }
-    if (body.supersedes) {
-      // A correction was checked in place of the record it replaces; here it only marks that record superseded.
-      const corrected = file.proof.records.findIndex((record) => record.recordHash === body.supersedes!.recordHash);
-      if (corrected >= 0 && history[corrected]) history[corrected] = { ...history[corrected], superseded: true };
-      history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields, superseded: true });
-      continue;
-    }
-    const evaluation = evaluateStep(ruleSet, {
-      step: body.step,
-      effectiveDate: body.effectiveDate,
-      fields: body.fields,
-      history: history.filter((record) => !record.superseded),
-      member: { birthDate: file.member.personal.birthDate },
-      // The chain admitted each approval only from an approving committee: that fact is proven, not assumed.
-      facts: { approvingOrgMayApprove: true },
-      today: institution.today(),
-    });
-    for (const violation of evaluation.violations) violations.push(`record ${body.sequence} (${body.step}): ${violation.message}`);
-    for (const finding of evaluation.findings) findings.push({ sequence: body.sequence, step: body.step, ...finding });
-    history.push({ step: body.step, effectiveDate: body.effectiveDate, fields: body.fields, superseded: false });
-  }
-  const status = replayHistory(ruleSet, history).status;
+    if (!outcome.evaluated) return;
+    for (const violation of outcome.violations) violations.push(`record ${body.sequence} (${body.step}): ${violation.message}`);
+    for (const finding of outcome.findings) findings.push({ sequence: body.sequence, step: body.step, ...finding });
+  });
   const step =
     violations.length > 0
       ? failed("rules", "rules.hardRuleBroken", `Replaying the rules over the file breaks a hard rule: ${violations.join("; ")}.`)

@@ -12,6 +12,13 @@ export {
   type ChainDates,
 } from "./engine";
 export { replayHistory, type HistoryRecord, type MemberHistory } from "./history";
+export {
+  PROVEN_FACTS,
+  replayReceivedFile,
+  type ReceivedRecord,
+  type ReceivedRecordOutcome,
+  type ReplayedReceivedFile,
+} from "./received-file";
 export { RULE_KINDS, type Facts } from "./kinds";
 export type {
   ChainAction,
