@@ -33,6 +33,8 @@ const PHASE_WORK: Record<AuditPhase, string> = {
   order: "positions no checkpoint vouches for compared with the ledger's order",
   outbox: "overdue and refused chain writes",
   instance: "members, personal data, transfers, evidence files, findings and the administrative log against the chain and their logs",
+  rules:
+    "every member's file read again in batches of whole files, its bodies opened and the rules replayed over it, each record's findings compared",
 };
 
 function recordsWanted(): number {

@@ -29,6 +29,7 @@ const PHASE_LABELS: Record<AuditPhase, string> = {
   order: "anchoring order",
   outbox: "pending writes",
   instance: "instance rows",
+  rules: "rule replay",
 };
 const REDRAW_INTERVAL_MS = 100;
 const DEFAULT_COLUMNS = 80;

@@ -17,7 +17,7 @@ import type { Hex32 } from "../../../api/src/lib/record-hash";
 import type { SweptInstance } from "./audit-setup";
 import { cpuSnapshot, cpuUseBetween, processesNamed, type CpuUse } from "./cpu-time";
 
-export const PHASES: readonly AuditPhase[] = ["log", "checkpoints", "members", "order", "outbox"];
+export const PHASES: readonly AuditPhase[] = ["log", "checkpoints", "members", "order", "outbox", "instance", "rules"];
 /** The instance default (ANCHOR_DEADLINE_SECONDS); nothing is pending, so it decides nothing here. */
 const DEADLINE_SECONDS = 3600;
 const WARM_UP_ROWS = 1_000;

@@ -64,14 +64,23 @@ export class LogScanRepository {
    * rest of the log on every page). Positions are dense, so a window of N ids holds at most N rows.
    */
   async page(afterId: number, upToId: number): Promise<LogRow[]> {
+    return this.select("r.id > $1 AND r.id <= $2", [afterId, upToId]);
+  }
+
+  /** The entries of these ids (the whole files of some members, for the rules' replay), in log order. */
+  async rows(ids: readonly number[]): Promise<LogRow[]> {
+    return this.select("r.id = ANY($1::bigint[])", [ids]);
+  }
+
+  private async select(where: string, parameters: unknown[]): Promise<LogRow[]> {
     const rows: LogScanRow[] = await this.manager.query(
       `SELECT r.id, r.member_id, m.member_key, r.sequence, r.step, r.prev_hash, r.record_hash,
               to_char(r.effective_date, 'YYYY-MM-DD') AS effective_date, r.rule_version, r.reason_code,
               s.record_hash AS supersedes_hash, r.body, r.created_at,
               EXISTS (SELECT 1 FROM record_imports i WHERE i.record_id = r.id) AS imported, m.departed_record_count
          FROM records r JOIN members m ON m.id = r.member_id LEFT JOIN records s ON s.id = r.supersedes_record_id
-        WHERE r.id > $1 AND r.id <= $2`,
-      [afterId, upToId],
+        WHERE ${where}`,
+      parameters,
     );
     // Sorted here: rows of a window are few, and a sort in the database would spill their bodies to disk.
     return rows

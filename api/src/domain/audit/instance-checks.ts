@@ -1,5 +1,5 @@
 // The sweep beyond the record log: members (and the ledger's members of this university that no row holds), personal data, transfers, findings, the administrative log, accounts and
-// evidence files, each against the chain or the log that proves it.
+// evidence files, each against the chain or the log that proves it; then the rules replayed over every member's file.
 import type { AuditChainReader, AuditedTransfer, ChainCheckpoint } from "../../chain/audit-reader";
 import type { Repositories } from "../../data-access";
 import type { FieldCipher } from "../../lib/field-encryption";
@@ -9,6 +9,7 @@ import { checkFindings } from "./findings-check";
 import type { ScannedLog } from "./log-scan";
 import { checkMembers } from "./members-check";
 import type { AuditProgress, FindingSet } from "./report";
+import { replayRules, type RulesReplayInputs } from "./rules-replay";
 import { checkTransfers } from "./transfers-check";
 import { checkUnheldMembers } from "./unheld-members";
 
@@ -20,6 +21,8 @@ export interface InstanceCheckInputs {
   committeeId: number;
   cipher: Pick<FieldCipher, "decrypt">;
   log: ScannedLog;
+  /** The log's rows by id, for the rules' replay. */
+  logRows: RulesReplayInputs["rows"];
   /** The administrative log's checkpoints this instance wrote, as the chain holds them. */
   adminCheckpoints: readonly ChainCheckpoint[];
   fromBlock: number;
@@ -47,7 +50,7 @@ function checkForeignRecords(log: ScannedLog, foreignMemberKeys: ReadonlySet<str
   }
 }
 
-/** Runs the checks; returns how many rows of each table it read. */
+/** Runs the checks, the rules' replay last; returns how many rows of each table it read. */
 export async function checkInstance(inputs: InstanceCheckInputs): Promise<{ members: number; transfers: number; evidence: number }> {
   const { scan, chain, findings, blockNumber } = inputs;
   const steps = 5;
@@ -98,5 +101,15 @@ export async function checkInstance(inputs: InstanceCheckInputs): Promise<{ memb
   inputs.onProgress({ phase: "instance", done: 4, total: steps });
   const evidence = await checkEvidence(scan, inputs.cipher, findings);
   inputs.onProgress({ phase: "instance", done: steps, total: steps });
+  await replayRules({
+    rows: inputs.logRows,
+    log: inputs.log,
+    members,
+    foreignMemberKeys: foreign,
+    storedRules: new Map(stored.map((entry) => [entry.recordId, entry.rules])),
+    cipher: inputs.cipher,
+    findings,
+    onProgress: inputs.onProgress,
+  });
   return { members: members.length, transfers: transfers.length, evidence };
 }

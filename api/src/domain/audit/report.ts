@@ -18,6 +18,7 @@ export const FINDING_KINDS = [
   "PERSONAL_DATA_UNREADABLE",
   "TRANSFER_MISMATCH",
   "FINDINGS_MISMATCH",
+  "HARD_RULE_BROKEN",
   "EVIDENCE_TAMPERED",
   "ACCOUNT_MISMATCH",
   "ADMIN_LOG_BROKEN",
@@ -62,7 +63,7 @@ export interface AuditReport {
   findings: Finding[];
 }
 
-export type AuditPhase = "log" | "checkpoints" | "members" | "order" | "outbox" | "instance";
+export type AuditPhase = "log" | "checkpoints" | "members" | "order" | "outbox" | "instance" | "rules";
 
 export interface AuditProgress {
   phase: AuditPhase;

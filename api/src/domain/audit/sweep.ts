@@ -1,7 +1,7 @@
 // The audit sweep of one institution: every record re-hashed, the log against every checkpoint, every member's chain
 // against the ledger, the log's order against the order the ledger received it in, overdue chain writes, people with
 // more than one active member, and the rest of the instance (members, personal data, transfers, evidence, findings)
-// against the chain and the logs that prove it.
+// against the chain and the logs that prove it, the findings also against the rules replayed over each member's file.
 import type { AuditChainReader, ChainCheckpoint } from "../../chain/audit-reader";
 import { adminLogIdOf } from "../../chain/log-ids";
 import type { Repositories } from "../../data-access";
@@ -80,6 +80,7 @@ export async function runAuditSweep(deps: AuditDependencies, options: AuditOptio
     committeeId: options.logId,
     cipher: deps.cipher,
     log,
+    logRows: (ids) => repositories.logScan.rows(ids),
     adminCheckpoints,
     fromBlock: options.fromBlock,
     blockNumber,

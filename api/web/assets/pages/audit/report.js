@@ -46,7 +46,8 @@ const t = messages({
     UNHELD_MEMBER: "链上有、数据库中没有的本校成员",
     PERSONAL_DATA_UNREADABLE: "无法打开的个人信息",
     TRANSFER_MISMATCH: "与链上不符的转接",
-    FINDINGS_MISMATCH: "与日志不符的提示",
+    FINDINGS_MISMATCH: "与日志或规则不符的提示",
+    HARD_RULE_BROKEN: "违反硬性规则的记录",
     EVIDENCE_TAMPERED: "被改动的材料文件",
     ACCOUNT_MISMATCH: "与管理日志不符的账户",
     ADMIN_LOG_BROKEN: "被改动的管理日志",
@@ -70,7 +71,10 @@ const t = messages({
       "链上把这名成员登记在本校的组织下，数据库中却没有它的成员行：成员行被删除，或另一把密钥绕过本系统登记或转入了它（技术细节中有交易）。",
     "explain.PERSONAL_DATA_UNREADABLE": "成员的个人信息无法按该行所属组织打开：该行在系统之外被移到其他组织或被替换。任何人都看不到它。",
     "explain.TRANSFER_MISMATCH": "转接的状态、双方或介绍信哈希与链上不同，或链上没有该转接：有人在数据库中改动了转接。",
-    "explain.FINDINGS_MISMATCH": "记录上保存的提示与写入该记录时管理日志记下的提示不同：有人删除或添加了提示。",
+    "explain.FINDINGS_MISMATCH":
+      "记录上保存的提示与写入该记录时管理日志记下的提示不同，或与按记录所标规则版本对该成员档案重新核验得出的提示不同：有人删除或添加了提示，或写入时所用的规则不是该版本的规则。",
+    "explain.HARD_RULE_BROKEN":
+      "按记录所标规则版本对该成员档案重新核验，这条记录违反了一条硬性规则，系统本应拒绝写入它：它是绕过系统写入的，或写入时所用的规则被改动过（技术细节中有所违反的规则）。",
     "explain.EVIDENCE_TAMPERED": "保存的材料文件已不能还原为其 SHA-256 所对应的内容：文件被改动，下载时会被拒绝。",
     "explain.ACCOUNT_MISMATCH":
       "按管理日志重建的账户与账户表不同：有账户未经记录就被加入，或角色、组织、个人信息授权、停用状态、密码哈希被改动。",
@@ -127,7 +131,8 @@ const t = messages({
     UNHELD_MEMBER: "This university's members on chain that no row holds",
     PERSONAL_DATA_UNREADABLE: "Personal data that does not open",
     TRANSFER_MISMATCH: "Transfers disagreeing with the chain",
-    FINDINGS_MISMATCH: "Findings disagreeing with the log",
+    FINDINGS_MISMATCH: "Findings disagreeing with the log or the rules",
+    HARD_RULE_BROKEN: "Records the rules would have refused",
     EVIDENCE_TAMPERED: "Altered evidence files",
     ACCOUNT_MISMATCH: "Accounts disagreeing with the administrative log",
     ADMIN_LOG_BROKEN: "Altered administrative log",
@@ -161,7 +166,9 @@ const t = messages({
     "explain.TRANSFER_MISMATCH":
       "The transfer's state, parties or letter hash differ from the chain's, or the chain holds no such transfer: someone changed it in the database.",
     "explain.FINDINGS_MISMATCH":
-      "The findings stored on the record differ from those the administrative log noted when it was written: someone deleted or added findings.",
+      "The findings stored on the record differ from those the administrative log noted when it was written, or from those the rules of the version it names give when replayed over the member's file: someone deleted or added findings, or the record was checked against other rules than its version's.",
+    "explain.HARD_RULE_BROKEN":
+      "Replaying the rules of the version it names over the member's file, this record breaks a hard rule, so the service would have refused it: it was written behind the service's back, or under altered rules (the technical details name the rule).",
     "explain.EVIDENCE_TAMPERED":
       "The stored file no longer gives the bytes its SHA-256 names: it was altered, and downloads of it are refused.",
     "explain.ACCOUNT_MISMATCH":
@@ -200,6 +207,7 @@ const FINDING_KINDS = [
   "PERSONAL_DATA_UNREADABLE",
   "TRANSFER_MISMATCH",
   "FINDINGS_MISMATCH",
+  "HARD_RULE_BROKEN",
   "EVIDENCE_TAMPERED",
   "ACCOUNT_MISMATCH",
   "ADMIN_LOG_BROKEN",
