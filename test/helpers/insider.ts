@@ -1,7 +1,9 @@
 // What an insider with SQL access does behind the API's back (append-only triggers and foreign keys switched off, as a
 // database owner can), shared by the tamper suites of the audit sweep and of POST /api/verify.
 import type { EntityManager } from "typeorm";
+import type { ChainedAuditEntry } from "../../api/src/data-access/repositories/audit-log";
 import { recordContext, sealRecordBody } from "../../api/src/domain/history";
+import { adminLogEntryHash } from "../../api/src/lib/admin-log";
 import { canonicalize } from "../../api/src/lib/canonical-json";
 import { newSalt, recordHash, type RecordBody } from "../../api/src/lib/record-hash";
 import type { AnchoredInstance } from "./anchored";
@@ -30,6 +32,38 @@ export async function asInsider(instance: AnchoredInstance, work: (sql: EntityMa
   await instance.database.dataSource.transaction(async (manager) => {
     await manager.query("SET LOCAL session_replication_role = replica");
     await work((query, parameters) => manager.query(query, parameters));
+  });
+}
+
+/** Rewrites entry `index`'s details and recomputes every hash from it on, as an insider covering the edit would. */
+export async function rewriteAdminLog(
+  instance: AnchoredInstance,
+  entries: readonly ChainedAuditEntry[],
+  index: number,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await asInsider(instance, async (sql) => {
+    let prevHash = entries[index].prevHash;
+    for (const entry of entries.slice(index)) {
+      const content = {
+        at: entry.at.toISOString(),
+        accountId: entry.accountId,
+        orgId: entry.orgId,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId,
+        details: entry === entries[index] ? details : entry.details,
+        prevHash,
+      };
+      const entryHash = adminLogEntryHash(content);
+      await sql("UPDATE audit_log SET details = $2, prev_hash = $3, entry_hash = $4 WHERE id = $1", [
+        entry.id,
+        JSON.stringify(content.details),
+        prevHash,
+        entryHash,
+      ]);
+      prevHash = entryHash;
+    }
   });
 }
 

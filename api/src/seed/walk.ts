@@ -32,11 +32,13 @@ export async function walkMember(institution: Institution, clerk: Actor, approve
   const recorded = [enrolled];
   for (const record of rest) {
     const actor = institution.ruleSet.step(record.step)!.recordedBy === ROLES.approver ? approver : clerk;
+    // The journey's approvals name university A's committee; an approval names the approver's own committee.
+    const fields = record.fields.approvingOrgId === undefined ? record.fields : { ...record.fields, approvingOrgId: approver.orgId };
     recorded.push(
       await recordStep(institution, actor, enrolled.memberId, {
         step: record.step,
         effectiveDate: record.effectiveDate,
-        fields: record.fields,
+        fields,
         evidence: [],
       }),
     );

@@ -8,8 +8,6 @@ import { createAuditChainReader } from "../../../api/src/chain";
 import { createClerk, ORG_IDS } from "../../../api/src/data-access/testing";
 import { accountState } from "../../../api/src/domain/accounts";
 import { adminLogIdOf } from "../../../api/src/chain";
-import { adminLogEntryHash } from "../../../api/src/lib/admin-log";
-import type { ChainedAuditEntry } from "../../../api/src/data-access/repositories/audit-log";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
 import { downloadEvidence, uploadEvidence } from "../../../api/src/domain/evidence";
 import type { Actor } from "../../../api/src/domain/institution";
@@ -18,7 +16,7 @@ import { getMemberFile, listMembers } from "../../../api/src/domain/members";
 import { recordStep } from "../../../api/src/domain/records";
 import { issueTransfer } from "../../../api/src/domain/transfers";
 import { randomPerson, startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";
-import { asInsider } from "../../helpers/insider";
+import { asInsider, rewriteAdminLog } from "../../helpers/insider";
 import { rejectionOf } from "../../../api/src/data-access/testing";
 import { walkMember } from "../../../api/src/seed/walk";
 
@@ -296,33 +294,6 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
       expect(report.findings[1].detail).to.contain("an entry was removed or slipped in");
     });
 
-    /** Rewrites entry `index`'s details and recomputes every hash from it on, as an insider covering the edit would. */
-    async function rewriteConsistently(entries: readonly ChainedAuditEntry[], index: number, details: Record<string, unknown>) {
-      await asInsider(instance, async (sql) => {
-        let prevHash = entries[index].prevHash;
-        for (const entry of entries.slice(index)) {
-          const content = {
-            at: entry.at.toISOString(),
-            accountId: entry.accountId,
-            orgId: entry.orgId,
-            action: entry.action,
-            targetType: entry.targetType,
-            targetId: entry.targetId,
-            details: entry === entries[index] ? details : entry.details,
-            prevHash,
-          };
-          const entryHash = adminLogEntryHash(content);
-          await sql("UPDATE audit_log SET details = $2, prev_hash = $3, entry_hash = $4 WHERE id = $1", [
-            entry.id,
-            JSON.stringify(content.details),
-            prevHash,
-            entryHash,
-          ]);
-          prevHash = entryHash;
-        }
-      });
-    }
-
     it("should checkpoint the log's head on chain under the committee's administrative log id", async function () {
       const entries = await instance.database.repositories.auditLog.chain();
       const onChain = await instance.consortium.checkpoints.latestCheckpoint(adminLogIdOf(ORG_IDS.committeeA));
@@ -338,7 +309,7 @@ describe("runAuditSweep, insider changes beyond the record log", function () {
       const entries = await instance.database.repositories.auditLog.chain();
       const head = entries.at(-1)!;
 
-      await rewriteConsistently(entries, 2, { ...entries[2].details, step: "S9" });
+      await rewriteAdminLog(instance, entries, 2, { ...entries[2].details, step: "S9" });
       const report = await sweep(instance);
 
       expect(named(report)).to.deep.equal([`ADMIN_LOG_CHECKPOINT_MISMATCH auditEntry:${head.id}`]);
