@@ -221,9 +221,11 @@ describe("runAuditSweep", function () {
       });
       const report = await sweep(instance);
 
-      expect(named(report)).to.deep.equal([`INSERTED ${id}`, "CHECKPOINT_MISMATCH -"]);
+      // The forged S21 follows the member's conversion (S25): replayed, the rules refuse it too.
+      expect(named(report)).to.deep.equal([`INSERTED ${id}`, `HARD_RULE_BROKEN ${id}`, "CHECKPOINT_MISMATCH -"]);
       expect(report.findings[0]).to.include({ memberKey: first.memberKey, sequence: 26 + 1 });
-      expect(report.findings[1].detail).to.contain("positions 27–38");
+      expect(report.findings[1].detail).to.contain("S21.stage");
+      expect(report.findings[2].detail).to.contain("positions 27–38");
     });
   });
 
