@@ -22,6 +22,8 @@ const t = messages({
     "phase.members": "对照链上的成员记录链",
     "phase.order": "核对记录顺序",
     "phase.outbox": "核对上链队列",
+    "phase.instance": "对照链上和日志核对成员、转接、提示、账户和材料文件",
+    "phase.rules": "按规则重新核验每名成员的档案",
     failed: "这次审计未能完成：{error}",
     recentTitle: "最近的审计",
     none: "还没有审计过。",
@@ -53,6 +55,8 @@ const t = messages({
     "phase.members": "comparing with members' chains on chain",
     "phase.order": "checking the order of records",
     "phase.outbox": "checking the anchoring queue",
+    "phase.instance": "checking members, transfers, findings, accounts and evidence files against the chain and the logs",
+    "phase.rules": "replaying the rules over every member's file",
     failed: "This sweep could not finish: {error}",
     recentTitle: "Recent sweeps",
     none: "No sweep yet.",
@@ -70,7 +74,7 @@ const t = messages({
   },
 });
 
-const PHASES = ["log", "checkpoints", "members", "order", "outbox"];
+const PHASES = ["log", "checkpoints", "members", "order", "outbox", "instance", "rules"];
 const POLL_MS = 1000;
 const STATE_TONES = { RUNNING: "info", DONE: "ok", FAILED: "bad" };
 
