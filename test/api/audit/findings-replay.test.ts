@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { createAuditChainReader } from "../../../api/src/chain";
-import { ORG_IDS } from "../../../api/src/data-access/testing";
+import { createClerk, ORG_IDS } from "../../../api/src/data-access/testing";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
-import type { Institution } from "../../../api/src/domain/institution";
+import type { Actor, Institution } from "../../../api/src/domain/institution";
 import { recordStep } from "../../../api/src/domain/records";
 import { importRoster } from "../../../api/src/domain/roster/import";
 import { parseRuleSet, type RuleSet } from "../../../api/src/domain/rules";
@@ -125,8 +125,33 @@ describe("runAuditSweep, the rules replayed over each member's file", function (
   });
 
   describe("an instance written only through the service", function () {
-    let federation: Federation;
-    afterEach(async () => federation?.close());
+    let instance: AnchoredInstance | undefined;
+    let federation: Federation | undefined;
+    afterEach(async function () {
+      await instance?.close();
+      await federation?.close();
+      [instance, federation] = [undefined, undefined];
+    });
+
+    it("should find no finding for a member moved between two of its organizations, whose later steps the new one records", async function () {
+      instance = await startAnchoredInstance();
+      const { repositories } = instance.database;
+      const account = await createClerk(repositories, ORG_IDS.generalBranchA);
+      const clerk: Actor = { accountId: account.id, orgId: ORG_IDS.generalBranchA, role: "CLERK", canReadPersonalData: true };
+      const memberId = await instance.walk("S18");
+      const { approver } = instance.actors;
+      const moved = await issueTransfer(instance.institution, approver, { memberId, toOrgId: ORG_IDS.generalBranchA, validDays: 30 });
+      await acceptTransfer(instance.institution, approver, moved.id);
+      for (const record of JOURNEY.filter(({ step }) => ["S19", "S20", "S21"].includes(step))) {
+        await recordStep(instance.institution, clerk, memberId, { ...record, evidence: [] });
+      }
+      await instance.anchorAll();
+
+      const report = await sweep(instance);
+
+      expect((await repositories.members.get(memberId))!.orgId).to.equal(ORG_IDS.generalBranchA);
+      expect(report.findings).to.deep.equal([]);
+    });
 
     it("should find no finding with members at every stage, a roster import, a correction and a member received from another instance", async function () {
       federation = await startFederation();
