@@ -1,5 +1,6 @@
 // The soft-rule findings stored on each record against those its write's entry in the administrative log named (the
 // entry is written in the same transaction, and the log is hash-chained): a finding deleted or added later shows.
+// What the row and the log were both made to say is caught by the rules' replay (rules-replay.ts).
 import type { LoggedFindingRules, RecordFindingRules } from "../../data-access/repositories/instance-scan";
 import type { FindingSet } from "./report";
 
@@ -20,7 +21,7 @@ export function checkFindings(
     });
   }
   // Findings on a record whose write no entry names. An imported record's findings come from the transfer's review,
-  // which the log does not list record by record.
+  // which the log does not list record by record: the rules' replay (rules-replay.ts) recomputes them instead.
   const loggedIds = new Set(logged.map((entry) => entry.recordId));
   for (const entry of stored) {
     if (loggedIds.has(entry.recordId) || isImported(entry.recordId)) continue;
