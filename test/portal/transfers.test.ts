@@ -20,7 +20,7 @@ import {
   startPortal,
   type PortalEnvironment,
 } from "../helpers/portal";
-import { groupedNumber, groupedSalt } from "../../api/src/domain/letter-number";
+import { groupedNumber, groupedSalt } from "../../api/src/domain/transfers/letter/number";
 import { walkMember } from "../../api/src/seed/walk";
 import { randomPerson } from "../helpers/anchored";
 import { TEST_LETTER_ISSUER } from "../helpers/e2e-hardhat";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { canonicalKeccak } from "../../../api/src/lib/record-hash";
-import { letterOf } from "../../../api/src/domain/letter-format";
+import { letterOf } from "../../../api/src/domain/transfers/letter/format";
 import { JOURNEY } from "../../../api/src/seed/journey";
 import { ORG_IDS, startTestInstance, type AccountName, type TestInstance } from "../../helpers/service";
 

@@ -10,7 +10,7 @@ import { evidenceSha256 } from "../evidence";
 import type { Actor, Institution } from "../institution";
 import { requireInScope, requireRole } from "../access";
 import { replayReceivedFile } from "../rules";
-import { ledgerLetter } from "../letter-format";
+import { ledgerLetter } from "../transfers/letter/format";
 import { verifyBundle } from "../verification/verify-bundle";
 import type { StepResult } from "../verification/verdict";
 import type { MemberFileDocument } from "./member-file";

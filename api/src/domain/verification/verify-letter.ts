@@ -16,8 +16,8 @@ import {
   normalizedDigits,
   transferIdOfNumber,
   type Holder,
-} from "../letter-number";
-import { ledgerLetter } from "../letter-format";
+} from "../transfers/letter/number";
+import { ledgerLetter } from "../transfers/letter/format";
 import { ChainFacts } from "./chain-facts";
 import type { StepStatus } from "./verdict";
 import { chainProofSources, readingTheChain } from "./verify-request";

@@ -1,7 +1,6 @@
 // Transfers (组织关系转接): issue, accept, reject, cancel, reissue, export receipt, the two lists, and the printable letter.
 import { z } from "zod";
 import type { Institution } from "../../domain/institution";
-import { transferLetterPdf } from "../../domain/transfer-letter";
 import {
   acceptTransfer,
   cancelTransfer,
@@ -15,6 +14,7 @@ import {
   rejectTransfer,
   reissueTransfer,
   reissueTransferSchema,
+  transferLetterPdf,
 } from "../../domain/transfers";
 import { authOf } from "../auth/authenticate";
 import type { RouteModule } from "../deps";

@@ -2,16 +2,16 @@
 // is only for accounts granted personal data. What makes it checkable (the 编号, the 核验码 and the QR codes to the
 // public verification page) holds nothing personal.
 
-import { ageOn, todayInChina } from "../lib/calendar";
-import { Conflict, Forbidden, NotFound } from "./errors";
-import type { Actor, Institution } from "./institution";
-import { renderLetterPdf, type LetterIssuerContact } from "./letter-pdf";
-import { openPersonalData } from "./members";
-import type { RuleSet } from "./rules";
-import { letterOf } from "./letter-format";
-import { exportedDestination, readableTransfer } from "./transfers";
-import { MEMBER_STAGES, type MemberStage } from "./vocabulary";
-import { RULES } from "./refusals";
+import { ageOn, todayInChina } from "../../../lib/calendar";
+import { Conflict, Forbidden, NotFound } from "../../errors";
+import type { Actor, Institution } from "../../institution";
+import { renderLetterPdf, type LetterIssuerContact } from "./pdf";
+import { openPersonalData } from "../../members";
+import type { RuleSet } from "../../rules";
+import { letterOf } from "./format";
+import { exportedDestination, readableTransfer } from "../views";
+import { MEMBER_STAGES, type MemberStage } from "../../vocabulary";
+import { RULES } from "../../refusals";
 
 const DAY_MS = 86_400_000;
 

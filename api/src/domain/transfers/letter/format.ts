@@ -1,7 +1,7 @@
 // The transfer letter's skeleton in one place: what its hash (the letterHash on chain) covers, built from a transfer
 // issued here or rebuilt from the ledger's own fields by whoever checks it.
-import type { ChainTransfer } from "../chain/federation-reader";
-import type { Transfer } from "../data-access";
+import type { ChainTransfer } from "../../../chain/federation-reader";
+import type { Transfer } from "../../../data-access";
 
 type LetterFields = Pick<Transfer, "id" | "memberKey" | "kind" | "fromOrgId" | "toOrgId" | "destinationHash" | "validUntil" | "holderHash">;
 

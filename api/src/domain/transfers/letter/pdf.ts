@@ -10,11 +10,11 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import { toBuffer as qrPng } from "qrcode";
 
-import type { IsoDate } from "../lib/calendar";
-import { REPOSITORY_ROOT } from "../lib/repository-root";
-import { groupedNumber, groupedSalt } from "./letter-number";
-import type { Letter } from "./letter-format";
-import type { TransferKind } from "./vocabulary";
+import type { IsoDate } from "../../../lib/calendar";
+import { REPOSITORY_ROOT } from "../../../lib/repository-root";
+import { groupedNumber, groupedSalt } from "./number";
+import type { Letter } from "./format";
+import type { TransferKind } from "../../vocabulary";
 
 const LETTER_INFO_KEY = "CunzhengLetter";
 

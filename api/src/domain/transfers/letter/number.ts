@@ -5,7 +5,7 @@
 // the paper (and in its QR code).
 import { randomInt } from "node:crypto";
 import { keccak_256 } from "@noble/hashes/sha3";
-import { canonicalKeccak } from "../lib/record-hash";
+import { canonicalKeccak } from "../../../lib/record-hash";
 
 /** 14 random digits and a Damm check digit: about 10^14 numbers, so two letters of a consortium never share one. */
 const RANDOM_DIGITS = 14;
