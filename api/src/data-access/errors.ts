@@ -64,7 +64,7 @@ export class TransferStateConflictError extends Error {
   }
 }
 
-/** A transition the transfer state machine (TRANSFER_TRANSITIONS) does not have: a bug in the caller, not a user error. */
+/** A transition no move of the transfer state machine (domain/transfers/state-machine.ts) makes: a bug in the caller, not a user error. */
 export class TransferTransitionError extends Error {
   constructor(
     readonly transferId: string,

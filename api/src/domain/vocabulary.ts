@@ -34,16 +34,7 @@ export type TransferKind = (typeof TRANSFER_KINDS)[number];
 export const TRANSFER_STATES = ["ISSUED", "ACCEPTING", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
-/** The transfer state machine: the states each state may move to. TransfersRepository.updateState enforces it. */
-export const TRANSFER_TRANSITIONS: Readonly<Record<TransferState, readonly TransferState[]>> = {
-  ISSUED: ["ACCEPTING", "ACCEPTED", "REJECTED", "CANCELLED", "EXPIRED"],
-  // Final on chain; refused by the chain (the clerk reviews again or rejects); or closed on chain by another key first.
-  ACCEPTING: ["ACCEPTED", "ISSUED", "REJECTED", "CANCELLED"],
-  ACCEPTED: [],
-  REJECTED: [],
-  CANCELLED: [],
-  EXPIRED: [],
-};
+// How a transfer moves between these states is the transfers wing's: domain/transfers/state-machine.ts.
 
 /** States in which the transfer is still open: the member has at most one such transfer. */
 export const OPEN_TRANSFER_STATES: readonly TransferState[] = ["ISSUED", "ACCEPTING"];

@@ -4,7 +4,8 @@ import { DuplicateError, OpenTransferExistsError, TransferStateConflictError, Tr
 import { HEX32_PATTERN, keysetPage, type PageRequest } from "../pagination";
 import { type ChainRefusal, type Page, type Transfer } from "../types";
 import { subtreeIdsSql, toPlain, violatedUniqueConstraint } from "./shared";
-import { TRANSFER_STATES, TRANSFER_TRANSITIONS, type TransferKind, type TransferState } from "../../domain/vocabulary";
+import { TRANSFER_STATES, type TransferKind, type TransferState } from "../../domain/vocabulary";
+import { isTransferTransition } from "../../domain/transfers/state-machine";
 
 export interface NewTransfer {
   id: string;
@@ -107,13 +108,13 @@ export class TransfersRepository {
   }
 
   /**
-   * The one transition function of the transfer state machine: moves the transfer from `change.from` to `change.to`
-   * (compare-and-set), if TRANSFER_TRANSITIONS allows it. Null when the transfer does not exist.
+   * Moves the transfer from `change.from` to `change.to` (compare-and-set), if a move of the transfer state machine
+   * (domain/transfers/state-machine.ts, nextTransferState) takes one to the other. Null when the transfer does not exist.
    * @throws TransferStateConflictError when it is no longer in `change.from`; TransferTransitionError for a move the
    * state machine does not have.
    */
   async updateState(id: string, change: StateChange): Promise<Transfer | null> {
-    if (!TRANSFER_TRANSITIONS[change.from].includes(change.to)) throw new TransferTransitionError(id, change.from, change.to);
+    if (!isTransferTransition(change.from, change.to)) throw new TransferTransitionError(id, change.from, change.to);
     const result = await this.manager
       .createQueryBuilder()
       .update(TransferEntity)

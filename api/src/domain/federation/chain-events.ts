@@ -11,7 +11,7 @@ import { type Repositories, type Transfer } from "../../data-access";
 import { reasonCodeFromChain } from "../chain-writes";
 import type { Institution } from "../institution";
 import { acceptedFile, importMemberFile } from "./import-member";
-import { OPEN_TRANSFER_STATES } from "../vocabulary";
+import { nextTransferState } from "../transfers/state-machine";
 import { hashOrNone, transferKindFromChain } from "../../chain/codec";
 
 export const IGNORED = "ignored";
@@ -52,9 +52,9 @@ export function chainEventHandler(context: ChainEventContext) {
       case "transfers.TransferAccepted":
         return transferAccepted(tx, context, event);
       case "transfers.TransferRejected":
-        return transferClosed(tx, event, "REJECTED", reasonCodeFromChain(Number(args.reasonCode)));
+        return transferClosed(tx, event, "reject", reasonCodeFromChain(Number(args.reasonCode)));
       case "transfers.TransferCancelled":
-        return transferClosed(tx, event, "CANCELLED", reasonCodeFromChain(Number(args.reasonCode)));
+        return transferClosed(tx, event, "cancel", reasonCodeFromChain(Number(args.reasonCode)));
       default:
         return IGNORED;
     }
@@ -100,9 +100,10 @@ async function transferIssued(tx: Repositories, context: ChainEventContext, even
   const replaces = hashOrNone(String(args.replaces));
   const effects: string[] = [];
   const replaced = replaces ? await tx.transfers.get(replaces) : null;
-  if (replaced && !replaced.issuedHere && isOpen(replaced)) {
+  const cancelling = replaced && nextTransferState(replaced.state, "cancel", "chain");
+  if (replaced && !replaced.issuedHere && cancelling?.ok) {
     // A lost letter's reissue cancels the old one on chain in the same transaction (an acceptance sent meanwhile is refused).
-    await tx.transfers.updateState(replaced.id, { from: replaced.state, to: "CANCELLED", reasonCode: "REISSUED" });
+    await tx.transfers.updateState(replaced.id, { from: replaced.state, to: cancelling.state, reasonCode: "REISSUED" });
     effects.push(`incoming transfer ${replaced.id} replaced`);
   }
   const existing = await tx.transfers.get(id);
@@ -143,9 +144,10 @@ async function transferIssued(tx: Repositories, context: ChainEventContext, even
  */
 async function transferAccepted(tx: Repositories, context: ChainEventContext, event: IndexedEvent): Promise<string> {
   const transfer = await tx.transfers.get(String(event.args.transferId));
-  if (!transfer || !isOpen(transfer)) return IGNORED;
+  const step = transfer && nextTransferState(transfer.state, "accept", "chain");
+  if (!transfer || !step?.ok) return IGNORED;
   const receiptHash = String(event.args.receiptHash);
-  await tx.transfers.updateState(transfer.id, { from: transfer.state, to: "ACCEPTED", receiptHash });
+  await tx.transfers.updateState(transfer.id, { from: transfer.state, to: step.state, receiptHash });
   // The chain as the acceptance left it: the records it held then are the source's, later ones the destination's.
   const onChain = await context.reader.member(transfer.memberKey, event.blockNumber);
   if (!transfer.issuedHere) return importAccepted(tx, context, transfer, onChain, event);
@@ -184,22 +186,20 @@ async function importAccepted(
 }
 
 /** Rejected or cancelled on chain, by whichever key of the institution that did it (this instance's, or another). */
-async function transferClosed(tx: Repositories, event: IndexedEvent, to: "REJECTED" | "CANCELLED", reasonCode: string): Promise<string> {
+async function transferClosed(tx: Repositories, event: IndexedEvent, move: "reject" | "cancel", reasonCode: string): Promise<string> {
   const transfer = await tx.transfers.get(String(event.args.transferId));
+  const step = transfer && nextTransferState(transfer.state, move, "chain");
   // Closed here already (this instance rejected or cancelled it itself), or not ours at all.
-  if (!transfer || !isOpen(transfer)) return IGNORED;
+  if (!transfer || !step?.ok) return IGNORED;
+  const to = step.state;
   await tx.transfers.updateState(transfer.id, { from: transfer.state, to, reasonCode });
   await tx.auditLog.append({
     accountId: null,
     orgId: transfer.issuedHere ? transfer.fromOrgId : transfer.toOrgId,
-    action: to === "REJECTED" ? "transfer.rejectedByDestination" : "transfer.cancelledBySource",
+    action: move === "reject" ? "transfer.rejectedByDestination" : "transfer.cancelledBySource",
     targetType: "transfer",
     targetId: transfer.id,
     details: { memberKey: transfer.memberKey, reasonCode, blockNumber: event.blockNumber },
   });
   return `transfer ${transfer.id} ${to.toLowerCase()} (${reasonCode})`;
-}
-
-function isOpen(transfer: Transfer): boolean {
-  return OPEN_TRANSFER_STATES.includes(transfer.state);
 }

@@ -5,6 +5,7 @@ import { Conflict, NotFound } from "../errors";
 import type { Institution } from "../institution";
 import { RULES } from "../refusals";
 import { takeBackIfRefused } from "./incoming";
+import { nextTransferState, type TransferMove } from "./state-machine";
 
 export async function existing(repositories: Repositories, transferId: string): Promise<Transfer> {
   const transfer = await repositories.transfers.get(transferId);
@@ -24,25 +25,27 @@ export async function current(institution: Institution, transfer: Transfer): Pro
 export async function expireIfStale(institution: Institution, transfer: Transfer): Promise<Transfer>;
 export async function expireIfStale(institution: Institution, transfer: Transfer | null): Promise<Transfer | null>;
 export async function expireIfStale(institution: Institution, transfer: Transfer | null): Promise<Transfer | null> {
-  if (!transfer || transfer.state !== "ISSUED" || transfer.validUntil > institution.now()) return transfer;
+  if (!transfer || transfer.validUntil > institution.now()) return transfer;
+  const expiry = nextTransferState(transfer.state, "expire");
+  if (!expiry.ok) return transfer;
   try {
-    return await institution.repositories.transfers.updateState(transfer.id, { from: "ISSUED", to: "EXPIRED" });
+    return await institution.repositories.transfers.updateState(transfer.id, { from: transfer.state, to: expiry.state });
   } catch (error) {
     if (error instanceof TransferStateConflictError) return institution.repositories.transfers.get(transfer.id);
     throw error;
   }
 }
 
-export async function requireOpen(institution: Institution, transfer: Transfer): Promise<Transfer> {
+/** The transfer as it stands, if a clerk here may make `move` on it now; else the state machine's refusal. */
+export async function requireOpen(institution: Institution, transfer: Transfer, move: TransferMove): Promise<Transfer> {
   const now = await current(institution, transfer);
-  if (now.state === "EXPIRED") {
-    throw new Conflict(`transfer ${transfer.id} expired on ${transfer.validUntil.toISOString()}`, { rule: RULES.transferExpired });
-  }
-  if (now.state === "ACCEPTING") {
-    throw new Conflict(`transfer ${transfer.id} was accepted and waits for the chain to confirm it`, { rule: RULES.transferAccepting });
-  }
-  if (now.state !== "ISSUED") {
-    throw new Conflict(`transfer ${transfer.id} is ${now.state}`, { rule: RULES.transferNotOpen });
-  }
-  return now;
+  const step = nextTransferState(now.state, move);
+  if (step.ok) return now;
+  const message =
+    step.rule === RULES.transferExpired
+      ? `transfer ${transfer.id} expired on ${transfer.validUntil.toISOString()}`
+      : step.rule === RULES.transferAccepting
+        ? `transfer ${transfer.id} was accepted and waits for the chain to confirm it`
+        : `transfer ${transfer.id} is ${now.state}`;
+  throw new Conflict(message, { rule: step.rule });
 }

@@ -10,13 +10,15 @@ import { RULES } from "../refusals";
 import { close } from "./close";
 import { existing, requireOpen } from "./current";
 import { reviewedHeadForAcceptance } from "./incoming";
+import type { TransferMove } from "./state-machine";
 import type { TransferView } from "./views";
 
 export async function acceptTransfer(institution: Institution, actor: Actor, transferId: string): Promise<TransferView> {
-  const transfer = await openIncoming(institution, actor, transferId);
+  // A transfer issued here is accepted at once; another institution's waits for the chain's acceptance.
+  const transfer = await openIncoming(institution, actor, transferId, (incoming) => (incoming.issuedHere ? "accept" : "sendAcceptance"));
   const receiptHash = canonicalKeccak({ version: 1, transferId, letterHash: transfer.letterHash, receivedByOrgId: transfer.toOrgId });
   if (!transfer.issuedHere) return acceptFromAnotherInstitution(institution, actor, transfer, receiptHash);
-  return close(institution, actor, transfer, "transfer.accept", { to: "ACCEPTED", receiptHash }, async (tx) => {
+  return close(institution, actor, transfer, "transfer.accept", "accept", { receiptHash }, async (tx) => {
     if (transfer.memberId) await moveMember(institution, tx, transfer.memberId, transfer.toOrgId!);
   });
 }
@@ -34,19 +36,26 @@ async function acceptFromAnotherInstitution(institution: Institution, actor: Act
     actor,
     transfer,
     "transfer.accept",
-    { to: "ACCEPTING", receiptHash, acceptedBy: actor.accountId, acceptanceRefusal: null },
+    "sendAcceptance",
+    { receiptHash, acceptedBy: actor.accountId, acceptanceRefusal: null },
     undefined,
     verifiedHead,
   );
 }
 
 export async function rejectTransfer(institution: Institution, actor: Actor, transferId: string, code: string): Promise<TransferView> {
-  const transfer = await openIncoming(institution, actor, transferId);
-  return close(institution, actor, transfer, "transfer.reject", { to: "REJECTED", reasonCode: code });
+  const transfer = await openIncoming(institution, actor, transferId, () => "reject");
+  return close(institution, actor, transfer, "transfer.reject", "reject", { reasonCode: code });
 }
 
-async function openIncoming(institution: Institution, actor: Actor, transferId: string): Promise<Transfer> {
-  const transfer = await requireOpen(institution, await existing(institution.repositories, transferId));
+async function openIncoming(
+  institution: Institution,
+  actor: Actor,
+  transferId: string,
+  moveOn: (transfer: Transfer) => TransferMove,
+): Promise<Transfer> {
+  const stored = await existing(institution.repositories, transferId);
+  const transfer = await requireOpen(institution, stored, moveOn(stored));
   if (transfer.toOrgId === null) {
     throw new Conflict("an exported transfer is closed by its source with the outside receipt", { rule: RULES.transferExportOnly });
   }

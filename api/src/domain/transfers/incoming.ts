@@ -7,6 +7,7 @@ import { Conflict } from "../errors";
 import { reviewFile } from "../federation/review";
 import type { Institution } from "../institution";
 import { RULES } from "../refusals";
+import { nextTransferState } from "./state-machine";
 
 /**
  * Another institution's member arrives: the review is computed again now, and only an acceptable file is accepted.
@@ -37,7 +38,8 @@ export async function reviewedHeadForAcceptance(institution: Institution, transf
  * ACCEPTING and the indexer imports the member once the acceptance is final.
  */
 export async function takeBackIfRefused(institution: Institution, transfer: Transfer): Promise<Transfer> {
-  if (transfer.state !== "ACCEPTING") return transfer;
+  const back = nextTransferState(transfer.state, "refuseAcceptance", "chain");
+  if (!back.ok) return transfer;
   const acceptance = (await institution.repositories.outbox.listByTransfer(transfer.id))
     .filter((item) => item.call.method === "accept")
     .at(-1);
@@ -47,9 +49,9 @@ export async function takeBackIfRefused(institution: Institution, transfer: Tran
   try {
     return await institution.transaction(async (tx) => {
       const refusal = acceptance.error;
-      const back = (await tx.transfers.updateState(transfer.id, {
-        from: "ACCEPTING",
-        to: "ISSUED",
+      const handedBack = (await tx.transfers.updateState(transfer.id, {
+        from: transfer.state,
+        to: back.state,
         receiptHash: null,
         acceptanceRefusal: refusal,
       }))!;
@@ -62,7 +64,7 @@ export async function takeBackIfRefused(institution: Institution, transfer: Tran
         targetId: transfer.id,
         details: { memberKey: transfer.memberKey, error: refusal?.name ?? null },
       });
-      return back;
+      return handedBack;
     });
   } catch (error) {
     if (error instanceof TransferStateConflictError) return (await institution.repositories.transfers.get(transfer.id))!;

@@ -16,6 +16,7 @@ import type { TransferKind } from "../vocabulary";
 import { audit } from "./close";
 import { existing, expireIfStale } from "./current";
 import { letterOf } from "./letter/format";
+import { nextTransferState } from "./state-machine";
 import { holderHash, newHolderSalt, newLetterNumber, transferIdOfNumber } from "./letter/number";
 import { exportedDestination, transferView, type TransferView } from "./views";
 
@@ -123,9 +124,10 @@ async function issue(
 
   try {
     return await institution.transaction(async (tx) => {
-      if (replaced?.state === "ISSUED") {
+      const cancelling = replaced && nextTransferState(replaced.state, "cancel");
+      if (replaced && cancelling?.ok) {
         // A lost letter: the old one stops being valid in the same transaction the new one is issued.
-        await tx.transfers.updateState(replaced.id, { from: "ISSUED", to: "CANCELLED", reasonCode: "REISSUED" });
+        await tx.transfers.updateState(replaced.id, { from: replaced.state, to: cancelling.state, reasonCode: "REISSUED" });
       }
       const transfer = await tx.transfers.create({
         id,

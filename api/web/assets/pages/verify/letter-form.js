@@ -57,7 +57,7 @@ const t = messages({
   },
 });
 
-// Damm's check digit, as the server computes it (api/src/domain/letter-number.ts).
+// Damm's check digit, as the server computes it (api/src/domain/transfers/letter/number.ts).
 const DAMM = [
   [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
   [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
