@@ -35,6 +35,3 @@ export const TRANSFER_STATES = ["ISSUED", "ACCEPTING", "ACCEPTED", "REJECTED", "
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
 // How a transfer moves between these states is the transfers wing's: domain/transfers/state-machine.ts.
-
-/** States in which the transfer is still open: the member has at most one such transfer. */
-export const OPEN_TRANSFER_STATES: readonly TransferState[] = ["ISSUED", "ACCEPTING"];
