@@ -212,6 +212,10 @@ export const REFUSALS: Record<RuleId, MessageText> = {
     zh: "出生日期与公民身份号码中的出生日期不一致。",
     en: "The birth date differs from the one in the ID number.",
   },
+  [RULES.rosterNotAMilestone]: {
+    zh: "标为名册导入的记录，其步骤须是名册所载的节点（申请入党、确定积极分子、确定发展对象、接收预备党员、转正）。",
+    en: "A record marked as entered from a roster is one of the milestones a roster gives (application, activist, candidate, branch meeting, conversion).",
+  },
   [RULES.rosterSex]: { zh: "性别应填“男”或“女”。", en: "Sex is 男 (M) or 女 (F)." },
   [RULES.rosterSexMismatch]: {
     zh: "性别与公民身份号码不一致（第 17 位奇数为男，偶数为女）。",

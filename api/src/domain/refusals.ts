@@ -108,6 +108,7 @@ export const RULES = {
   rosterUnknownBranch: "roster.unknownBranch",
   rosterAmbiguousBranch: "roster.ambiguousBranch",
   rosterNoMilestone: "roster.noMilestone",
+  rosterNotAMilestone: "roster.notAMilestone",
   rosterDuplicateInFile: "roster.duplicateInFile",
   rosterOnFile: "roster.onFile",
   rosterUnreadable: "roster.unreadable",
