@@ -18,9 +18,25 @@ describe("federation: the review replays a file as its source checked it", funct
     await federation?.close();
   });
 
+  /** A's approver sends the member to B, whose review must find the file acceptable; B accepts and holds the member. */
+  async function expectMovedToB(memberId: string, stage: string): Promise<void> {
+    const { a, b } = federation;
+    const transfer = await issueTransfer(a.institution, a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
+    await federation.settle();
+    const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
+
+    expect(review.verdict, JSON.stringify(review.steps, null, 2)).to.equal("ACCEPTABLE");
+    await acceptTransfer(b.institution, b.actors.approver, transfer.id);
+    await federation.settle();
+    const accepted = await getTransfer(b.institution, b.actors.approver, transfer.id);
+    expect(accepted.state).to.equal("ACCEPTED");
+    expect((await b.database.repositories.members.get(accepted.memberId!))!).to.include({ stage, status: "ACTIVE" });
+    expect((await b.audit()).findings).to.deep.equal([]);
+  }
+
   it("should review the archival records as the import checked them, and accept the member", async function () {
     federation = await startFederation();
-    const { a, b } = federation;
+    const { a } = federation;
     const milestones = ["S1", "S3", "S7", "S15", "S24"].map((step) => JOURNEY.find((record) => record.step === step)!.effectiveDate);
     const roster = await xlsxOf(
       ["姓名", "公民身份号码", "所在党支部", "申请入党日期", "确定入党积极分子日期", "确定发展对象日期", "接收预备党员日期", "转正日期"],
@@ -31,26 +47,12 @@ describe("federation: the review replays a file as its source checked it", funct
     await federation.settle();
     const [member] = (await a.database.repositories.members.listByOrgSubtree(ORG_IDS.branchA)).items;
 
-    const transfer = await issueTransfer(a.institution, a.actors.approver, {
-      memberId: member.id,
-      toOrgId: ORG_IDS.branchB,
-      validDays: 30,
-    });
-    await federation.settle();
-    const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
-
-    expect(review.verdict, JSON.stringify(review.steps, null, 2)).to.equal("ACCEPTABLE");
-    await acceptTransfer(b.institution, b.actors.approver, transfer.id);
-    await federation.settle();
-    const accepted = await getTransfer(b.institution, b.actors.approver, transfer.id);
-    expect(accepted.state).to.equal("ACCEPTED");
-    expect((await b.database.repositories.members.get(accepted.memberId!))!).to.include({ stage: "FULL", status: "ACTIVE" });
-    expect((await b.audit()).findings).to.deep.equal([]);
+    await expectMovedToB(member.id, "FULL");
   });
 
   it("should build the records after a correction on the correction, and accept the member", async function () {
     federation = await startFederation();
-    const { a, b } = federation;
+    const { a } = federation;
     const { clerk } = a.actors;
     // walkAtA dates the journey four years later; the interview is first recorded late (a finding), then corrected.
     const memberId = await federation.walkAtA("S1");
@@ -66,16 +68,6 @@ describe("federation: the review replays a file as its source checked it", funct
     await recordStep(a.institution, clerk, memberId, { ...activist, effectiveDate: a.institution.today(), evidence: [] });
     await federation.settle();
 
-    const transfer = await issueTransfer(a.institution, a.actors.approver, { memberId, toOrgId: ORG_IDS.branchB, validDays: 30 });
-    await federation.settle();
-    const review = await reviewTransfer(b.institution, b.actors.approver, transfer.id);
-
-    expect(review.verdict, JSON.stringify(review.steps, null, 2)).to.equal("ACCEPTABLE");
-    await acceptTransfer(b.institution, b.actors.approver, transfer.id);
-    await federation.settle();
-    const accepted = await getTransfer(b.institution, b.actors.approver, transfer.id);
-    expect(accepted.state).to.equal("ACCEPTED");
-    expect((await b.database.repositories.members.get(accepted.memberId!))!).to.include({ stage: "ACTIVIST", status: "ACTIVE" });
-    expect((await b.audit()).findings).to.deep.equal([]);
+    await expectMovedToB(memberId, "ACTIVIST");
   });
 });
