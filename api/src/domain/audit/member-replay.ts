@@ -7,11 +7,11 @@ import type { RecordBody } from "../../lib/record-hash";
 import { historyRecordOf } from "../history";
 import {
   ARCHIVAL_MILESTONES,
+  archivalDatesOf,
   evaluateArchival,
   evaluateStep,
   PROVEN_FACTS,
   replayReceivedFile,
-  type ArchivalDates,
   type RuleSet,
 } from "../rules";
 
@@ -109,9 +109,7 @@ function replayArchival(
     .map((record) => ({ record, milestone: ARCHIVAL_MILESTONES.find((milestone) => milestone.step === record.body.step) }));
   const outcomes = new Map<number, Outcome>();
   if (archival.length === 0) return outcomes;
-  const dates: ArchivalDates = Object.fromEntries(
-    archival.flatMap(({ record, milestone }) => (milestone ? [[milestone.date, record.body.effectiveDate]] : [])),
-  );
+  const dates = archivalDatesOf(archival.map(({ record }) => record.body));
   const [{ record: first }] = archival;
   try {
     const evaluation = evaluateArchival(ruleSetOf(first.body.ruleVersion), dates, member, dayOf(first));

@@ -37,6 +37,16 @@ const DATE_RULE_KINDS: ReadonlySet<RuleKindName> = new Set<RuleKindName>([
   "notBeforeProbationEnd",
 ]);
 
+/** The roster dates a member's archival records give, each by the milestone its step stands for. */
+export function archivalDatesOf(records: readonly { step: string; effectiveDate: IsoDate }[]): ArchivalDates {
+  const dates: ArchivalDates = {};
+  for (const record of records) {
+    const milestone = ARCHIVAL_MILESTONES.find((candidate) => candidate.step === record.step);
+    if (milestone) dates[milestone.date] = record.effectiveDate;
+  }
+  return dates;
+}
+
 export interface ArchivalMilestone {
   date: ArchivalDateName;
   step: string;

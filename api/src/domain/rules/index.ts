@@ -30,6 +30,7 @@ export type {
 } from "./schema";
 export {
   ARCHIVAL_MILESTONES,
+  archivalDatesOf,
   evaluateArchival,
   type ArchivalDateName,
   type ArchivalDates,

@@ -5,7 +5,7 @@
 // record with this same function, so that it expects exactly what the import stored.
 import type { IsoDate } from "../../lib/calendar";
 import type { RecordBody } from "../../lib/record-hash";
-import { ARCHIVAL_MILESTONES, evaluateArchival, type ArchivalDates, type ArchivalEvaluation } from "./archival";
+import { ARCHIVAL_MILESTONES, archivalDatesOf, evaluateArchival, type ArchivalEvaluation } from "./archival";
 import { RULES } from "../refusals";
 import { evaluateStep, type Finding, type Violation } from "./engine";
 import { replayHistory, type HistoryRecord } from "./history";
@@ -88,13 +88,8 @@ function archivalEvaluation(
 ): ArchivalEvaluation | null {
   const first = records.findIndex((record) => record?.archival && record.ruleVersion === ruleSet.version);
   if (first === -1) return null;
-  const dates: ArchivalDates = {};
-  for (const record of records) {
-    if (!record?.archival || record.ruleVersion !== ruleSet.version) continue;
-    const milestone = ARCHIVAL_MILESTONES.find((candidate) => candidate.step === record.step);
-    if (milestone) dates[milestone.date] = record.effectiveDate;
-  }
-  return evaluateArchival(ruleSet, dates, member, todayOf(first));
+  const archival = records.filter((record): record is ReceivedRecord => !!record?.archival && record.ruleVersion === ruleSet.version);
+  return evaluateArchival(ruleSet, archivalDatesOf(archival), member, todayOf(first));
 }
 
 /** One archival record's share of the evaluation: what the rules said of its date; a step no roster gives breaks them. */
