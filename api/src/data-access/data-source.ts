@@ -4,6 +4,7 @@ import { Client } from "pg";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
+import { openPGlite } from "./pglite-template";
 
 export interface DataSourceConfig {
   /** PostgreSQL connection string. Without it the service uses embedded PGlite. */
@@ -27,6 +28,15 @@ const { createPgConfig } = require("@electric-sql/pglite/node-postgres") as { cr
  * hanging forever.
  */
 const PGLITE_SESSION_WAIT_MS = 30_000;
+
+const COMMON_OPTIONS = {
+  type: "postgres",
+  entities: ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsRun: true,
+  synchronize: false,
+  installExtensions: false,
+} as const;
 
 /** A DataSource that also closes the PGlite instance it runs on. */
 class PGliteDataSource extends DataSource {
@@ -58,35 +68,16 @@ class PGliteDataSource extends DataSource {
  * instance is a process-wide singleton, so two DataSources would share one database.
  */
 export async function createDataSource(config: DataSourceConfig = {}): Promise<DataSource> {
-  const common = {
-    type: "postgres",
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    synchronize: false,
-    installExtensions: false,
-  } as const;
-
   let dataSource: DataSource;
   if (config.databaseUrl) {
     if (config.schema) await createSchemaIfMissing(config.databaseUrl, checkedSchemaName(config.schema));
     dataSource = new DataSource({
-      ...common,
+      ...COMMON_OPTIONS,
       url: config.databaseUrl,
       extra: config.schema ? { options: `-c search_path=${checkedSchemaName(config.schema)}` } : {},
     });
   } else {
-    const pglite = await PGlite.create(config.dataDir ? { dataDir: config.dataDir } : {});
-    dataSource = new PGliteDataSource(
-      {
-        ...common,
-        poolSize: 1,
-        connectTimeoutMS: PGLITE_SESSION_WAIT_MS,
-        // The pool keeps its one client: closing it when idle would only reconnect to the same session.
-        extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
-      },
-      pglite,
-    );
+    dataSource = pgliteDataSource(await openPGlite(config.dataDir, migratedDump));
   }
   try {
     await dataSource.initialize();
@@ -95,6 +86,31 @@ export async function createDataSource(config: DataSourceConfig = {}): Promise<D
     throw error;
   }
   return dataSource;
+}
+
+function pgliteDataSource(pglite: PGlite): PGliteDataSource {
+  return new PGliteDataSource(
+    {
+      ...COMMON_OPTIONS,
+      poolSize: 1,
+      connectTimeoutMS: PGLITE_SESSION_WAIT_MS,
+      // The pool keeps its one client: closing it when idle would only reconnect to the same session.
+      extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
+    },
+    pglite,
+  );
+}
+
+/** A fresh in-memory database, migrated, as openPGlite's template. */
+async function migratedDump(): Promise<Blob> {
+  const pglite = await PGlite.create();
+  const dataSource = pgliteDataSource(pglite);
+  try {
+    await dataSource.initialize();
+    return await pglite.dumpDataDir("gzip");
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 async function createSchemaIfMissing(databaseUrl: string, schema: string): Promise<void> {
