@@ -7,7 +7,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { DataSource } from "typeorm";
-import { CHAIN_ROLES, connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedNode } from "./chain";
+import { CHAIN_ROLES, connectConsortium, devSigner, loadOrDeploy, providerFor, startEmbeddedNode, type EmbeddedNode } from "./chain";
 import { loadDemoSecondConfig, type Config } from "./config";
 import { createDataSource, dropSchema, type Repositories } from "./data-access";
 import type { ConnectedChain } from "./instance";
@@ -63,11 +63,42 @@ function openDatabase(plan: DemoUniversityPlan): Promise<DataSource> {
   return createDataSource(databaseUrl ? { databaseUrl, schema: plan.schema } : { dataDir: plan.pgliteDir });
 }
 
+type Opening = Promise<{ databases: DataSource[] } | { error: unknown }>;
+
+/** Both universities' databases, side by side; when one cannot open, the other is closed again. */
+async function openDatabases(plans: readonly DemoUniversityPlan[]): Opening {
+  const openings = await Promise.allSettled(plans.map(openDatabase));
+  const databases = openings.flatMap((opening) => (opening.status === "fulfilled" ? [opening.value] : []));
+  const failed = openings.find((opening) => opening.status === "rejected");
+  if (failed === undefined) return { databases };
+  await Promise.all(databases.map((dataSource) => dataSource.destroy()));
+  return { error: failed.reason };
+}
+
+async function databasesOf(opening: Opening): Promise<DataSource[]> {
+  const outcome = await opening;
+  if ("error" in outcome) throw outcome.error;
+  return outcome.databases;
+}
+
 /** Starts the chain, seeds the demo on first start, and runs both universities' instances. */
 export async function startEmbeddedDemo(config: Config, logger: Logger): Promise<EmbeddedDemo> {
   const plans = planOf(config);
-  const node = await startEmbeddedNode({ stateDir: path.join(config.dataDir, "chain"), port: config.embeddedChainPort });
-  const opened: DataSource[] = [];
+  const existed = plans.some((plan) => plan.config.databaseUrl !== undefined || existsSync(plan.pgliteDir));
+  // Opening the databases (restoring new ones) is most of a start's time, spent in this process; starting the chain
+  // and deploying to it is mostly Anvil's: both go on at once.
+  const opening = openDatabases(plans);
+  let node: EmbeddedNode;
+  try {
+    node = await startEmbeddedNode({ stateDir: path.join(config.dataDir, "chain"), port: config.embeddedChainPort });
+  } catch (error) {
+    await databasesOf(opening).then(
+      (databases) => Promise.all(databases.map((dataSource) => dataSource.destroy())),
+      () => undefined,
+    );
+    throw error;
+  }
+  let opened: DataSource[] | undefined;
   const running: RunningInstance[] = [];
   try {
     const provider = providerFor(node.rpcUrl, node.chainId);
@@ -78,18 +109,18 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
       deploymentFile: config.deploymentFile,
       consortiumName: CONSORTIUM_NAME,
     });
-    if (created) {
+    opened = await databasesOf(opening);
+    if (created && existed) {
       // Records anchored on a chain that no longer exists would have no proof: keep chain and databases together.
+      await Promise.all(opened.map((dataSource) => dataSource.destroy()));
+      opened = [];
       for (const plan of plans) await resetDatabase(plan, logger);
+      opened = await databasesOf(openDatabases(plans));
     }
     logger.info({ rpcUrl: node.rpcUrl, registry: deployment.contracts.registry, created }, "embedded chain ready");
     const governed = connectConsortium(deployment, governance);
-    // Side by side: opening and migrating a database is most of a start's time.
-    const openings = await Promise.allSettled(plans.map(openDatabase));
-    for (const opening of openings) if (opening.status === "fulfilled") opened.push(opening.value);
-    const failed = openings.find((opening) => opening.status === "rejected");
-    if (failed) throw failed.reason;
-    const institutions = plans.map((plan, index) => createInstitution(opened[index], plan.config));
+    const databases = opened;
+    const institutions = plans.map((plan, index) => createInstitution(databases[index], plan.config));
     const signers = plans.map((plan) => devSigner(provider, plan.signerIndex));
 
     const empty = await Promise.all(institutions.map(async ({ repositories }) => (await repositories.organizations.list()).length === 0));
@@ -114,7 +145,7 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
         await runInstance({
           config: { ...plan.config, logId },
           logger: logger.child({ university: plan.name }),
-          dataSource: opened[index],
+          dataSource: databases[index],
           chain,
         }),
       );
@@ -129,6 +160,7 @@ export async function startEmbeddedDemo(config: Config, logger: Logger): Promise
     };
   } catch (error) {
     await Promise.all(running.map((instance) => instance.stop()));
+    opened ??= await databasesOf(opening).catch(() => []);
     for (const dataSource of opened.slice(running.length)) await dataSource.destroy();
     await node.stop();
     throw error;
