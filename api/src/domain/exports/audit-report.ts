@@ -40,7 +40,7 @@ const SUBJECT_REFERENCES: Record<FindingSubject["type"], (id: string) => string>
 
 export async function auditReportWorkbook(auditId: string, report: AuditReport): Promise<{ fileName: string; content: Buffer }> {
   const title = `审计报告（${report.finishedAt.slice(0, 10)}）`;
-  const workbook = newWorkbook(title, new Date(report.finishedAt));
+  const workbook = await newWorkbook(title, new Date(report.finishedAt));
   const summary: Cell[][] = [
     ["结论", report.clean ? "未发现问题：数据库中的每条记录都与链上一致。" : `发现 ${report.findings.length} 个问题`],
     ["审计编号", auditId],

@@ -55,7 +55,7 @@ export async function exportRoster(institution: Institution, actor: Actor, reque
   const branchOrder = new Map(scope.organizations.map((org, index) => [org.id, index]));
   rows.reverse().sort((a, b) => branchOrder.get(a.orgId)! - branchOrder.get(b.orgId)!);
   const title = `${scope.root.name}党员名册（截至${today}）`;
-  const workbook = newWorkbook(title, institution.now());
+  const workbook = await newWorkbook(title, institution.now());
   const sheetColumns: SheetColumn[] = [
     ...columns.map((column) => ({ title: column.title, width: WIDTHS[column.field], date: column.field.endsWith("Date") })),
     { title: STAGE_TITLE, width: 14 },

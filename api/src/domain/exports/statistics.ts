@@ -59,7 +59,7 @@ export async function exportStatistics(
   ]);
 
   const title = (table: string) => `${scope.root.name}${table}`;
-  const workbook = newWorkbook(title(`发展党员统计（${from}至${to}）`), now);
+  const workbook = await newWorkbook(title(`发展党员统计（${from}至${to}）`), now);
   const stageColumns = [
     { title: "党组织", width: 28 },
     ...PIPELINE_STAGES.map((stage) => ({ title: STATUS_NAMES[stage] })),

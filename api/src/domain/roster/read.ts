@@ -1,8 +1,9 @@
 // Reading a roster file into a header row and data rows of plain cells: .xlsx through exceljs (the first worksheet),
 // .csv in UTF-8 (with or without a byte-order mark) or GBK, the encoding Excel on a Chinese Windows saves in.
 import { Readable } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import iconv from "iconv-lite";
+import { loadExcel } from "../exports/sheet";
 import { RuleViolation } from "../errors";
 import { RULES } from "../refusals";
 
@@ -30,7 +31,7 @@ export function rosterFormatOf(fileName: string): RosterFormat | null {
 }
 
 export async function readRosterFile(bytes: Buffer, format: RosterFormat): Promise<RosterTable> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   let encoding: RosterTable["encoding"] = "xlsx";
   try {
     if (format === "xlsx") {

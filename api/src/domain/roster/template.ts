@@ -1,10 +1,10 @@
 // The roster template offered for download: one header row with every column the import reads, in the order of
 // a usual 党员名册, dates formatted as dates.
-import ExcelJS from "exceljs";
+import { loadExcel } from "../exports/sheet";
 import { ROSTER_COLUMNS } from "./columns";
 
 export async function rosterTemplate(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   const sheet = workbook.addWorksheet("党员名册");
   sheet.columns = ROSTER_COLUMNS.map((column) => ({
     header: column.title,
