@@ -13,7 +13,7 @@ import {
   readDeploymentFile,
   type ConsortiumDeployment,
 } from "./chain";
-import { EventIndexer } from "./chain/event-indexer";
+import { EventIndexer } from "./indexer/event-indexer";
 import { chainEventHandler, EVENT_CURSOR, FileFetcher } from "./domain/federation";
 import { withTransaction, type Repositories } from "./data-access";
 import type { AuditSources } from "./domain/audit/jobs";

@@ -10,8 +10,8 @@ import { LogTree } from "./anchoring";
 import type { Config } from "./config";
 import { AuditJobs } from "./domain/audit/jobs";
 import type { Institution } from "./domain/institution";
-import { fillMissingSearchTokens } from "./domain/members";
-import { refreshStaleNextDue } from "./domain/next-due";
+import { fillMissingSearchTokens } from "./domain/membership/members";
+import { refreshStaleNextDue } from "./domain/membership/next-due";
 import { metricsApp } from "./http/metrics";
 import {
   auditSourcesFor,

@@ -10,7 +10,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import express from "express";
 import type { Verdict } from "../../api/src/domain/verification/verdict";
-import { recordStep } from "../../api/src/domain/records";
+import { recordStep } from "../../api/src/domain/membership/records";
 import type { MemberProof } from "../../api/src/lib/proof-bundle";
 import { walkMember } from "../../api/src/seed/walk";
 import { machineDescription, writeBenchmarkSection } from "../lib/bench-report";

@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import os from "node:os";
 import type { AnchoringState } from "../../api/src/domain/anchoring-state";
-import type { RecordedStep, RecordView } from "../../api/src/domain/records";
+import type { RecordedStep, RecordView } from "../../api/src/domain/membership/records";
 import { JOURNEY } from "../../api/src/seed/journey";
 import { machineDescription, writeBenchmarkSection } from "../lib/bench-report";
 import { benchPerson, callApi, startBenchInstance, type BenchInstance } from "./lib/instance";

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { ContractRunner } from "ethers";
 import { ethers } from "hardhat";
 import { MembershipLedger__factory } from "../../typechain-types/factories/contracts/MembershipLedger__factory";
-import type { RecordView } from "../../api/src/domain/records";
+import type { RecordView } from "../../api/src/domain/membership/records";
 import type { RecordProof } from "../../api/src/lib/proof-bundle";
 import { createE2eEnvironment, E2E_PASSWORD, E2E_USERS, type E2eEnvironment } from "../helpers/e2e";
 import { ApiClient, waitForHealth } from "../helpers/e2e-client";

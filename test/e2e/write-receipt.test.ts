@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { ORG_IDS } from "../../api/src/data-access/testing";
-import type { RecordedStep } from "../../api/src/domain/records";
+import type { RecordedStep } from "../../api/src/domain/membership/records";
 import { recordHash } from "../../api/src/lib/record-hash";
 import { receiptSignerOf, writeReceiptSchema, type WriteReceipt } from "../../api/src/lib/write-receipt";
 import { JOURNEY } from "../../api/src/seed/journey";

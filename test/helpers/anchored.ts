@@ -9,7 +9,7 @@ import { devSigner, type ConsortiumAddresses } from "../../api/src/chain";
 import { withTransaction } from "../../api/src/data-access";
 import { createClerk, openScratchDatabase, ORG_IDS, seedConsortium, type ScratchDatabase } from "../../api/src/data-access/testing";
 import type { Actor, Institution } from "../../api/src/domain/institution";
-import type { PersonalData } from "../../api/src/domain/members";
+import type { PersonalData } from "../../api/src/domain/membership/members";
 import { createLogger } from "../../api/src/lib/logger";
 import { walkMember } from "../../api/src/seed/walk";
 import { createInstitution } from "../../api/src/server";

@@ -6,7 +6,7 @@ import { AnchoringWorker, type AnchoringOptions } from "../../api/src/anchoring"
 import { EMBEDDED_CHAIN_ID, providerFor } from "../../api/src/chain";
 import { createRepositories, withTransaction, type Repositories } from "../../api/src/data-access";
 import type { Actor, Institution } from "../../api/src/domain/institution";
-import { recordStep } from "../../api/src/domain/records";
+import { recordStep } from "../../api/src/domain/membership/records";
 import { JOURNEY } from "../../api/src/seed/journey";
 import { createLogger } from "../../api/src/lib/logger";
 import { walkMember } from "../../api/src/seed/walk";

@@ -1,8 +1,8 @@
 // The instance's HTTP API as a client sees it: log in, enter members, read their records and proofs.
 import type { AnchoringState } from "../../api/src/domain/anchoring-state";
 import type { ErrorBody } from "../../api/src/domain/errors";
-import type { PersonalData } from "../../api/src/domain/members";
-import type { RecordView, RecordedStep } from "../../api/src/domain/records";
+import type { PersonalData } from "../../api/src/domain/membership/members";
+import type { RecordView, RecordedStep } from "../../api/src/domain/membership/records";
 import type { RecordProof } from "../../api/src/lib/proof-bundle";
 import { JOURNEY } from "../../api/src/seed/journey";
 import { randomPerson } from "./anchored";

@@ -18,7 +18,7 @@ import {
   devSigner,
   type ConsortiumAddresses,
 } from "../../api/src/chain";
-import { EventIndexer } from "../../api/src/chain/event-indexer";
+import { EventIndexer } from "../../api/src/indexer/event-indexer";
 import { loadConfig } from "../../api/src/config";
 import { withTransaction } from "../../api/src/data-access";
 import { openScratchDatabase, ORG_IDS, seedConsortium, type ScratchDatabase } from "../../api/src/data-access/testing";

@@ -2,7 +2,7 @@
 // database owner can), shared by the tamper suites of the audit sweep and of POST /api/verify.
 import type { EntityManager } from "typeorm";
 import type { ChainedAuditEntry } from "../../api/src/data-access/repositories/audit-log";
-import { recordContext, sealRecordBody } from "../../api/src/domain/history";
+import { recordContext, sealRecordBody } from "../../api/src/domain/membership/history";
 import { adminLogEntryHash } from "../../api/src/lib/admin-log";
 import { canonicalize } from "../../api/src/lib/canonical-json";
 import { newSalt, recordHash, type RecordBody } from "../../api/src/lib/record-hash";

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import ExcelJS from "exceljs";
 import type { Download, Locator, Page } from "playwright-core";
 import type { Dashboard } from "../../api/src/domain/dashboard";
-import type { MemberFile } from "../../api/src/domain/members";
+import type { MemberFile } from "../../api/src/domain/membership/members";
 import { latinWordsOutside } from "../helpers/latin";
 import { DESKTOP, PHONE, expectAccessible, logIn, PORTAL_USERS, startPortal, type PortalEnvironment } from "../helpers/portal";
 import { PortalApi } from "../helpers/portal-ledger";

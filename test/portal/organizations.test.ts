@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { Page } from "playwright-core";
-import { EventIndexer } from "../../api/src/chain/event-indexer";
+import { EventIndexer } from "../../api/src/indexer/event-indexer";
 import { ORG_IDS } from "../../api/src/data-access/testing";
 import { seedAccount } from "../../api/src/domain/accounts";
 import { chainEventHandler, EVENT_CURSOR } from "../../api/src/domain/federation";

@@ -4,7 +4,7 @@ import type { StageStatusCount } from "../data-access";
 import { requireInScope, requireRole } from "./access";
 import { anchoringStatus, type AnchoringStatus } from "./anchoring-state";
 import type { Actor, Institution } from "./institution";
-import { refreshStaleNextDue } from "./next-due";
+import { refreshStaleNextDue } from "./membership/next-due";
 import type { MemberStage, TransferState } from "./vocabulary";
 
 /** The five development stages, in the order a member goes through them. */

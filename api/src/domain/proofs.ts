@@ -12,9 +12,9 @@ import {
 } from "../lib/proof-bundle";
 import { anchoringViews, type AnchoringView } from "./anchoring-state";
 import { Conflict, NotFound } from "./errors";
-import { openRecordBody } from "./history";
+import { openRecordBody } from "./membership/history";
 import type { Actor, Institution, ProofSources } from "./institution";
-import { readableMember } from "./members";
+import { readableMember } from "./membership/members";
 import { RULES } from "./refusals";
 
 function sourcesOf(institution: Institution): ProofSources {

@@ -1,8 +1,8 @@
 // Walks one person through the journey's steps up to a given one, through the real domain services: the demo seed
 // uses it for its members, tests and benchmarks for theirs.
 import type { Actor, Institution } from "../domain/institution";
-import type { PersonalData } from "../domain/members";
-import { enrollMember, recordStep, type RecordedStep } from "../domain/records";
+import type { PersonalData } from "../domain/membership/members";
+import { enrollMember, recordStep, type RecordedStep } from "../domain/membership/records";
 import { addMonths } from "../lib/calendar";
 import { ROLES } from "../domain/vocabulary";
 import { JOURNEY } from "./journey";

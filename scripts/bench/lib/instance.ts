@@ -26,7 +26,7 @@ import { createDataSource } from "../../../api/src/data-access";
 import { openScratchDatabase } from "../../../api/src/data-access/testing";
 import { anchoringViews } from "../../../api/src/domain/anchoring-state";
 import type { Actor, Institution } from "../../../api/src/domain/institution";
-import type { PersonalData } from "../../../api/src/domain/members";
+import type { PersonalData } from "../../../api/src/domain/membership/members";
 import { issueToken } from "../../../api/src/http/auth/tokens";
 import { createWorker, proofSourcesFor, type ConnectedChain } from "../../../api/src/instance";
 import { createLogger } from "../../../api/src/lib/logger";

@@ -9,7 +9,7 @@ import { createRepositories } from "../../../api/src/data-access";
 import { bodyCheckerInWorkers, runAuditSweep, type AuditPhase, type AuditProgress, type AuditReport } from "../../../api/src/domain/audit";
 import { checkBody } from "../../../api/src/domain/audit/body-check";
 import { PAGE_SIZE } from "../../../api/src/domain/audit/log-scan";
-import { recordContext } from "../../../api/src/domain/history";
+import { recordContext } from "../../../api/src/domain/membership/history";
 import { canonicalize } from "../../../api/src/lib/canonical-json";
 import { createFieldCipher } from "../../../api/src/lib/field-encryption";
 import { MerkleLog, recordLeaf } from "../../../api/src/lib/merkle";

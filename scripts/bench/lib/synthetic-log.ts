@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Client } from "pg";
 import type { ChainCall } from "../../../api/src/data-access";
-import { recordContext } from "../../../api/src/domain/history";
-import { newMemberKey, personalDataContext } from "../../../api/src/domain/members";
+import { recordContext } from "../../../api/src/domain/membership/history";
+import { newMemberKey, personalDataContext } from "../../../api/src/domain/membership/members";
 import { dayNumber } from "../../../api/src/lib/calendar";
 import { canonicalize } from "../../../api/src/lib/canonical-json";
 import { blindIndex, type FieldCipher } from "../../../api/src/lib/field-encryption";

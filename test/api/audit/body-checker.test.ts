@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import type { CheckedRow } from "../../../api/src/domain/audit/body-check";
 import { bodyCheckerInThread, bodyCheckerInWorkers, type BodyChecker } from "../../../api/src/domain/audit";
-import { recordContext } from "../../../api/src/domain/history";
+import { recordContext } from "../../../api/src/domain/membership/history";
 import { canonicalize } from "../../../api/src/lib/canonical-json";
 import { createFieldCipher } from "../../../api/src/lib/field-encryption";
 import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";

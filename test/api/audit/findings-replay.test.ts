@@ -10,7 +10,7 @@ import { createAuditChainReader } from "../../../api/src/chain";
 import { createClerk, ORG_IDS } from "../../../api/src/data-access/testing";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
 import type { Actor, Institution } from "../../../api/src/domain/institution";
-import { recordStep } from "../../../api/src/domain/records";
+import { recordStep } from "../../../api/src/domain/membership/records";
 import { importRoster } from "../../../api/src/domain/roster/import";
 import { parseRuleSet, type RuleSet } from "../../../api/src/domain/rules";
 import { acceptTransfer, getTransfer, issueTransfer } from "../../../api/src/domain/transfers";

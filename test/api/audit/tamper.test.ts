@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { createAuditChainReader } from "../../../api/src/chain";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
-import { openPersonalData, sealPersonalData } from "../../../api/src/domain/members";
+import { openPersonalData, sealPersonalData } from "../../../api/src/domain/membership/members";
 import { runAuditSweep, type AuditReport } from "../../../api/src/domain/audit";
 import { recordHash } from "../../../api/src/lib/record-hash";
 import { startAnchoredInstance, type AnchoredInstance } from "../../helpers/anchored";

@@ -5,7 +5,7 @@ import { ORG_IDS } from "../../../api/src/data-access/testing";
 import { ROSTER_COLUMNS } from "../../../api/src/domain/roster/columns";
 import { importRoster } from "../../../api/src/domain/roster/import";
 import type { Actor } from "../../../api/src/domain/institution";
-import type { PersonalData } from "../../../api/src/domain/members";
+import type { PersonalData } from "../../../api/src/domain/membership/members";
 import { issueTransfer } from "../../../api/src/domain/transfers";
 import { walkMember } from "../../../api/src/seed/walk";
 import { idNumberOf } from "../../helpers/roster";

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
 import { reviewTransfer } from "../../../api/src/domain/federation";
-import { recordStep } from "../../../api/src/domain/records";
+import { recordStep } from "../../../api/src/domain/membership/records";
 import { importRoster } from "../../../api/src/domain/roster/import";
 import { acceptTransfer, getTransfer, issueTransfer } from "../../../api/src/domain/transfers";
 import { addMonths } from "../../../api/src/lib/calendar";

@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
 import { reviewTransfer } from "../../../api/src/domain/federation";
 import { memberProofOf } from "../../../api/src/domain/proofs";
-import { recordStep } from "../../../api/src/domain/records";
+import { recordStep } from "../../../api/src/domain/membership/records";
 import { acceptTransfer, issueTransfer } from "../../../api/src/domain/transfers";
 import { verifyBundle } from "../../../api/src/domain/verification/verify-bundle";
 import { addMonths } from "../../../api/src/lib/calendar";

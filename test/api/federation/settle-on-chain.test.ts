@@ -7,7 +7,7 @@ import { ORG_IDS, rejectionOf } from "../../../api/src/data-access/testing";
 import { chainReasonCode } from "../../../api/src/domain/chain-writes";
 import { AppError } from "../../../api/src/domain/errors";
 import { reviewTransfer } from "../../../api/src/domain/federation";
-import { recordStep } from "../../../api/src/domain/records";
+import { recordStep } from "../../../api/src/domain/membership/records";
 import { acceptTransfer, getTransfer, issueTransfer, rejectTransfer } from "../../../api/src/domain/transfers";
 import { addMonths } from "../../../api/src/lib/calendar";
 import { JOURNEY } from "../../../api/src/seed/journey";

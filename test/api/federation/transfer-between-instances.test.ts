@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { ORG_IDS, rejectionOf } from "../../../api/src/data-access/testing";
 import { AppError } from "../../../api/src/domain/errors";
-import { sealEvidence, uploadEvidence } from "../../../api/src/domain/evidence";
+import { sealEvidence, uploadEvidence } from "../../../api/src/domain/membership/evidence";
 import { exportMemberPackage, importMemberPackage, reviewTransfer } from "../../../api/src/domain/federation";
 import { buildMemberFile } from "../../../api/src/domain/federation/member-file";
-import { listRecords, recordStep } from "../../../api/src/domain/records";
+import { listRecords, recordStep } from "../../../api/src/domain/membership/records";
 import { addMonths } from "../../../api/src/lib/calendar";
 import { JOURNEY } from "../../../api/src/seed/journey";
 import { acceptTransfer, getTransfer, issueTransfer, rejectTransfer } from "../../../api/src/domain/transfers";

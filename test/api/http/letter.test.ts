@@ -8,7 +8,7 @@ import request from "supertest";
 import { createFederationReader, providerFor } from "../../../api/src/chain";
 import { ConfigError, loadConfig } from "../../../api/src/config";
 import { ORG_IDS } from "../../../api/src/data-access/testing";
-import type { PersonalData } from "../../../api/src/domain/members";
+import type { PersonalData } from "../../../api/src/domain/membership/members";
 import { REFUSALS } from "../../../api/src/domain/messages";
 import { groupedNumber, isLetterNumber, transferIdOfNumber } from "../../../api/src/domain/transfers/letter/number";
 import { letterOf } from "../../../api/src/domain/transfers/letter/format";

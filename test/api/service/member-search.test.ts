@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
-import { fillMissingSearchTokens, sealPersonalData, newMemberKey } from "../../../api/src/domain/members";
+import { fillMissingSearchTokens, sealPersonalData, newMemberKey } from "../../../api/src/domain/membership/members";
 import { JOURNEY } from "../../../api/src/seed/journey";
 import { ORG_IDS, startTestInstance, type AccountName, type TestInstance } from "../../helpers/service";
 

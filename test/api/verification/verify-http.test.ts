@@ -7,7 +7,7 @@ import type { MemberProof, RecordProof } from "../../../api/src/lib/proof-bundle
 import { E2E_PASSWORD, E2E_USERS } from "../../helpers/e2e";
 import { startHttpAnchoredInstance, type HttpAnchoredInstance } from "../../helpers/e2e-hardhat";
 import { forgeries, judgedAsExpected } from "../../helpers/forged-bundles";
-import { recordStep } from "../../../api/src/domain/records";
+import { recordStep } from "../../../api/src/domain/membership/records";
 import { SMALL_BODY_LIMIT_BYTES } from "../../../api/src/http/middleware/body";
 import { VERIFY_BODY_LIMIT_BYTES } from "../../../api/src/http/routes/proofs";
 

@@ -2,7 +2,7 @@
 import type { LogRow } from "../../data-access/repositories/log-scan";
 import type { FieldCipher } from "../../lib/field-encryption";
 import { recordHash, type RecordBody } from "../../lib/record-hash";
-import { recordContext } from "../history";
+import { recordContext } from "../membership/history";
 
 export interface BodyCheck {
   /** Why the row cannot be trusted, or null. */

@@ -1,7 +1,7 @@
 // Every stored evidence file opened and hashed again: its bytes must still be the ones its SHA-256 names.
 import type { InstanceScanRepository } from "../../data-access/repositories/instance-scan";
 import type { FieldCipher } from "../../lib/field-encryption";
-import { openVerifiedEvidence } from "../evidence";
+import { openVerifiedEvidence } from "../membership/evidence";
 import type { FindingSet } from "./report";
 
 const EVIDENCE_PAGE = 50;

@@ -4,7 +4,7 @@
 // dates), and a record received with a transfer as the federation review replayed the file it came in.
 import { todayInChina, type IsoDate } from "../../lib/calendar";
 import type { RecordBody } from "../../lib/record-hash";
-import { historyRecordOf } from "../history";
+import { historyRecordOf } from "../membership/history";
 import {
   ARCHIVAL_MILESTONES,
   archivalDatesOf,

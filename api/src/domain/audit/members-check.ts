@@ -6,8 +6,8 @@ import { stageFromChain } from "../../chain/codec";
 
 import type { MemberScanRow } from "../../data-access/repositories/instance-scan";
 import type { FieldCipher } from "../../lib/field-encryption";
-import { tryOpenPersonalData } from "../members";
-import { currentNextDueIntact } from "../next-due";
+import { tryOpenPersonalData } from "../membership/members";
+import { currentNextDueIntact } from "../membership/next-due";
 import type { FindingSet } from "./report";
 
 export interface MemberCheckInputs {

@@ -6,8 +6,8 @@
 import type { LogRow } from "../../data-access/repositories/log-scan";
 import type { MemberScanRow } from "../../data-access/repositories/instance-scan";
 import type { FieldCipher } from "../../lib/field-encryption";
-import { openSealedBody } from "../history";
-import { tryOpenPersonalData } from "../members";
+import { openSealedBody } from "../membership/history";
+import { tryOpenPersonalData } from "../membership/members";
 import { loadRuleSet } from "../rules";
 import type { ScannedLog } from "./log-scan";
 import { replayMemberFile, type FileRecord } from "./member-replay";

@@ -2,9 +2,9 @@
 // roster template (so an exported roster reads back through the import), plus the member's current stage. The
 // personal columns are there only for a caller granted personal data; the others get branch, stage and dates.
 import { MAX_PAGE_SIZE, type Member } from "../../data-access";
-import { supersededIds } from "../history";
+import { supersededIds } from "../membership/history";
 import type { Actor, Institution } from "../institution";
-import { tryOpenPersonalData, type PersonalData } from "../members";
+import { tryOpenPersonalData, type PersonalData } from "../membership/members";
 import { ROSTER_COLUMNS, type RosterField } from "../roster/columns";
 import { ARCHIVAL_MILESTONES, STATUS_NAMES, type ArchivalDateName } from "../rules";
 import { exportScope } from "./scope";

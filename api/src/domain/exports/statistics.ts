@@ -6,7 +6,7 @@ import { addDays, dayNumber, type IsoDate } from "../../lib/calendar";
 import { PIPELINE_STAGES } from "../dashboard";
 import { RuleViolation } from "../errors";
 import type { Actor, Institution } from "../institution";
-import { refreshStaleNextDue } from "../next-due";
+import { refreshStaleNextDue } from "../membership/next-due";
 import { RULES } from "../refusals";
 import { STATUS_NAMES } from "../rules";
 import { exportScope, type ExportScope } from "./scope";

@@ -4,7 +4,7 @@
 // organizations, import the member of an incoming transfer once its acceptance is final, and close this instance's
 // open transfers whichever key closed them on chain. The returned text is what the event did here ("ignored" when it
 // does not concern this instance).
-import type { IndexedEvent } from "../../chain/event-indexer";
+import type { IndexedEvent } from "../../indexer/event-indexer";
 import { CHAIN_ORG_KINDS, CHAIN_ROLES, type ChainOrgKind, type ChainRole } from "../../chain/organizations";
 import type { FederationReader } from "../../chain/federation-reader";
 import { type Repositories, type Transfer } from "../../data-access";

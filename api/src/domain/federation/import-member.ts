@@ -6,10 +6,10 @@
 import type { Member, Repositories, Transfer } from "../../data-access";
 import { canonicalize } from "../../lib/canonical-json";
 import { recordHash, type RecordBody } from "../../lib/record-hash";
-import { evidenceSha256, sealEvidence } from "../evidence";
-import { sealRecordBody } from "../history";
+import { evidenceSha256, sealEvidence } from "../membership/evidence";
+import { sealRecordBody } from "../membership/history";
 import type { Institution } from "../institution";
-import { sealPersonalData } from "../members";
+import { sealPersonalData } from "../membership/members";
 import { openStoredFile } from "./receive-file";
 import { replayForImport, type ReplayedFile } from "./review";
 import type { MemberStage } from "../vocabulary";

@@ -4,9 +4,9 @@
 import { z } from "zod";
 import { type Member, type Transfer } from "../../data-access";
 import { memberProofSchema } from "../../lib/proof-bundle";
-import { openVerifiedEvidence } from "../evidence";
+import { openVerifiedEvidence } from "../membership/evidence";
 import type { Institution } from "../institution";
-import { openPersonalData, personalDataSchema } from "../members";
+import { openPersonalData, personalDataSchema } from "../membership/members";
 import { memberProofOf } from "../proofs";
 import { MEMBER_STAGES } from "../vocabulary";
 

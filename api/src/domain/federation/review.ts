@@ -6,7 +6,7 @@
 import { canonicalKeccak, recordHash } from "../../lib/record-hash";
 import type { ChainTransfer } from "../../chain/federation-reader";
 import type { Transfer } from "../../data-access";
-import { evidenceSha256 } from "../evidence";
+import { evidenceSha256 } from "../membership/evidence";
 import type { Actor, Institution } from "../institution";
 import { requireInScope, requireRole } from "../access";
 import { replayReceivedFile } from "../rules";

@@ -5,7 +5,7 @@ import type { Organization } from "../../data-access";
 import type { IsoDate } from "../../lib/calendar";
 import type { MessageText } from "../messages";
 import { refusalText } from "../messages";
-import type { PersonalData } from "../members";
+import type { PersonalData } from "../membership/members";
 import { RULES, type RuleId } from "../refusals";
 import { ARCHIVAL_MILESTONES, evaluateArchival, type ArchivalDates, type ArchivalMilestone, type Finding, type RuleSet } from "../rules";
 import { ROSTER_COLUMNS, type ColumnMapping, type RosterField } from "./columns";

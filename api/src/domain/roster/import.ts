@@ -9,10 +9,10 @@ import { hashedRecord, newSalt, type ArchivalMark, type RecordBody } from "../..
 import { requireRole } from "../access";
 import { archivalChainCall } from "../chain-writes";
 import { Conflict, RuleViolation } from "../errors";
-import { sealRecordBody } from "../history";
+import { sealRecordBody } from "../membership/history";
 import type { Actor, Institution } from "../institution";
 import { refusalText } from "../messages";
-import { newMemberKey, sealPersonalData } from "../members";
+import { newMemberKey, sealPersonalData } from "../membership/members";
 import type { ArchivalDates } from "../rules";
 import { mapColumns, type ColumnMapping } from "./columns";
 import { checkRow, missingColumns, type CheckedRow, type RowProblem } from "./check";

@@ -5,7 +5,7 @@ import { canonicalKeccak } from "../../lib/record-hash";
 import { requireApprover } from "../access";
 import { Conflict } from "../errors";
 import type { Actor, Institution } from "../institution";
-import { openPersonalData, sealPersonalData } from "../members";
+import { openPersonalData, sealPersonalData } from "../membership/members";
 import { RULES } from "../refusals";
 import { close } from "./close";
 import { existing, requireOpen } from "./current";

@@ -9,7 +9,7 @@ import { requireApprover } from "../access";
 import { issueCall, transferOutboxItem } from "../chain-writes";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../errors";
 import type { Actor, Institution } from "../institution";
-import { openPersonalData } from "../members";
+import { openPersonalData } from "../membership/members";
 import { closedOrganization } from "../organizations";
 import { RULES } from "../refusals";
 import type { TransferKind } from "../vocabulary";

@@ -3,7 +3,7 @@
 import type { ChainRefusal, Transfer } from "../../data-access";
 import { requireInScope, requireRole } from "../access";
 import type { Actor, Institution } from "../institution";
-import { pageOrRefuse } from "../members";
+import { pageOrRefuse } from "../membership/members";
 import type { TransferKind } from "../vocabulary";
 import { current, existing } from "./current";
 

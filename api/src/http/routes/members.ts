@@ -1,9 +1,9 @@
 // Members and their records: thin handlers over the domain services.
 import { z } from "zod";
 import type { Institution } from "../../domain/institution";
-import { getMemberFile, listMembers, memberFilterSchema, memberSearchSchema } from "../../domain/members";
-import { enrollMember, enrollSchema, getRecord, listRecords, recordStep, recordStepSchema } from "../../domain/records";
-import { correctPersonalData, correctPersonalDataSchema, personalDataHistory } from "../../domain/personal-data";
+import { getMemberFile, listMembers, memberFilterSchema, memberSearchSchema } from "../../domain/membership/members";
+import { enrollMember, enrollSchema, getRecord, listRecords, recordStep, recordStepSchema } from "../../domain/membership/records";
+import { correctPersonalData, correctPersonalDataSchema, personalDataHistory } from "../../domain/membership/personal-data";
 import type { RouteModule } from "../deps";
 import { describe } from "./describe";
 import { handle } from "./handle";

@@ -6,7 +6,7 @@ import { ageOn, todayInChina } from "../../../lib/calendar";
 import { Conflict, Forbidden, NotFound } from "../../errors";
 import type { Actor, Institution } from "../../institution";
 import { renderLetterPdf, type LetterIssuerContact } from "./pdf";
-import { openPersonalData } from "../../members";
+import { openPersonalData } from "../../membership/members";
 import type { RuleSet } from "../../rules";
 import { letterOf } from "./format";
 import { exportedDestination, readableTransfer } from "../views";

@@ -8,7 +8,7 @@ import { ErrorMessage, Field } from "../../lib/ui.js";
 import { placeRefusal } from "./refusals.js";
 import { initialFieldValues, readStepFields, StepFields, useFullMembers } from "./step-fields.js";
 
-/** The reasons the API takes (CORRECTION_REASON_CODES in api/src/domain/records.ts), in the order offered. */
+/** The reasons the API takes (CORRECTION_REASON_CODES in api/src/domain/membership/records.ts), in the order offered. */
 const CORRECTION_REASONS = {
   CORRECTION_DATE: { zh: "日期填写有误", en: "Wrong date" },
   CORRECTION_TYPO: { zh: "文字笔误", en: "Typing mistake" },

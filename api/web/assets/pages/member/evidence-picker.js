@@ -39,7 +39,7 @@ const t = messages({
   },
 });
 
-// What POST /api/evidence and a record accept (api/src/domain/evidence.ts, records.ts); checked here first only so
+// What POST /api/evidence and a record accept (api/src/domain/membership/evidence.ts, records.ts); checked here first only so
 // the clerk hears it in words before sending megabytes. The API decides.
 const ACCEPTED_TYPES = ["application/pdf", "image/png", "image/jpeg"];
 const MAX_BYTES = 10 * 1024 * 1024;

@@ -77,7 +77,7 @@ const t = messages({
 
 const FIELDS = ["name", "gender", "birthDate", "idNumber", "ethnicity", "staffNumber", "unit", "phone"];
 const REQUIRED = ["name", "idNumber", "birthDate"];
-/** The reasons the API takes (PERSONAL_DATA_REASON_CODES in api/src/domain/personal-data.ts). */
+/** The reasons the API takes (PERSONAL_DATA_REASON_CODES in api/src/domain/membership/personal-data.ts). */
 const REASONS = ["TYPING_MISTAKE", "DOCUMENT_CHANGED", "MEMBER_REQUEST", "OTHER"];
 const EDITORS = ["CLERK", "ORG_ADMIN"];
 

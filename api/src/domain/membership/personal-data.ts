@@ -2,10 +2,10 @@
 // the birth date and sex the number encodes), sealed in place of the old one with the keyed indexes it is found by,
 // and the old version is kept, sealed as it was, with who replaced it, when and why.
 import { z } from "zod";
-import { ActivePersonExistsError, type Member } from "../data-access";
-import { requireRole } from "./access";
-import { Conflict, Forbidden, RuleViolation } from "./errors";
-import type { Actor, Institution } from "./institution";
+import { ActivePersonExistsError, type Member } from "../../data-access";
+import { requireRole } from "../access";
+import { Conflict, Forbidden, RuleViolation } from "../errors";
+import type { Actor, Institution } from "../institution";
 import {
   memberView,
   openPersonalData,
@@ -16,9 +16,9 @@ import {
   type MemberView,
   type PersonalData,
 } from "./members";
-import { refusalText } from "./messages";
-import { idNumberBirthDate, idNumberProblem, idNumberSex, normalizeIdNumber } from "./roster/id-number";
-import { RULES } from "./refusals";
+import { refusalText } from "../messages";
+import { idNumberBirthDate, idNumberProblem, idNumberSex, normalizeIdNumber } from "../roster/id-number";
+import { RULES } from "../refusals";
 
 /** Why personal data is corrected: the one list (the portal names each, api/web/assets/pages/member/personal-data.js). */
 export const PERSONAL_DATA_REASON_CODES = ["TYPING_MISTAKE", "DOCUMENT_CHANGED", "MEMBER_REQUEST", "OTHER"] as const;

@@ -9,7 +9,7 @@ import { isDatabaseUnavailable, type Repositories } from "../data-access";
 import type { IndexedContract, IndexedEvent } from "../data-access/repositories/chain-index";
 import { loggableError, type Logger } from "../lib/logger";
 import { PollingLoop } from "../lib/polling-loop";
-import { decodeChainError } from "./errors";
+import { decodeChainError } from "../chain/errors";
 
 export type { IndexedContract, IndexedEvent, StoredChainEvent } from "../data-access/repositories/chain-index";
 

@@ -2,12 +2,12 @@
 // which records then reference. A file belongs to the organizations holding it (its uploader's, and those whose
 // records name it): only their subtrees may read or reference it, and an upload says nothing about anyone else's.
 import { createHash } from "node:crypto";
-import type { Evidence, EvidenceMeta, Repositories } from "../data-access";
-import { requireRole } from "./access";
-import type { FieldCipher } from "../lib/field-encryption";
-import { Conflict, Forbidden, NotFound, ValidationError } from "./errors";
-import type { Actor, Institution } from "./institution";
-import { RULES } from "./refusals";
+import type { Evidence, EvidenceMeta, Repositories } from "../../data-access";
+import { requireRole } from "../access";
+import type { FieldCipher } from "../../lib/field-encryption";
+import { Conflict, Forbidden, NotFound, ValidationError } from "../errors";
+import type { Actor, Institution } from "../institution";
+import { RULES } from "../refusals";
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 

@@ -1,9 +1,9 @@
 // A member's records as the rules engine reads them: bodies decrypted, superseded records marked.
-import type { Member, StoredRecord } from "../data-access";
-import type { FieldCipher } from "../lib/field-encryption";
-import type { RecordBody } from "../lib/record-hash";
-import type { Institution } from "./institution";
-import { ARCHIVAL_MILESTONES, type HistoryRecord } from "./rules";
+import type { Member, StoredRecord } from "../../data-access";
+import type { FieldCipher } from "../../lib/field-encryption";
+import type { RecordBody } from "../../lib/record-hash";
+import type { Institution } from "../institution";
+import { ARCHIVAL_MILESTONES, type HistoryRecord } from "../rules";
 
 /** The encryption context binds a body to its hash: a body copied onto another row no longer opens. */
 export function recordContext(recordHash: string): string {

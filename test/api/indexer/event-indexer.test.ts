@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { BrowserProvider, ZeroHash, type Interface } from "ethers";
 import { ethers, network } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ChainReorgedError, EventIndexer, type EventIndexerOptions, type IndexedEvent } from "../../../api/src/chain/event-indexer";
+import { ChainReorgedError, EventIndexer, type EventIndexerOptions, type IndexedEvent } from "../../../api/src/indexer/event-indexer";
 import { withTransaction, type Repositories } from "../../../api/src/data-access";
 import {
   openScratchDatabase,

@@ -3,12 +3,12 @@
 // history per call. Which step presses most does not depend on the day, only whether it is overdue does: so the
 // stored step and its limits hold until the member's next record or another rule set, and the overdue are those whose
 // limit is before today — one indexed count.
-import type { Member, StoredNextDue } from "../data-access";
-import type { IsoDate } from "../lib/calendar";
-import type { FieldCipher } from "../lib/field-encryption";
+import type { Member, StoredNextDue } from "../../data-access";
+import type { IsoDate } from "../../lib/calendar";
+import type { FieldCipher } from "../../lib/field-encryption";
 import { loadHistory } from "./history";
-import type { Institution } from "./institution";
-import { nextSteps, type NextStep } from "./rules";
+import type { Institution } from "../institution";
+import { nextSteps, type NextStep } from "../rules";
 
 /** The step a clerk should see first in a list: an overdue one, else the one due soonest, else the first offered. */
 export interface NextDue {

@@ -8,23 +8,23 @@ import {
   type Member,
   type Repositories,
   type StoredRecord,
-} from "../data-access";
-import { canonicalize } from "../lib/canonical-json";
-import { isIsoDate } from "../lib/calendar";
-import { newSalt, recordHash, type RecordBody } from "../lib/record-hash";
-import { signWriteReceipt, type WriteReceipt } from "../lib/write-receipt";
-import { approvesFor, requireApprover, requireInScope, requireRole } from "./access";
-import { anchoringView, anchoringViews, type AnchoringView } from "./anchoring-state";
-import { recordChainCall, recordOutboxItem } from "./chain-writes";
-import { Conflict, NotFound, RuleViolation, ValidationError } from "./errors";
+} from "../../data-access";
+import { canonicalize } from "../../lib/canonical-json";
+import { isIsoDate } from "../../lib/calendar";
+import { newSalt, recordHash, type RecordBody } from "../../lib/record-hash";
+import { signWriteReceipt, type WriteReceipt } from "../../lib/write-receipt";
+import { approvesFor, requireApprover, requireInScope, requireRole } from "../access";
+import { anchoringView, anchoringViews, type AnchoringView } from "../anchoring-state";
+import { recordChainCall, recordOutboxItem } from "../chain-writes";
+import { Conflict, NotFound, RuleViolation, ValidationError } from "../errors";
 import { heldEvidenceMeta } from "./evidence";
 import { loadHistory, openRecordBody, sealRecordBody, supersededIds } from "./history";
-import type { Actor, Institution } from "./institution";
+import type { Actor, Institution } from "../institution";
 import { newMemberKey, openPersonalData, personalDataSchema, readableMember, sealPersonalData } from "./members";
-import { closedOrganization } from "./organizations";
-import { evaluateStep, replayHistory, type Evaluation, type HistoryRecord, type StepDefinition } from "./rules";
-import { ROLES, type MemberStage } from "./vocabulary";
-import { RULES } from "./refusals";
+import { closedOrganization } from "../organizations";
+import { evaluateStep, replayHistory, type Evaluation, type HistoryRecord, type StepDefinition } from "../rules";
+import { ROLES, type MemberStage } from "../vocabulary";
+import { RULES } from "../refusals";
 
 const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
 const sha256Hex = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");

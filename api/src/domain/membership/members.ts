@@ -1,19 +1,19 @@
 // Members: their encrypted personal data, the blind index on the ID number and the search tokens of the name and
 // 学号/工号, and the views clerks see: the filtered, searchable list and the member's file.
 import { z } from "zod";
-import { InvalidCursorError, type Member, type MemberFilter } from "../data-access";
-import { isIsoDate } from "../lib/calendar";
-import { blindIndex, type FieldCipher } from "../lib/field-encryption";
-import { pooledRandomBytes } from "../lib/random-pool";
-import { requireInScope, requireRole } from "./access";
-import { Conflict, NotFound, ValidationError } from "./errors";
-import type { Actor, Institution } from "./institution";
-import { nextSteps, type NextStep } from "./rules";
+import { InvalidCursorError, type Member, type MemberFilter } from "../../data-access";
+import { isIsoDate } from "../../lib/calendar";
+import { blindIndex, type FieldCipher } from "../../lib/field-encryption";
+import { pooledRandomBytes } from "../../lib/random-pool";
+import { requireInScope, requireRole } from "../access";
+import { Conflict, NotFound, ValidationError } from "../errors";
+import type { Actor, Institution } from "../institution";
+import { nextSteps, type NextStep } from "../rules";
 import { loadHistory } from "./history";
 import { nextDueOfMembers, refreshStaleNextDue, type NextDue } from "./next-due";
 import { nameQueryToken, searchTokensOf, staffNumberToken } from "./search-tokens";
-import { MEMBER_STAGES, MEMBER_STATUSES, type MemberStage } from "./vocabulary";
-import { RULES } from "./refusals";
+import { MEMBER_STAGES, MEMBER_STATUSES, type MemberStage } from "../vocabulary";
+import { RULES } from "../refusals";
 
 /** Mainland resident ID: 17 digits and a digit or X check character. */
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;

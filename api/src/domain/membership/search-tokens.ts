@@ -4,7 +4,7 @@
 // in SQL, whatever the subtree's size; a scan would decrypt all 10,000 members of a university on every keystroke
 // and could not page. What a token leaks to someone reading the database: which members share a name prefix (the
 // one-character tokens group members by surname), never the name itself without the key.
-import { normalizeForIndex, searchToken } from "../lib/field-encryption";
+import { normalizeForIndex, searchToken } from "../../lib/field-encryption";
 
 const NAME_PREFIX = "name-prefix";
 const FULL_NAME = "name";
