@@ -1,7 +1,13 @@
 // Evidence upload (raw file body, its content type in the header) and download. The upload's body is read only after
 // the caller is known to be allowed to upload, and only up to the evidence limit.
 import { z } from "zod";
-import { downloadEvidence, EVIDENCE_CONTENT_TYPES, evidenceFileName, MAX_EVIDENCE_BYTES, uploadEvidence } from "../../domain/membership/evidence";
+import {
+  downloadEvidence,
+  EVIDENCE_CONTENT_TYPES,
+  evidenceFileName,
+  MAX_EVIDENCE_BYTES,
+  uploadEvidence,
+} from "../../domain/membership/evidence";
 import type { Institution } from "../../domain/institution";
 import { authOf } from "../auth/authenticate";
 import type { RouteModule } from "../deps";
