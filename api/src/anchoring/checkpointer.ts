@@ -1,6 +1,8 @@
 // Decides when the logs get a new checkpoint (every N entries or T seconds) and queues it for the chain. The
-// checkpoint row and its outbox item are written together. The record log's root is the RFC 9162 root of the whole
-// log; the administrative log's is the hash of its last entry, which its hash chain ties to every entry before.
+// checkpoint row and its outbox item are written together, and once: the worker's round and an operator's
+// checkpointNow may decide on the same checkpoint at once (both read the latest outside the transaction), and only
+// the first queues it. The record log's root is the RFC 9162 root of the whole log; the administrative log's is the
+// hash of its last entry, which its hash chain ties to every entry before.
 import { adminLogIdOf } from "../chain/log-ids";
 import type { Repositories } from "../data-access";
 import type { LogTree } from "./log-tree";
@@ -30,16 +32,17 @@ export async function checkpointIfDue(
     if (!waitedLongEnough(oldestUncovered!.createdAt, policy, now)) return null;
   }
   const root = tree.root(size);
-  await transaction(async (tx) => {
-    await tx.checkpoints.append(size, root);
+  const queued = await transaction(async (tx) => {
+    if (!(await tx.checkpoints.append(size, root))) return false;
     await tx.outbox.enqueue({
       kind: "CHECKPOINT",
       subject: `log:${policy.logId}`,
       call: { contract: "checkpoints", method: "checkpoint", args: [policy.logId, size, root] },
       treeSize: size,
     });
+    return true;
   });
-  return size;
+  return queued ? size : null;
 }
 
 /** Queues a checkpoint of the administrative log's head if one is due; returns its size, or null. */
@@ -54,15 +57,16 @@ export async function adminCheckpointIfDue(
   if (size <= latest || head === null) return null;
   if (size - latest < policy.everyRecords && !waitedLongEnough(firstAfterAt!, policy, now)) return null;
   const logId = adminLogIdOf(policy.logId);
-  await transaction(async (tx) => {
-    await tx.adminLogCheckpoints.append({ treeSize: size, head });
+  const queued = await transaction(async (tx) => {
+    if (!(await tx.adminLogCheckpoints.append({ treeSize: size, head }))) return false;
     await tx.outbox.enqueue({
       kind: "ADMIN_CHECKPOINT",
       subject: `log:${logId}`,
       call: { contract: "checkpoints", method: "checkpoint", args: [logId, size, head] },
     });
+    return true;
   });
-  return size;
+  return queued ? size : null;
 }
 
 function waitedLongEnough(oldestUncoveredAt: Date, policy: CheckpointPolicy, now: Date): boolean {

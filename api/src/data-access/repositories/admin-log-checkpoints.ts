@@ -10,8 +10,13 @@ export interface AdminLogCheckpoint {
 export class AdminLogCheckpointsRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  async append(checkpoint: AdminLogCheckpoint): Promise<void> {
-    await this.manager.query("INSERT INTO admin_log_checkpoints (tree_size, head) VALUES ($1, $2)", [checkpoint.treeSize, checkpoint.head]);
+  /** False when a checkpoint of this size is there already: another caller queued the same one first. */
+  async append(checkpoint: AdminLogCheckpoint): Promise<boolean> {
+    const inserted: unknown[] = await this.manager.query(
+      "INSERT INTO admin_log_checkpoints (tree_size, head) VALUES ($1, $2) ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size",
+      [checkpoint.treeSize, checkpoint.head],
+    );
+    return inserted.length === 1;
   }
 
   async latest(): Promise<AdminLogCheckpoint | null> {

@@ -40,8 +40,13 @@ function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
 export class CheckpointsRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  async append(treeSize: number, root: string): Promise<void> {
-    await this.manager.query("INSERT INTO checkpoints (tree_size, root) VALUES ($1, $2)", [treeSize, root]);
+  /** False when a checkpoint of this size is there already: another caller queued the same one first. */
+  async append(treeSize: number, root: string): Promise<boolean> {
+    const inserted: unknown[] = await this.manager.query(
+      "INSERT INTO checkpoints (tree_size, root) VALUES ($1, $2) ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size",
+      [treeSize, root],
+    );
+    return inserted.length === 1;
   }
 
   async latest(): Promise<StoredCheckpoint | null> {
