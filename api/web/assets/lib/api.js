@@ -111,6 +111,10 @@ export function passwordChosen() {
   if (current) store({ ...current, account: { ...current.account, mustChangePassword: false } });
 }
 
+/**
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, anonymous?: boolean }} [options]
+ */
 async function send(path, { method = "GET", body, anonymous = false } = {}) {
   // Refusals come back in the reader's language (the API's message catalogue).
   const headers = { "accept-language": language() };

@@ -7,6 +7,10 @@ import { language } from "./i18n.js";
  * POSTs `file` (a File or Blob) to `path` as `contentType`; `onProgress(sent, total)` follows the upload. Resolves to
  * the answer's JSON. A session that ended meanwhile surfaces as the ApiError of its 401: the next page action asks
  * for the password again, and the clerk sends the file once more.
+ *
+ * @param {string} path
+ * @param {Blob} file
+ * @param {{ contentType?: string, onProgress?: (sent: number, total: number) => void }} [options]
  */
 export function uploadFile(path, file, { contentType, onProgress = () => {} } = {}) {
   return new Promise((resolve, reject) => {

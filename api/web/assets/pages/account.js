@@ -72,7 +72,7 @@ function EditForm({ account, byId, onSaved }) {
     orgId: String(account.orgId),
     canReadPersonalData: account.canReadPersonalData,
   });
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [saved, setSaved] = useState(false);
   const update = (name) => (event) =>

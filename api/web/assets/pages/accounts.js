@@ -33,7 +33,7 @@ const EMPTY = { username: "", displayName: "", role: "CLERK", orgId: "", canRead
 
 function CreateForm({ byId, onCreated }) {
   const [values, setValues] = useState(EMPTY);
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [created, setCreated] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -42,6 +42,7 @@ function CreateForm({ byId, onCreated }) {
 
   const submit = async (event) => {
     event.preventDefault();
+    /** @type {Record<string, unknown>} */
     const found = {};
     for (const name of ["username", "displayName", "orgId"]) if (!values[name]) found[name] = shared("missing");
     setErrors(found);

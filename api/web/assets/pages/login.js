@@ -29,7 +29,7 @@ const t = messages({
 
 export default function LoginPage({ query }) {
   const [values, setValues] = useState({ username: "", password: "" });
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
 
@@ -49,6 +49,7 @@ export default function LoginPage({ query }) {
 
   const submit = async (event) => {
     event.preventDefault();
+    /** @type {Record<string, unknown>} */
     const missing = {};
     for (const name of ["username", "password"]) if (!values[name]) missing[name] = t("missing", { field: t(name).toLowerCase() });
     setErrors(missing);

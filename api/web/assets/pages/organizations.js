@@ -89,7 +89,7 @@ function refusalHandler(fields, setErrors, setFailure) {
 /** Renaming or closing one branch in place, sent to the chain; `mode` is "rename" or "close". */
 function ChangeForm({ node, mode, onDone, onCancel }) {
   const [name, setName] = useState(node.name);
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
   const refused = refusalHandler(["name"], setErrors, setFailure);
@@ -185,7 +185,7 @@ function requestState(request) {
 function AddForm({ nodes, onSent }) {
   const parents = nodes.filter((node) => !node.closed && (node.kind === "COMMITTEE" || node.kind === "GENERAL_BRANCH"));
   const [values, setValues] = useState({ parentId: String(parents[0]?.id ?? ""), kind: "BRANCH", name: "" });
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
   const update = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.value });

@@ -49,7 +49,7 @@ const t = messages({
 export default function PasswordPage() {
   const mustChange = session()?.account.mustChangePassword === true;
   const [values, setValues] = useState({ currentPassword: "", newPassword: "", repeat: "" });
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -57,6 +57,7 @@ export default function PasswordPage() {
 
   const submit = async (event) => {
     event.preventDefault();
+    /** @type {Record<string, unknown>} */
     const found = {};
     for (const name of ["currentPassword", "newPassword", "repeat"]) if (!values[name]) found[name] = t("missing");
     if (!found.repeat && values.repeat !== values.newPassword) found.repeat = t("mismatch");

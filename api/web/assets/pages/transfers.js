@@ -242,6 +242,7 @@ function destinationGroups(organizations, fromOrgId) {
 }
 
 function validate(values) {
+  /** @type {Record<string, unknown>} */
   const errors = {};
   if (!values.memberId) errors.memberId = t("required", { field: t("memberField") });
   if (!values.destination) errors.destination = t("required", { field: t("destination") });
@@ -267,7 +268,7 @@ function IssueForm({ organizations, members, preselected }) {
     exportContact: "",
     validDays: String(DEFAULT_VALIDITY_DAYS),
   });
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
   const update = (name) => (event) => setValues({ ...values, [name]: event.currentTarget.value });

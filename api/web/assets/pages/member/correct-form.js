@@ -75,7 +75,7 @@ export function CorrectionForm({ rules, member, record, onCorrected, onCancel })
   const [values, setValues] = useState(() => recordedFieldValues(definition, record.body?.fields));
   const [effectiveDate, setEffectiveDate] = useState(record.effectiveDate);
   const [reasonCode, setReasonCode] = useState("");
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);

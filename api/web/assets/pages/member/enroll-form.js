@@ -78,7 +78,9 @@ function formKeyOf(path, application) {
 }
 
 function readPersonal(values) {
+  /** @type {Record<string, string>} */
   const personal = {};
+  /** @type {Record<string, unknown>} */
   const problems = {};
   for (const name of PERSONAL_FIELDS) {
     const value = values[name].trim();
@@ -96,7 +98,7 @@ export function EnrollForm({ rules, onCancel }) {
   const organizations = useOrganizations();
   const [effectiveDate, setEffectiveDate] = useState(todayInChina);
   const [fieldValues, setFieldValues] = useState(() => initialFieldValues(application));
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -142,6 +144,11 @@ export function EnrollForm({ rules, onCancel }) {
     }
   };
 
+  /**
+   * @param {string} name
+   * @param {unknown} control
+   * @param {{ required?: boolean, hint?: string }} [options]
+   */
   const personalField = (name, control, { required = false, hint } = {}) => html`
     <${Field} id=${`enroll-${name}`} label=${t(name)} hint=${hint} error=${errors[`personal.${name}`]} required=${required}>
       ${control}

@@ -93,7 +93,7 @@ function Facts({ personal }) {
 function CorrectionForm({ member, onSaved, onCancel }) {
   const [values, setValues] = useState(() => Object.fromEntries(FIELDS.map((name) => [name, member.personal[name] ?? ""])));
   const [reasonCode, setReasonCode] = useState("");
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -103,6 +103,7 @@ function CorrectionForm({ member, onSaved, onCancel }) {
 
   const submit = async (event) => {
     event.preventDefault();
+    /** @type {Record<string, unknown>} */
     const problems = {};
     for (const name of REQUIRED) if (!values[name].trim()) problems[`personal.${name}`] = t("missing", { label: t(name) });
     if (!reasonCode) problems.reasonCode = t("missingReason");

@@ -93,7 +93,7 @@ export function RecordStepForm({ rules, member, onRecorded }) {
   const [draft, setDraft] = useState({ step: null, values: {} });
   const values = draft.step === selected?.step ? draft.values : initialFieldValues(definition);
   const [effectiveDate, setEffectiveDate] = useState(todayInChina);
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);

@@ -68,6 +68,7 @@ function otherMemberKeys(text) {
  */
 export function readStepFields(step, values, errorPrefix) {
   const fields = {};
+  /** @type {Record<string, unknown>} */
   const problems = {};
   for (const definition of step?.fields ?? []) {
     const key = `${errorPrefix}${definition.name}`;

@@ -148,6 +148,7 @@ function StepItem({ step, records, due, onDownload, onCorrect }) {
  * `correctorOf(step)` gives the handler that opens a correction of a record of that step, or null where the reader
  * may not record it.
  */
+/** @param {{ rules: any, records: any[], nextSteps: any[], correctorOf?: (step: string) => (() => void) | null }} props */
 export function Timeline({ rules, records, nextSteps, correctorOf = () => null }) {
   const [downloadError, setDownloadError] = useState(null);
   const onDownload = (recordId) => {

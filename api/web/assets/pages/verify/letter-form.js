@@ -81,6 +81,7 @@ function numberProblem(number) {
 
 function holderProblems({ name, idLast4, salt }) {
   if (!name.trim() && !idLast4.trim() && !salt.trim()) return { holder: null, problems: {} };
+  /** @type {Record<string, unknown>} */
   const problems = {};
   if (!name.trim() || !idLast4.trim() || !salt.trim()) problems.holder = t("holderIncomplete");
   if (idLast4.trim() && !/^[0-9]{3}[0-9Xx]$/.test(idLast4.trim())) problems.idLast4 = t("badIdLast4");
@@ -118,7 +119,7 @@ export function LetterForm({ query, busy, onVerify }) {
   const [number, setNumber] = useState("");
   const [holder, setHolder] = useState({ name: "", idLast4: "", salt: "" });
   const [pdf, setPdf] = useState({ name: null, letter: null, error: null });
-  const [problems, setProblems] = useState({});
+  const [problems, setProblems] = useState(/** @type {Record<string, unknown>} */ ({}));
   const change = (field) => (value) => setHolder((current) => ({ ...current, [field]: value }));
 
   // The QR code opens /verify?number=…&salt=…: check the number at once; the 核验码 waits for the name.
