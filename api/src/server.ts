@@ -24,6 +24,7 @@ import { memberRoutes } from "./http/routes/members";
 import { organizationRoutes } from "./http/routes/organizations";
 import { proofRoutes } from "./http/routes/proofs";
 import { ruleRoutes } from "./http/routes/rules";
+import { vocabularyRoutes } from "./http/routes/vocabulary";
 import { transferRoutes } from "./http/routes/transfers";
 import { todayInChina } from "./lib/calendar";
 import { createFieldCipher } from "./lib/field-encryption";
@@ -96,6 +97,7 @@ export function createServer(options: {
       rosterRoutes(institution),
       organizationRoutes(institution),
       ruleRoutes(institution),
+      vocabularyRoutes(),
       proofRoutes(institution, { confirmations: config.chainConfirmations }),
       federationRoutes(institution),
       ...(audits ? [auditRoutes(audits)] : []),

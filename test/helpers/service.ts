@@ -6,6 +6,7 @@ import type { Express } from "express";
 import { loadConfig } from "../../api/src/config";
 import { openScratchDatabase, ORG_IDS, seedConsortium, type ScratchDatabase } from "../../api/src/data-access/testing";
 import type { Institution } from "../../api/src/domain/institution";
+import type { LoginResponse } from "../../api/src/http/auth/login";
 import { hashPassword } from "../../api/src/http/auth/password";
 import { createLogger } from "../../api/src/lib/logger";
 import { createInstitution, createServer } from "../../api/src/server";
@@ -31,6 +32,8 @@ export interface TestInstance {
   advanceDays(days: number): void;
   /** A bearer token for one of the test accounts. */
   tokenOf(account: AccountName): Promise<string>;
+  /** The answer to one of the test accounts' login. */
+  logIn(account: AccountName): Promise<LoginResponse>;
   close(): Promise<void>;
 }
 
@@ -55,18 +58,18 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
   const institution: Institution = { ...base, now: () => new Date(Date.now() + offsetMs) };
   const app = createServer({ config, logger: createLogger({ level: "silent" }), dataSource: database.dataSource, institution });
   const tokens = new Map<AccountName, string>();
+  const logIn = async (account: AccountName): Promise<LoginResponse> =>
+    (await request(app).post("/api/auth/login").send({ username: account, password: PASSWORD }).expect(200)).body;
   return {
     app,
     database,
     institution,
     advanceDays: (days) => void (offsetMs += days * 86_400_000),
     async tokenOf(account) {
-      if (!tokens.has(account)) {
-        const response = await request(app).post("/api/auth/login").send({ username: account, password: PASSWORD }).expect(200);
-        tokens.set(account, response.body.token);
-      }
+      if (!tokens.has(account)) tokens.set(account, (await logIn(account)).token);
       return tokens.get(account)!;
     },
+    logIn,
     close: () => database.close(),
   };
 }

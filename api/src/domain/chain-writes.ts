@@ -100,6 +100,25 @@ export const TRANSFER_REASON_CODES = [
   "OTHER",
 ] as const;
 
+/** The reasons the destination's approver may give for rejecting a file, in the order the portal offers them. */
+export const REJECT_REASON_CODES = [
+  "FILE_DOES_NOT_VERIFY",
+  "FILE_INCOMPLETE",
+  "LETTER_MISMATCH",
+  "NOT_OUR_MEMBER",
+  "WRONG_DESTINATION",
+  "MEMBER_DECLINED",
+  "OTHER",
+] as const satisfies readonly (typeof TRANSFER_REASON_CODES)[number][];
+
+/** The reasons the source's approver may give for cancelling a letter, in the order the portal offers them. */
+export const CANCEL_REASON_CODES = [
+  "ISSUED_IN_ERROR",
+  "MEMBER_DECLINED",
+  "WRONG_DESTINATION",
+  "OTHER",
+] as const satisfies readonly (typeof TRANSFER_REASON_CODES)[number][];
+
 /** TransferLedger reserves 0 for the cancellation a lost-letter reissue performs. */
 export function reasonCodeFromChain(value: number): string {
   if (value === 0) return "REISSUED";

@@ -28,7 +28,14 @@ export const PERMISSIONS = {
 
 export type Action = keyof typeof PERMISSIONS;
 
+export const ACTIONS = Object.keys(PERMISSIONS) as Action[];
+
 /** Whether `role` may do `action`, for code that decides rather than refuses (the command line, the session view). */
 export function mayDo(role: Role, action: Action): boolean {
   return (PERMISSIONS[action].roles as readonly Role[]).includes(role);
+}
+
+/** Everything `role` may do: what a login tells the portal, which shows each account only what it may use. */
+export function actionsOf(role: Role): Action[] {
+  return ACTIONS.filter((action) => mayDo(role, action));
 }

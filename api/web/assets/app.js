@@ -1,7 +1,7 @@
 // The portal's frame: the header with navigation and the language switch, the route table, and the login guard of
 // the console. Pages load on demand, one module each, and export their page as `default`.
 import { html, render, useEffect, useState } from "/portal/vendor/preact-htm.js";
-import { logout, onSessionChange, session } from "./lib/api.js";
+import { logout, may, onSessionChange, session } from "./lib/api.js";
 import { LANGUAGES, messages, setLanguage, useLanguage } from "./lib/i18n.js";
 import { PrintHeader } from "./lib/print-export.js";
 import { roleName } from "./lib/roles.js";
@@ -84,9 +84,9 @@ function Header({ account }) {
                 <li><${Link} href="/console">${t("dashboard")}<//></li>
                 <li><${Link} href="/console/members">${t("members")}<//></li>
                 <li><${Link} href="/console/transfers">${t("transfers")}<//></li>
-                ${account.role === "AUDITOR" ? html`<li><${Link} href="/console/audit">${t("audit")}<//></li>` : null}
+                ${may("audit") ? html`<li><${Link} href="/console/audit">${t("audit")}<//></li>` : null}
                 ${
-                  account.role === "ORG_ADMIN"
+                  may("administerAccounts")
                     ? html`<li><${Link} href="/console/accounts">${t("accounts")}<//></li>
                       <li><${Link} href="/console/organizations">${t("organizations")}<//></li>`
                     : null

@@ -129,6 +129,21 @@ describe("authentication", function () {
         role: "ORG_ADMIN",
         orgId: 2,
         mustChangePassword: false,
+        // What an organization's administrator may do (the permissions table), for the portal to offer.
+        permissions: [
+          "readMembers",
+          "exportMembers",
+          "enterMembers",
+          "correctPersonalData",
+          "recordClerkSteps",
+          "importRosters",
+          "handleEvidence",
+          "readTransfers",
+          "readChainEvents",
+          "retryFailedWrites",
+          "administerAccounts",
+          "administerOrganizations",
+        ],
       });
       const claims = decodeJwt(response.body.token);
       expect(claims).to.include({ sub: "acc-admin", sid: "session-1" });

@@ -29,12 +29,15 @@ import { RULES } from "../refusals";
 const isoDate = z.string().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
 const sha256Hex = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");
 
+/** How many evidence files one record may name. */
+export const MAX_EVIDENCE_PER_RECORD = 20;
+
 const stepWriteShape = {
   effectiveDate: isoDate,
   // The step's field definitions (rules/<version>) check each value; the record body schema checks it is JSON.
   fields: z.record(z.string(), z.unknown()).default({}),
   /** SHA-256 of evidence files uploaded beforehand (POST /api/evidence). */
-  evidence: z.array(sha256Hex).max(20).default([]),
+  evidence: z.array(sha256Hex).max(MAX_EVIDENCE_PER_RECORD).default([]),
 };
 
 /**

@@ -4,6 +4,7 @@ import { Router, type Request, type RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import { TooManyRequests, Unauthorized } from "../../domain/errors";
+import { ACTIONS, actionsOf } from "../../domain/permissions";
 import { recordAudit } from "../audit";
 import type { AppDeps } from "../deps";
 import type { Config } from "../../config";
@@ -56,6 +57,9 @@ export const loginResponseSchema = z
       role: roleSchema,
       orgId: z.number().int(),
       mustChangePassword: z.boolean().meta({ description: "The password is a one-time one: choose your own first" }),
+      permissions: z
+        .array(z.enum(ACTIONS))
+        .meta({ description: "What the account's role may do (the permissions table's actions): the portal offers only these" }),
     }),
   })
   .meta({ id: "LoginResponse" });
@@ -164,6 +168,7 @@ export function authRouter(deps: AppDeps, authenticate: RequestHandler, openapi:
           role: account.role,
           orgId: account.orgId,
           mustChangePassword: account.mustChangePassword ?? false,
+          permissions: actionsOf(account.role),
         },
       };
       res.json(body);

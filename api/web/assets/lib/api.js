@@ -41,10 +41,22 @@ window.addEventListener("storage", (event) => {
   notify();
 });
 
-/** { token, expiresAt, account: { id, username, role, orgId, mustChangePassword } } or null. */
+/**
+ * { token, expiresAt, account: { id, username, role, orgId, mustChangePassword, permissions } } or null. A session
+ * stored before logins carried the account's permissions counts as none: the next login brings them.
+ */
 export function session() {
   const stored = localStorage.getItem(SESSION_KEY);
-  return stored ? JSON.parse(stored) : null;
+  const value = stored ? JSON.parse(stored) : null;
+  return Array.isArray(value?.account?.permissions) ? value : null;
+}
+
+/**
+ * Whether the logged-in account may do `action` (an action of the API's permissions table, api/src/domain/permissions.ts,
+ * as the login answered it): what the portal offers follows what the API would accept.
+ */
+export function may(action) {
+  return session()?.account.permissions.includes(action) ?? false;
 }
 
 function store(value) {

@@ -6,7 +6,7 @@ import { formatDateTime, messages } from "../lib/i18n.js";
 import { organizationName, useOrganizations } from "../lib/organizations.js";
 import { Link } from "../lib/router.js";
 import { Badge, ErrorMessage, Field, Loading, PageHeading, useAsync } from "../lib/ui.js";
-import { OneTimePassword, AdminOrganizationSelect, refusalText, ROLES, t as shared } from "./accounts/shared.js";
+import { OneTimePassword, AdminOrganizationSelect, refusalText, t as shared, useRoles } from "./accounts/shared.js";
 
 const t = messages({
   "zh-CN": {
@@ -66,6 +66,7 @@ const t = messages({
 });
 
 function EditForm({ account, byId, onSaved }) {
+  const roles = useRoles();
   const [values, setValues] = useState({
     displayName: account.displayName,
     role: account.role,
@@ -103,7 +104,7 @@ function EditForm({ account, byId, onSaved }) {
       <//>
       <${Field} id="role" label=${shared("role")} error=${errors.role} required>
         ${(attributes) => html`<select ...${attributes} value=${values.role} onChange=${update("role")}>
-          ${ROLES.map((role) => html`<option value=${role}>${shared(role)}</option>`)}
+          ${roles.map((role) => html`<option value=${role}>${shared(role)}</option>`)}
         </select>`}
       <//>
       <${Field} id="orgId" label=${shared("organization")} error=${errors.orgId} required>

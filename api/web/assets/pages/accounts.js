@@ -6,7 +6,7 @@ import { messages } from "../lib/i18n.js";
 import { organizationName, useOrganizations } from "../lib/organizations.js";
 import { Link } from "../lib/router.js";
 import { Badge, ErrorMessage, Field, Loading, PageHeading, useAsync } from "../lib/ui.js";
-import { OneTimePassword, AdminOrganizationSelect, refusalText, ROLES, t as shared } from "./accounts/shared.js";
+import { OneTimePassword, AdminOrganizationSelect, refusalText, t as shared, useRoles } from "./accounts/shared.js";
 
 const t = messages({
   "zh-CN": {
@@ -33,6 +33,7 @@ const EMPTY = { username: "", displayName: "", role: "CLERK", orgId: "", canRead
 
 function CreateForm({ byId, onCreated }) {
   const [values, setValues] = useState(EMPTY);
+  const roles = useRoles();
   const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [failure, setFailure] = useState(null);
   const [created, setCreated] = useState(null);
@@ -76,7 +77,7 @@ function CreateForm({ byId, onCreated }) {
         <//>
         <${Field} id="role" label=${shared("role")} error=${errors.role} required>
           ${(attributes) => html`<select ...${attributes} value=${values.role} onChange=${update("role")}>
-            ${ROLES.map((role) => html`<option value=${role}>${shared(role)}</option>`)}
+            ${roles.map((role) => html`<option value=${role}>${shared(role)}</option>`)}
           </select>`}
         <//>
         <${Field} id="orgId" label=${shared("organization")} error=${errors.orgId} required>

@@ -2,7 +2,7 @@
 // development stage and how many are overdue (each count opens the members it counts), transfers by state, and how
 // far anchoring lags behind the database.
 import { html } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../lib/api.js";
+import { api, may } from "../lib/api.js";
 import { formatDateTime, messages } from "../lib/i18n.js";
 import { PrintButton, StatisticsExport } from "../lib/print-export.js";
 import { Link } from "../lib/router.js";
@@ -107,13 +107,12 @@ const OUTBOX_STATES = ["PENDING", "SENT", "MINED", "FINAL", "FAILED"];
 const OUTBOX_TONES = { PENDING: "info", SENT: "info", MINED: "info", FINAL: "ok", FAILED: "warn" };
 
 function QuickLinks() {
-  const role = session()?.account.role;
   return html`
     <nav class="dashboard-links" aria-label=${t("quickLinks")}>
       <ul>
         <li><${Link} href="/console/members" class="button secondary">${t("members")}<//></li>
         <li><${Link} href="/console/transfers" class="button secondary">${t("transfers")}<//></li>
-        ${role === "AUDITOR" ? html`<li><${Link} href="/console/audit" class="button secondary">${t("audit")}<//></li>` : null}
+        ${may("audit") ? html`<li><${Link} href="/console/audit" class="button secondary">${t("audit")}<//></li>` : null}
       </ul>
     </nav>
   `;

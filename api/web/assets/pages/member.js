@@ -1,7 +1,7 @@
 // One member's file: who and where, the development timeline with each record's way to the chain, the soft-rule
 // findings, and the form to record the next step.
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../lib/api.js";
+import { api, may } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { organizationName, useOrganizations } from "../lib/organizations.js";
 import { PrintButton } from "../lib/print-export.js";
@@ -67,7 +67,7 @@ const t = messages({
 });
 
 function mayStartTransfer(member) {
-  return session()?.account.role === "APPROVER" && member.status === "ACTIVE" && member.stage !== "CANCELLED";
+  return may("approve") && member.status === "ACTIVE" && member.stage !== "CANCELLED";
 }
 
 function Facts({ rules, member }) {
@@ -135,9 +135,8 @@ export default function MemberPage({ params }) {
     file.reload();
     chain.reload();
   };
-  const role = session()?.account.role;
   const correctorOf = (step) =>
-    member.status === "ACTIVE" && mayRecord(role, stepDefinition(rules, step))
+    member.status === "ACTIVE" && mayRecord(stepDefinition(rules, step))
       ? (record) => {
           setCorrected(null);
           setCorrecting(record);

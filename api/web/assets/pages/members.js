@@ -2,7 +2,7 @@
 // organization, status, overdue and findings, with the step each one is due for and the findings on their records,
 // and the form to enter a new applicant.
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../lib/api.js";
+import { api, may, session } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { useOrganizations } from "../lib/organizations.js";
 import { Link, navigate, useLocation } from "../lib/router.js";
@@ -65,9 +65,6 @@ const t = messages({
 });
 
 const PAGE_SIZE = 50;
-const ENROLLING_ROLES = new Set(["CLERK", "ORG_ADMIN"]);
-/** Who POST /api/roster-imports lets import (api/src/http/routes/roster.ts); only they see the link. */
-const ROSTER_IMPORTING_ROLES = new Set(["CLERK", "ORG_ADMIN"]);
 
 /**
  * Pages of the members that pass `filters` (GET /api/members) or, with a search, that also match it (POST
@@ -170,7 +167,7 @@ export default function MembersPage() {
   const list = useMemberPages(filters, search);
   const narrowed = search !== null || Object.keys(filters).some((key) => key !== "order");
   const [enrolling, setEnrolling] = useState(false);
-  const mayEnroll = ENROLLING_ROLES.has(session()?.account.role);
+  const mayEnroll = may("enterMembers");
 
   const ready = rules.data && !(list.loading && list.items.length === 0);
   const results =
@@ -197,7 +194,7 @@ export default function MembersPage() {
           ? html`<button type="button" aria-expanded=${enrolling ? "true" : "false"} aria-controls="enroll" onClick=${() => setEnrolling(!enrolling)}>${t("enroll")}</button>`
           : null
       }
-      ${ROSTER_IMPORTING_ROLES.has(session()?.account.role) ? html`<${Link} href="/console/roster-import" class="no-print">${t("importRoster")}<//>` : null}
+      ${may("importRosters") ? html`<${Link} href="/console/roster-import" class="no-print">${t("importRoster")}<//>` : null}
     <//>
     ${
       enrolling && rules.data

@@ -11,6 +11,7 @@ import { loadRules } from "../lib/rules.js";
 import { Link } from "../lib/router.js";
 import { ErrorMessage, Field, Loading, PageHeading, useAsync } from "../lib/ui.js";
 import { fileSize, uploadFile } from "../lib/upload.js";
+import { useVocabulary } from "../lib/vocabulary.js";
 import { ColumnMapping, RosterReport } from "./roster-import/report.js";
 
 const t = messages({
@@ -64,9 +65,6 @@ const t = messages({
   },
 });
 
-/** POST /api/roster-imports takes at most this much (api/src/http/routes/roster.ts); said here before the upload. */
-const MAX_BYTES = 32 * 1024 * 1024;
-
 /** Runs the check (dryRun) or the import of `file` with the clerk's column choices; `onProgress(sent)` follows the upload. */
 function sendRoster(file, mapping, dryRun, onProgress) {
   const query = new URLSearchParams({ fileName: file.name, dryRun: String(dryRun) });
@@ -88,6 +86,8 @@ function Progress({ phase, sent, total }) {
 export default function RosterImportPage() {
   const rules = useAsync(loadRules, []);
   const columns = useAsync(() => api("/api/roster-imports/columns").then((answer) => answer.items), []);
+  // How large a file POST /api/roster-imports takes, said before the upload.
+  const vocabulary = useVocabulary();
   const [file, setFile] = useState(null);
   /** The clerk's own column choices (field → header, "" for none); the rest the API matches by name. */
   const [choices, setChoices] = useState({});
@@ -135,12 +135,13 @@ export default function RosterImportPage() {
     setImported(null);
   };
 
-  const loadError = rules.error ?? columns.error;
+  const loadError = rules.error ?? columns.error ?? vocabulary.error;
   if (loadError) {
-    return html`<${PageHeading} title=${t("title")} /><${ErrorMessage} error=${loadError} onRetry=${rules.error ? rules.reload : columns.reload} />
+    const retry = rules.error ? rules.reload : columns.error ? columns.reload : vocabulary.reload;
+    return html`<${PageHeading} title=${t("title")} /><${ErrorMessage} error=${loadError} onRetry=${retry} />
       ${loadError.status === 403 ? html`<p>${t("notAllowed", { admin: roleName("ORG_ADMIN"), clerk: roleName("CLERK") })}</p>` : null}`;
   }
-  if (!rules.data || !columns.data) return html`<${PageHeading} title=${t("title")} /><${Loading} />`;
+  if (!rules.data || !columns.data || !vocabulary.data) return html`<${PageHeading} title=${t("title")} /><${Loading} />`;
 
   const mapping = checked ? { ...checked.mapping, ...choices } : {};
   const mayImport = checked && !mappingChanged && checked.fileProblems.length === 0 && checked.accepted > 0 && !imported;
@@ -165,7 +166,7 @@ export default function RosterImportPage() {
             </div>
           `
           : html`
-            <${Field} id="roster-file" label=${t("file")} hint=${t("fileHint", { max: fileSize(MAX_BYTES) })}>
+            <${Field} id="roster-file" label=${t("file")} hint=${t("fileHint", { max: fileSize(vocabulary.data.rosterImport.maxBytes) })}>
               ${(attributes) => html`<input ...${attributes} type="file" accept=".xlsx,.csv" disabled=${running !== null} onChange=${chooseFile} />`}
             <//>
             ${file ? html`<p class="hint">${t("chosen", { name: file.name, size: fileSize(file.size) })}</p>` : null}

@@ -2,7 +2,7 @@
 // member's file (computed from the chain) and the decision to accept or reject it. Another university's transfer is
 // imported only once the chain's acceptance is final: the page follows it until then, and shows a refusal's reason.
 import { html, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../lib/api.js";
+import { api, may, session } from "../lib/api.js";
 import { messages } from "../lib/i18n.js";
 import { useOrganizations } from "../lib/organizations.js";
 import { Link } from "../lib/router.js";
@@ -26,7 +26,7 @@ const t = messages({
 export default function TransferPage({ params }) {
   const { transferId } = params;
   const account = session()?.account;
-  const approver = account?.role === "APPROVER";
+  const approver = may("approve");
   const transfer = useAsync(() => api(`/api/transfers/${encodeURIComponent(transferId)}`), [transferId]);
   const organizations = useOrganizations();
   const [announcement, announce] = useState(null);

@@ -1,7 +1,7 @@
 // 组织关系转接: the letters this organization issued (转出) and those addressed to it (转入), and the form an approver
 // issues a letter with. The transfer page (transfer.js) reuses the names of states, kinds and organizations below.
 import { html, useCallback, useEffect, useMemo, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../lib/api.js";
+import { api, may } from "../lib/api.js";
 import { formatDate, messages } from "../lib/i18n.js";
 import { Link, navigate } from "../lib/router.js";
 import { committeeOf, organizationName, useOrganizations } from "../lib/organizations.js";
@@ -368,7 +368,6 @@ function IssueSection({ organizations, members, preselected }) {
 }
 
 export default function TransfersPage({ query }) {
-  const account = session()?.account;
   const organizations = useOrganizations();
   const preselected = query.get("memberId");
   const members = useAsync(() => loadMembers(preselected), [preselected]);
@@ -377,7 +376,7 @@ export default function TransfersPage({ query }) {
     () => new Map((members.data ?? []).filter((m) => m.personal).map((m) => [m.id, m.personal.name])),
     [members.data],
   );
-  const issues = account?.role === "APPROVER";
+  const issues = may("approve");
   const issuing = issues
     ? html`<${IssueSection} organizations=${organizations.byId} members=${members} preselected=${preselected} />`
     : html`<p class="hint">${t("issueOnlyApprovers")}</p>`;

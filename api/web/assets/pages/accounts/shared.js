@@ -4,8 +4,12 @@ import { session } from "../../lib/api.js";
 import { messages } from "../../lib/i18n.js";
 import { OrganizationSelect } from "../../lib/organizations.js";
 import { roleName } from "../../lib/roles.js";
+import { useVocabulary } from "../../lib/vocabulary.js";
 
-export const ROLES = ["CLERK", "APPROVER", "AUDITOR", "ORG_ADMIN"];
+/** The roles an account may have (GET /api/vocabulary), for the role choices; none until they are known. */
+export function useRoles() {
+  return useVocabulary().data?.roles ?? [];
+}
 
 const own = messages({
   "zh-CN": {
@@ -49,7 +53,10 @@ const own = messages({
 });
 
 /** The pages' words, the role names among them (taken from the one list of role names). */
-export const t = (key, params) => (ROLES.includes(key) ? roleName(key) : own(key, params));
+export const t = (key, params) => {
+  const role = roleName(key);
+  return role === key ? own(key, params) : role;
+};
 
 /** An API refusal in the user's language when the rule is known here, else the server's words. */
 export function refusalText(error) {

@@ -5,11 +5,12 @@ import { api } from "../../lib/api.js";
 import { localized, messages } from "../../lib/i18n.js";
 import { stepDefinition, stepName } from "../../lib/rules.js";
 import { ErrorMessage, Field } from "../../lib/ui.js";
+import { useVocabulary } from "../../lib/vocabulary.js";
 import { placeRefusal } from "./refusals.js";
 import { initialFieldValues, readStepFields, StepFields, useFullMembers } from "./step-fields.js";
 
-/** The reasons the API takes (CORRECTION_REASON_CODES in api/src/domain/membership/records.ts), in the order offered. */
-const CORRECTION_REASONS = {
+/** The names of the reasons the API takes (GET /api/vocabulary correctionReasons, which also gives their order). */
+const CORRECTION_REASON_NAMES = {
   CORRECTION_DATE: { zh: "日期填写有误", en: "Wrong date" },
   CORRECTION_TYPO: { zh: "文字笔误", en: "Typing mistake" },
   CORRECTION_CONTENT: { zh: "内容有误或遗漏", en: "Wrong or missing content" },
@@ -46,7 +47,7 @@ const t = messages({
 
 /** The reason code in the reader's language. */
 export function correctionReasonName(code) {
-  const reason = CORRECTION_REASONS[code];
+  const reason = CORRECTION_REASON_NAMES[code];
   return reason ? localized(reason) : code;
 }
 
@@ -75,6 +76,7 @@ export function CorrectionForm({ rules, member, record, onCorrected, onCancel })
   const [values, setValues] = useState(() => recordedFieldValues(definition, record.body?.fields));
   const [effectiveDate, setEffectiveDate] = useState(record.effectiveDate);
   const [reasonCode, setReasonCode] = useState("");
+  const vocabulary = useVocabulary();
   const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -118,13 +120,13 @@ export function CorrectionForm({ rules, member, record, onCorrected, onCancel })
 
   return html`
     <form ref=${form} onSubmit=${submit} noValidate>
-      <${ErrorMessage} error=${formError} />
+      <${ErrorMessage} error=${formError ?? vocabulary.error} />
       <p><strong>${t("step")}</strong> ${stepName(rules, record.step)}</p>
       <${Field} id="correct-reason" label=${t("reason")} hint=${t("reasonHint")} error=${errors.reasonCode} required>
         ${(attributes) => html`
           <select ...${attributes} value=${reasonCode} onChange=${(event) => setReasonCode(event.currentTarget.value)}>
             <option value="">${t("chooseReason")}</option>
-            ${Object.keys(CORRECTION_REASONS).map((code) => html`<option value=${code}>${correctionReasonName(code)}</option>`)}
+            ${(vocabulary.data?.correctionReasons ?? []).map((code) => html`<option value=${code}>${correctionReasonName(code)}</option>`)}
           </select>
         `}
       <//>

@@ -5,6 +5,7 @@ import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js"
 import { describeError } from "../../lib/ui.js";
 import { messages } from "../../lib/i18n.js";
 import { fileSize, uploadFile } from "../../lib/upload.js";
+import { useVocabulary } from "../../lib/vocabulary.js";
 
 const t = messages({
   "zh-CN": {
@@ -39,16 +40,14 @@ const t = messages({
   },
 });
 
-// What POST /api/evidence and a record accept (api/src/domain/membership/evidence.ts, records.ts); checked here first only so
-// the clerk hears it in words before sending megabytes. The API decides.
-const ACCEPTED_TYPES = ["application/pdf", "image/png", "image/jpeg"];
-const MAX_BYTES = 10 * 1024 * 1024;
-const MAX_FILES = 20;
+// What POST /api/evidence and a record accept (GET /api/vocabulary's evidence limits); checked here first only so the
+// clerk hears it in words before sending megabytes. The API decides.
 
 let nextKey = 0;
 
 /**
- * The files chosen for one record: { items, add(fileList), remove(key), clear(), hashes, uploading }. Each item is
+ * The files chosen for one record: { items, add(fileList), remove(key), clear(), hashes, uploading, limits }, limits
+ * being null until the API's are known (nothing can be chosen until then). Each item is
  * { key, name, type, size, previewUrl, state: "uploading" | "uploaded" | "failed", sent, sha256, reason }.
  */
 export function useEvidenceUploads() {
@@ -60,8 +59,12 @@ export function useEvidenceUploads() {
   // Object URLs live until their item goes, or the form does.
   useEffect(() => () => itemsRef.current.forEach(revokePreview), []);
 
+  const vocabulary = useVocabulary();
+  const limits = vocabulary.data?.evidence ?? null;
+
   const add = (files) => {
-    let room = MAX_FILES - itemsRef.current.length;
+    if (limits === null) return;
+    let room = limits.maxPerRecord - itemsRef.current.length;
     const added = [...files].map((file) => {
       const item = {
         key: nextKey++,
@@ -74,12 +77,12 @@ export function useEvidenceUploads() {
         sha256: null,
         reason: null,
       };
-      const refusal = !ACCEPTED_TYPES.includes(file.type)
+      const refusal = !limits.contentTypes.includes(file.type)
         ? t("wrongType")
-        : file.size > MAX_BYTES
-          ? t("tooLarge", { max: fileSize(MAX_BYTES) })
+        : file.size > limits.maxBytes
+          ? t("tooLarge", { max: fileSize(limits.maxBytes) })
           : room <= 0
-            ? t("tooMany", { count: MAX_FILES })
+            ? t("tooMany", { count: limits.maxPerRecord })
             : null;
       if (refusal) return { ...item, state: "failed", reason: refusal };
       room -= 1;
@@ -110,6 +113,7 @@ export function useEvidenceUploads() {
     clear,
     hashes: items.filter((item) => item.state === "uploaded").map((item) => item.sha256),
     uploading: items.some((item) => item.state === "uploading"),
+    limits,
   };
 }
 
@@ -149,8 +153,9 @@ export function EvidencePicker({ id, uploads }) {
   return html`
     <div class="field evidence-picker">
       <label for=${id}>${t("label")}</label>
-      <p class="hint" id=${hintId}>${t("hint", { max: fileSize(MAX_BYTES), count: MAX_FILES })}</p>
-      <input id=${id} type="file" multiple accept=${ACCEPTED_TYPES.join(",")} aria-describedby=${hintId}
+      ${uploads.limits ? html`<p class="hint" id=${hintId}>${t("hint", { max: fileSize(uploads.limits.maxBytes), count: uploads.limits.maxPerRecord })}</p>` : null}
+      <input id=${id} type="file" multiple accept=${uploads.limits?.contentTypes.join(",")} aria-describedby=${hintId}
+        disabled=${uploads.limits === null}
         onChange=${(event) => {
           uploads.add(event.currentTarget.files);
           // The same file may be chosen again after it was removed.

@@ -1,9 +1,10 @@
 // A member's personal data for accounts granted it: the data as it is now, its correction (checked by the API against
 // GB 11643, refusals under the field they name) and the history of what corrections replaced, with who, when and why.
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../../lib/api.js";
+import { api, may } from "../../lib/api.js";
 import { formatDateTime, messages } from "../../lib/i18n.js";
 import { ErrorMessage, Field, useAsync } from "../../lib/ui.js";
+import { useVocabulary } from "../../lib/vocabulary.js";
 import { placeRefusal } from "./refusals.js";
 
 const t = messages({
@@ -77,9 +78,6 @@ const t = messages({
 
 const FIELDS = ["name", "gender", "birthDate", "idNumber", "ethnicity", "staffNumber", "unit", "phone"];
 const REQUIRED = ["name", "idNumber", "birthDate"];
-/** The reasons the API takes (PERSONAL_DATA_REASON_CODES in api/src/domain/membership/personal-data.ts). */
-const REASONS = ["TYPING_MISTAKE", "DOCUMENT_CHANGED", "MEMBER_REQUEST", "OTHER"];
-const EDITORS = ["CLERK", "ORG_ADMIN"];
 
 function shown(name, value) {
   if (value === undefined || value === "") return t("notGiven");
@@ -93,6 +91,7 @@ function Facts({ personal }) {
 function CorrectionForm({ member, onSaved, onCancel }) {
   const [values, setValues] = useState(() => Object.fromEntries(FIELDS.map((name) => [name, member.personal[name] ?? ""])));
   const [reasonCode, setReasonCode] = useState("");
+  const vocabulary = useVocabulary();
   const [errors, setErrors] = useState(/** @type {Record<string, unknown>} */ ({}));
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -135,7 +134,7 @@ function CorrectionForm({ member, onSaved, onCancel }) {
 
   return html`
     <form ref=${form} onSubmit=${submit} noValidate>
-      <${ErrorMessage} error=${formError} />
+      <${ErrorMessage} error=${formError ?? vocabulary.error} />
       ${FIELDS.map(
         (name) =>
           html`<${Field} key=${name} id=${`personal-${name}`} label=${t(name)} error=${errors[`personal.${name}`]} required=${REQUIRED.includes(name)}>${input(name)}<//>`,
@@ -144,7 +143,7 @@ function CorrectionForm({ member, onSaved, onCancel }) {
         ${(attributes) => html`
           <select ...${attributes} value=${reasonCode} onChange=${(event) => setReasonCode(event.currentTarget.value)}>
             <option value="">${t("choose")}</option>
-            ${REASONS.map((code) => html`<option value=${code}>${t(code)}</option>`)}
+            ${(vocabulary.data?.personalDataReasons ?? []).map((code) => html`<option value=${code}>${t(code)}</option>`)}
           </select>
         `}
       <//>
@@ -186,7 +185,7 @@ export function PersonalData({ member, onCorrected }) {
   const [saved, setSaved] = useState(false);
   const [round, setRound] = useState(0);
   if (!member.personal) return null;
-  const mayCorrect = EDITORS.includes(session()?.account.role) && member.status === "ACTIVE";
+  const mayCorrect = may("correctPersonalData") && member.status === "ACTIVE";
   const onSaved = () => {
     setEditing(false);
     setSaved(true);

@@ -1,7 +1,7 @@
 // "Record the next step": the steps due that the caller's role records, and a form generated from the chosen step's
 // field definitions. A hard rule's refusal appears under the field it names; soft findings come back with the success.
 import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
-import { api, session } from "../../lib/api.js";
+import { api, may } from "../../lib/api.js";
 import { messages } from "../../lib/i18n.js";
 import { roleName } from "../../lib/roles.js";
 import { stepDefinition, stepName } from "../../lib/rules.js";
@@ -44,11 +44,13 @@ const t = messages({
   },
 });
 
-const STEP_RECORDERS = { CLERK: ["CLERK", "ORG_ADMIN"], APPROVER: ["APPROVER"] };
+/** The API's permission to record a step of each recordedBy of the rule set. */
+const RECORDING_ACTIONS = { CLERK: "recordClerkSteps", APPROVER: "approve" };
 
-/** Whether the role records the step (a correction of it too): the API's rule, to offer only what it accepts. */
-export function mayRecord(role, definition) {
-  return STEP_RECORDERS[definition?.recordedBy]?.includes(role) ?? false;
+/** Whether the account records the step (a correction of it too): the API's rule, to offer only what it accepts. */
+export function mayRecord(definition) {
+  const action = RECORDING_ACTIONS[definition?.recordedBy];
+  return action !== undefined && may(action);
 }
 
 /** The form's own key for a field path of the API: "effectiveDate", "step", "fields.<name>" (also a bare "<name>"). */
@@ -85,8 +87,7 @@ function OthersRecord({ rules, nextSteps }) {
 }
 
 export function RecordStepForm({ rules, member, onRecorded }) {
-  const role = session()?.account.role;
-  const allowed = member.nextSteps.filter((next) => mayRecord(role, stepDefinition(rules, next.step)));
+  const allowed = member.nextSteps.filter((next) => mayRecord(stepDefinition(rules, next.step)));
   const [chosen, setChosen] = useState(null);
   const selected = allowed.find((next) => next.step === chosen) ?? allowed[0] ?? null;
   const definition = selected ? stepDefinition(rules, selected.step) : null;

@@ -3,6 +3,7 @@
 import { html, useState } from "/portal/vendor/preact-htm.js";
 import { messages } from "../../lib/i18n.js";
 import { Field } from "../../lib/ui.js";
+import { useVocabulary } from "../../lib/vocabulary.js";
 import { inPageWords } from "../transfers.js";
 
 const t = messages({
@@ -46,17 +47,16 @@ const t = messages({
   },
 });
 
-/** The reason codes the API offers (TRANSFER_REASON_CODES), as each side uses them. */
-export const REJECT_REASONS = [
-  "FILE_DOES_NOT_VERIFY",
-  "FILE_INCOMPLETE",
-  "LETTER_MISMATCH",
-  "NOT_OUR_MEMBER",
-  "WRONG_DESTINATION",
-  "MEMBER_DECLINED",
-  "OTHER",
-];
-export const CANCEL_REASONS = ["ISSUED_IN_ERROR", "MEMBER_DECLINED", "WRONG_DESTINATION", "OTHER"];
+/**
+ * The reasons the API offers one side ("reject" at the destination, "cancel" at the source; GET /api/vocabulary's
+ * transferReasons) and the one chosen, the first until another is.
+ */
+export function useReason(side) {
+  const vocabulary = useVocabulary();
+  const reasons = vocabulary.data?.transferReasons[side] ?? [];
+  const [chosen, setChosen] = useState(null);
+  return { reasons, reason: chosen ?? reasons[0] ?? "", setReason: setChosen };
+}
 
 export function reasonName(code) {
   const onChain = /^CHAIN_CODE_(\d+)$/.exec(code);

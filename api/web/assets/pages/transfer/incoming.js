@@ -1,10 +1,10 @@
 // At the destination: the review's verdict first, then the decision to accept or reject; while the chain settles an
 // acceptance the page waits for it, and a refusal of the chain is told with its reason.
-import { html, useEffect, useRef, useState } from "/portal/vendor/preact-htm.js";
+import { html, useEffect, useRef } from "/portal/vendor/preact-htm.js";
 import { api } from "../../lib/api.js";
 import { messages } from "../../lib/i18n.js";
 import { ErrorMessage, Loading, useAsync } from "../../lib/ui.js";
-import { ReasonSelect, REJECT_REASONS, refusalInWords, useAction } from "./actions.js";
+import { ReasonSelect, refusalInWords, useAction, useReason } from "./actions.js";
 import { Review, verdictName } from "./review.js";
 
 const t = messages({
@@ -63,7 +63,7 @@ const ACCEPTING_POLL_MS = 2000;
 
 function Decision({ transfer, acceptable, onChanged, announce }) {
   const decision = useAction(announce);
-  const [reason, setReason] = useState(REJECT_REASONS[0]);
+  const { reasons, reason, setReason } = useReason("reject");
   const decide = (path, body, done) =>
     decision.run(async () => {
       const result = await api(`/api/transfers/${transfer.id}/${path}`, { method: "POST", body });
@@ -85,7 +85,7 @@ function Decision({ transfer, acceptable, onChanged, announce }) {
         ${acceptable ? null : html`<p class="hint" id="accept-hint">${t("acceptHint")}</p>`}
       </div>
       <form class="decision-reject" onSubmit=${reject}>
-        <${ReasonSelect} id="rejectReason" label=${t("rejectReason")} reasons=${REJECT_REASONS} value=${reason} onChange=${setReason} />
+        <${ReasonSelect} id="rejectReason" label=${t("rejectReason")} reasons=${reasons} value=${reason} onChange=${setReason} />
         <div class="actions"><button type="submit" class="secondary" disabled=${decision.busy}>${t("reject")}</button></div>
       </form>
     </section>

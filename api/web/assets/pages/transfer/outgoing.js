@@ -1,9 +1,9 @@
 // At the source: the letter's PDF for a transfer issued here, and its cancellation while it is still open.
-import { html, useState } from "/portal/vendor/preact-htm.js";
+import { html } from "/portal/vendor/preact-htm.js";
 import { api, download } from "../../lib/api.js";
 import { messages } from "../../lib/i18n.js";
 import { ErrorMessage } from "../../lib/ui.js";
-import { CANCEL_REASONS, ReasonSelect, refusalInWords, useAction } from "./actions.js";
+import { ReasonSelect, refusalInWords, useAction, useReason } from "./actions.js";
 
 const t = messages({
   "zh-CN": {
@@ -31,7 +31,7 @@ const t = messages({
 export function Outgoing({ transfer, approver, onChanged, announce }) {
   const letter = useAction(announce);
   const cancellation = useAction(announce);
-  const [reason, setReason] = useState(CANCEL_REASONS[0]);
+  const { reasons, reason, setReason } = useReason("cancel");
   const cancel = (event) => {
     event.preventDefault();
     cancellation.run(async () => {
@@ -63,7 +63,7 @@ export function Outgoing({ transfer, approver, onChanged, announce }) {
             <h2 id="transfer-cancel">${t("cancelTitle")}</h2>
             <form onSubmit=${cancel}>
               <${ErrorMessage} error=${refusalInWords(cancellation.error)} />
-              <${ReasonSelect} id="cancelReason" label=${t("cancelReason")} reasons=${CANCEL_REASONS} value=${reason} onChange=${setReason} />
+              <${ReasonSelect} id="cancelReason" label=${t("cancelReason")} reasons=${reasons} value=${reason} onChange=${setReason} />
               <div class="actions"><button type="submit" class="secondary" disabled=${cancellation.busy}>${t("cancel")}</button></div>
             </form>
           </section>
