@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { Client } from "pg";
 import type { ChainCall } from "../../../api/src/data-access";
+import { recordChainCall } from "../../../api/src/domain/chain-writes";
 import { recordContext } from "../../../api/src/domain/membership/history";
 import { newMemberKey, personalDataContext } from "../../../api/src/domain/membership/members";
-import { dayNumber } from "../../../api/src/lib/calendar";
+import { evaluateStep, loadRuleSet, type Evaluation, type HistoryRecord } from "../../../api/src/domain/rules";
 import { canonicalize } from "../../../api/src/lib/canonical-json";
 import { blindIndex, type FieldCipher } from "../../../api/src/lib/field-encryption";
 import { newSalt, recordHash, type RecordBody } from "../../../api/src/lib/record-hash";
@@ -57,6 +58,31 @@ export interface MemberProgress {
 const FULL_JOURNEY: MemberProgress = { records: RECORDS_PER_MEMBER, stage: "FULL" };
 
 /**
+ * What the rules engine says of each journey step, as the instance asks it when a record is written: the ledger call
+ * (register, append, or the call that moves the member's stage) and its dates. Every member walks the same journey on
+ * the same dates, so this is worked out once; with it each member's ledger entry ends at the stage its row says,
+ * which the audit sweep checks.
+ */
+function journeyEvaluations(ruleVersion: string): Pick<Evaluation, "chainAction" | "dates">[] {
+  const ruleSet = loadRuleSet(ruleVersion);
+  const history: HistoryRecord[] = [];
+  const lastDay = JOURNEY[JOURNEY.length - 1].effectiveDate;
+  return JOURNEY.map(({ step, effectiveDate, fields }) => {
+    const input = {
+      step,
+      effectiveDate,
+      fields,
+      history: [...history],
+      member: {},
+      facts: { approvingOrgMayApprove: true },
+      today: lastDay,
+    };
+    history.push({ step, effectiveDate, fields });
+    return evaluateStep(ruleSet, input);
+  });
+}
+
+/**
  * `memberCount` members, whose records take positions firstId, firstId + 1, … (their first records, then their
  * seconds…). Every member has gone the whole journey unless `progressOf` says how far member `index` has got.
  */
@@ -74,6 +100,7 @@ export async function insertCohort(
   }));
   await insertMembers(client, context, members);
   const heads: (string | null)[] = members.map(() => null);
+  const evaluations = journeyEvaluations(context.ruleVersion);
   const records: SyntheticRecord[] = [];
   let rows: RecordRow[] = [];
   const longest = Math.max(...members.map((member) => member.records));
@@ -96,11 +123,7 @@ export async function insertCohort(
         salt: newSalt(),
       };
       const hash = recordHash(body);
-      const day = dayNumber(effectiveDate);
-      const call: ChainCall =
-        sequence === 1
-          ? { contract: "membership", method: "register", args: [member.memberKey, context.orgId, hash, day] }
-          : { contract: "membership", method: "append", args: [member.memberKey, body.prevHash, hash, day] };
+      const call = recordChainCall(body, hash, evaluations[sequence - 1]);
       records.push({ id: firstId + records.length, memberKey: member.memberKey, recordHash: hash, call });
       rows.push({
         memberId: member.id,
