@@ -85,21 +85,6 @@ export function chainReasonCode(code: string): number {
   return (high << 8) + low || 1;
 }
 
-/**
- * The reason codes this service offers for rejecting or cancelling a transfer. Another institution's rejection
- * reaches this one as the chain's uint16 only; these are the codes it can name back. Others read as CHAIN_CODE_<n>.
- */
-export const TRANSFER_REASON_CODES = [
-  "FILE_DOES_NOT_VERIFY",
-  "FILE_INCOMPLETE",
-  "LETTER_MISMATCH",
-  "NOT_OUR_MEMBER",
-  "WRONG_DESTINATION",
-  "MEMBER_DECLINED",
-  "ISSUED_IN_ERROR",
-  "OTHER",
-] as const;
-
 /** The reasons the destination's approver may give for rejecting a file, in the order the portal offers them. */
 export const REJECT_REASON_CODES = [
   "FILE_DOES_NOT_VERIFY",
@@ -109,15 +94,16 @@ export const REJECT_REASON_CODES = [
   "WRONG_DESTINATION",
   "MEMBER_DECLINED",
   "OTHER",
-] as const satisfies readonly (typeof TRANSFER_REASON_CODES)[number][];
+] as const;
 
 /** The reasons the source's approver may give for cancelling a letter, in the order the portal offers them. */
-export const CANCEL_REASON_CODES = [
-  "ISSUED_IN_ERROR",
-  "MEMBER_DECLINED",
-  "WRONG_DESTINATION",
-  "OTHER",
-] as const satisfies readonly (typeof TRANSFER_REASON_CODES)[number][];
+export const CANCEL_REASON_CODES = ["ISSUED_IN_ERROR", "MEMBER_DECLINED", "WRONG_DESTINATION", "OTHER"] as const;
+
+/**
+ * The reason codes this service offers for rejecting or cancelling a transfer. Another institution's rejection
+ * reaches this one as the chain's uint16 only; these are the codes it can name back. Others read as CHAIN_CODE_<n>.
+ */
+const TRANSFER_REASON_CODES: readonly string[] = [...new Set([...REJECT_REASON_CODES, ...CANCEL_REASON_CODES])];
 
 /** TransferLedger reserves 0 for the cancellation a lost-letter reissue performs. */
 export function reasonCodeFromChain(value: number): string {
