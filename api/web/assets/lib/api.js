@@ -156,6 +156,18 @@ export async function api(path, options) {
   return response.status === 204 ? null : response.json();
 }
 
+/** A GET answer that does not change while the page is open: loaded once and shared by every caller, tried again after a failure. */
+export function loadOnce(path) {
+  let loading = null;
+  return () => {
+    loading ??= api(path).catch((error) => {
+      loading = null;
+      throw error;
+    });
+    return loading;
+  };
+}
+
 /** Fetches a file behind the login and hands it to the browser as a download, named `filename` or as the server names it. */
 export async function download(path, filename) {
   const response = await send(path);

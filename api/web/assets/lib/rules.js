@@ -1,21 +1,13 @@
 // The rule set in force (GET /api/rules), loaded once per session: official stage and step names in both languages,
 // and the field definitions the step forms are generated from.
-import { api } from "./api.js";
+import { loadOnce } from "./api.js";
 import { localized } from "./i18n.js";
 
 const STAGE_CODES = { APPLICANT: "I", ACTIVIST: "II", CANDIDATE: "III", PROBATIONARY: "IV", FULL: "V" };
 const CANCELLED = { zh: "已取消预备党员资格", en: "Probation cancelled" };
 
-let loading = null;
-
 /** The rule set ({ version, hash, definition }); the same promise for every caller. */
-export function loadRules() {
-  loading ??= api("/api/rules").catch((error) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
-}
+export const loadRules = loadOnce("/api/rules");
 
 /** A member stage (APPLICANT … FULL, CANCELLED) by its official name. */
 export function stageName(rules, stage) {
